@@ -1,0 +1,63 @@
+"""Binary sensors: whether tomorrow's prices are out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from homeassistant.components.binary_sensor import BinarySensorEntity, BinarySensorEntityDescription
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddEntitiesCallback
+from homeassistant.util import dt as dt_util
+
+from .coordinator import PriceData, PriceOptimizerConfigEntry
+from .entity import PriceOptimizerEntity
+from .models import local_day_bounds_of
+
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class PriceBinarySensorDescription(BinarySensorEntityDescription):
+    """A binary sensor whose state comes from the held prices at a local time."""
+
+    is_on_fn: Callable[[PriceData, datetime], bool]
+
+
+def _tomorrow_available(data: PriceData, now: datetime) -> bool:
+    tomorrow_end = local_day_bounds_of(now, 1)[1]
+    held_until = data.prices.end
+    return held_until is not None and held_until >= tomorrow_end
+
+
+BINARY_SENSORS: tuple[PriceBinarySensorDescription, ...] = (
+    PriceBinarySensorDescription(
+        key="tomorrow_available",
+        translation_key="tomorrow_available",
+        is_on_fn=_tomorrow_available,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: PriceOptimizerConfigEntry,
+    async_add_entities: AddEntitiesCallback,
+) -> None:
+    """Add the binary sensors of one entry."""
+    coordinator = entry.runtime_data.coordinator
+    async_add_entities(
+        PriceBinarySensor(coordinator, description) for description in BINARY_SENSORS
+    )
+
+
+class PriceBinarySensor(PriceOptimizerEntity, BinarySensorEntity):
+    """A binary sensor computed from the held prices."""
+
+    entity_description: PriceBinarySensorDescription
+
+    @property
+    def is_on(self) -> bool:
+        """Return the state at the current local time."""
+        return self.entity_description.is_on_fn(self.coordinator.data, dt_util.now())

@@ -1,0 +1,213 @@
+"""The coordinator: fetch, keep and persist prices; refresh entities at slot boundaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.helpers.storage import Store
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from .const import (
+    CONF_AREA,
+    CONF_FEE_PER_KWH,
+    CONF_MULTIPLIER,
+    CONF_RESOLUTION,
+    CONF_VAT_PERCENT,
+    DOMAIN,
+    HISTORY_KEPT,
+    LOGGER,
+    STORAGE_VERSION,
+)
+from .models import PriceAdjustment, PriceSeries, local_day_bounds
+from .quality import Finding, check_prices
+from .sources.base import PriceSource, SourceAuthError, SourceError
+from .sources.replay import ReplaySource
+
+type PriceOptimizerConfigEntry = ConfigEntry[PriceOptimizerData]
+
+
+@dataclass(frozen=True, slots=True)
+class PriceData:
+    """What the entities and actions read: held prices and how they were obtained."""
+
+    raw: PriceSeries
+    prices: PriceSeries
+    last_fetch: datetime | None
+    last_success: datetime | None
+    source_available: bool
+    findings: tuple[Finding, ...] = field(default=())
+
+
+@dataclass(slots=True)
+class PriceOptimizerData:
+    """Everything a config entry runs, kept in its ``runtime_data``."""
+
+    coordinator: PriceCoordinator
+
+
+def build_source(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> PriceSource:
+    """Return the price source the entry was configured with."""
+    return ReplaySource(
+        area=entry.data[CONF_AREA],
+        resolution_minutes=int(entry.data[CONF_RESOLUTION]),
+        now=dt_util.utcnow,
+    )
+
+
+def price_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
+    """Return the Store that keeps an entry's prices across restarts."""
+    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}")
+
+
+def adjustment_from_options(options: dict[str, Any]) -> PriceAdjustment:
+    """Return the household's price adjustment from the entry's options."""
+    return PriceAdjustment(
+        vat_percent=float(options.get(CONF_VAT_PERCENT, 0.0)),
+        fee_per_kwh=float(options.get(CONF_FEE_PER_KWH, 0.0)),
+        multiplier=float(options.get(CONF_MULTIPLIER, 1.0)),
+    )
+
+
+class PriceCoordinator(DataUpdateCoordinator[PriceData]):
+    """Fetch prices when the market publishes them, keep the last good ones."""
+
+    config_entry: PriceOptimizerConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        config_entry: PriceOptimizerConfigEntry,
+        source: PriceSource,
+    ) -> None:
+        """Set up the coordinator for one config entry and its source."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=config_entry,
+            name=f"{DOMAIN} {config_entry.title}",
+            update_interval=None,
+        )
+        self.source = source
+        self.adjustment = adjustment_from_options(dict(config_entry.options))
+        self._store = price_store(hass, config_entry.entry_id)
+        self._raw = PriceSeries()
+        self._last_fetch: datetime | None = None
+        self._last_success: datetime | None = None
+        self._source_available = True
+        self.next_fetch: datetime | None = None
+        self._unsub_fetch: CALLBACK_TYPE | None = None
+        self._unsub_tick: CALLBACK_TYPE | None = None
+
+    async def _async_setup(self) -> None:
+        """Load the prices kept before the last restart."""
+        stored = await self._store.async_load()
+        if not stored:
+            return
+        self._raw = PriceSeries.from_dict(stored["raw"])
+        self._last_success = _parse_time(stored.get("last_success"))
+        self._last_fetch = self._last_success
+
+    async def _async_update_data(self) -> PriceData:
+        """Fetch what the source has published and merge it with the held prices."""
+        now = dt_util.utcnow()
+        today = dt_util.as_local(now).date()
+        start = local_day_bounds(today, dt_util.get_default_time_zone())[0] - HISTORY_KEPT
+        end = local_day_bounds(today + timedelta(days=2), dt_util.get_default_time_zone())[0]
+        self._last_fetch = now
+        try:
+            fetched = await self.source.async_fetch(start, end)
+        except SourceAuthError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="auth_failed"
+            ) from err
+        except SourceError as err:
+            self._note_source_down(err)
+        else:
+            self._note_source_up()
+            self._last_success = now
+            self._raw = self._raw.merged_with(fetched).trimmed_before(now - HISTORY_KEPT)
+            await self._store.async_save(
+                {"raw": self._raw.as_dict(), "last_success": now.isoformat()}
+            )
+        self._schedule_fetch(self.source.publication.next_fetch(self._raw.end, now))
+        self._schedule_tick(now)
+        if self._raw.slot_at(now) is None:
+            raise UpdateFailed(translation_domain=DOMAIN, translation_key="no_current_price")
+        return self._build_data(now)
+
+    def _build_data(self, now: datetime) -> PriceData:
+        return PriceData(
+            raw=self._raw,
+            prices=self._raw.adjusted(self.adjustment),
+            last_fetch=self._last_fetch,
+            last_success=self._last_success,
+            source_available=self._source_available,
+            findings=check_prices(self._raw, self.source.publication.expected_until(now), now),
+        )
+
+    def _note_source_down(self, err: SourceError) -> None:
+        if self._source_available:
+            LOGGER.warning(
+                "%s is unavailable, keeping the prices held until %s: %s",
+                self.config_entry.title,
+                self._raw.end,
+                err,
+            )
+        self._source_available = False
+
+    def _note_source_up(self) -> None:
+        if not self._source_available:
+            LOGGER.info("%s is available again", self.config_entry.title)
+        self._source_available = True
+
+    def _schedule_fetch(self, when: datetime) -> None:
+        if self._unsub_fetch:
+            self._unsub_fetch()
+        self.next_fetch = when
+        self._unsub_fetch = async_track_point_in_utc_time(self.hass, self._async_fetch_due, when)
+
+    async def _async_fetch_due(self, _now: datetime) -> None:
+        self._unsub_fetch = None
+        await self.async_refresh()
+
+    def _schedule_tick(self, now: datetime) -> None:
+        """Wake the entities at the next slot boundary, without calling the source."""
+        if self._unsub_tick:
+            self._unsub_tick()
+        upcoming = self._raw.next_slot(now)
+        current = self._raw.slot_at(now)
+        boundary = current.end if current else upcoming.start if upcoming else None
+        if boundary is None:
+            self._unsub_tick = None
+            return
+        self._unsub_tick = async_track_point_in_utc_time(self.hass, self._tick, boundary)
+
+    @callback
+    def _tick(self, now: datetime) -> None:
+        self._unsub_tick = None
+        self._schedule_tick(now)
+        if self._raw.slot_at(now) is None:
+            self.async_set_update_error(
+                UpdateFailed(translation_domain=DOMAIN, translation_key="no_current_price")
+            )
+            return
+        self.async_set_updated_data(self._build_data(now))
+
+    async def async_shutdown(self) -> None:
+        """Cancel the timers when the entry unloads."""
+        await super().async_shutdown()
+        for unsub in (self._unsub_fetch, self._unsub_tick):
+            if unsub:
+                unsub()
+        self._unsub_fetch = self._unsub_tick = None
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    return dt_util.parse_datetime(value) if value else None

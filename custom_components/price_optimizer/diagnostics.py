@@ -1,0 +1,47 @@
+"""Diagnostics for a config entry, with every credential redacted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_TOKEN, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+
+from .coordinator import PriceOptimizerConfigEntry
+
+TO_REDACT = {
+    CONF_API_KEY,
+    CONF_PASSWORD,
+    CONF_TOKEN,
+    CONF_USERNAME,
+    "security_token",
+    "account_id",
+    "site_id",
+}
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: PriceOptimizerConfigEntry
+) -> dict[str, Any]:
+    """Return settings, source state, last fetch and data-quality findings."""
+    coordinator = entry.runtime_data.coordinator
+    data = coordinator.data
+    return {
+        "entry": {
+            "title": entry.title,
+            "data": async_redact_data(dict(entry.data), TO_REDACT),
+            "options": async_redact_data(dict(entry.options), TO_REDACT),
+        },
+        "source": {
+            "available": data.source_available,
+            "last_fetch": data.last_fetch.isoformat() if data.last_fetch else None,
+            "last_success": data.last_success.isoformat() if data.last_success else None,
+            "next_fetch": coordinator.next_fetch.isoformat() if coordinator.next_fetch else None,
+            "held_from": data.raw.start.isoformat() if data.raw.start else None,
+            "held_until": data.raw.end.isoformat() if data.raw.end else None,
+            "slots_held": len(data.raw),
+            "currency": data.raw.currency,
+        },
+        "findings": [finding.as_dict() for finding in data.findings],
+    }

@@ -1,0 +1,1 @@
+"""Price forecast beyond the published prices (numpy at runtime)."""

@@ -1,0 +1,1 @@
+"""Appliance scheduling over known and forecast prices."""

@@ -1,0 +1,1 @@
+"""Price sources: each turns one provider's data into the one slot model."""

@@ -1,0 +1,64 @@
+"""Fixtures for tests against a real Home Assistant core: the replay entry and a fixed clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.price_optimizer.const import (
+    CONF_AREA,
+    CONF_RESOLUTION,
+    CONF_SOURCE,
+    DOMAIN,
+    SOURCE_REPLAY,
+)
+
+# A Tuesday in November, after that day's publication: today and tomorrow are known.
+AFTERNOON = datetime.fromisoformat("2026-11-24T14:07:00+01:00")
+MORNING = datetime.fromisoformat("2026-11-24T09:30:00+01:00")
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Load the integration from this repository."""
+
+
+@pytest.fixture
+async def berlin(hass: HomeAssistant) -> HomeAssistant:
+    """Return the core set to the replayed market's time zone."""
+    await hass.config.async_set_time_zone("Europe/Berlin")
+    return hass
+
+
+def replay_entry(area: str = "DE-LU", resolution: str = "60", **extra: Any) -> MockConfigEntry:
+    """Return a config entry for the bundled replay source."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=f"Replay {area}",
+        unique_id=f"{SOURCE_REPLAY}_{area}",
+        data={CONF_SOURCE: SOURCE_REPLAY, CONF_AREA: area, CONF_RESOLUTION: resolution, **extra},
+    )
+
+
+@pytest.fixture
+def mock_entry(hass: HomeAssistant) -> MockConfigEntry:
+    """Return a replay entry added to Home Assistant, not yet set up."""
+    entry = replay_entry()
+    entry.add_to_hass(hass)
+    return entry
+
+
+@pytest.fixture
+async def loaded_entry(
+    berlin: HomeAssistant, mock_entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> MockConfigEntry:
+    """Return the replay entry set up at a frozen Tuesday afternoon."""
+    freezer.move_to(AFTERNOON)
+    assert await berlin.config_entries.async_setup(mock_entry.entry_id)
+    await berlin.async_block_till_done()
+    return mock_entry

@@ -1,0 +1,52 @@
+"""Diagnostics say what the source did and never reveal a credential."""
+
+from __future__ import annotations
+
+from datetime import datetime
+import logging
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.diagnostics import REDACTED
+from homeassistant.core import HomeAssistant
+import pytest
+
+from custom_components.price_optimizer.diagnostics import async_get_config_entry_diagnostics
+from custom_components.price_optimizer.sources.base import SourceError
+from custom_components.price_optimizer.sources.replay import ReplaySource
+
+from .conftest import AFTERNOON, replay_entry
+
+SECRETS = {"api_key": "sk-live-7f3a9c", "token": "tibber-1b2c3d", "password": "hunter2-but-longer"}
+
+
+async def test_diagnostics_redact_every_credential_and_logs_carry_none(
+    hass: HomeAssistant,
+    berlin: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    entry = replay_entry(**SECRETS)
+    entry.add_to_hass(hass)
+    freezer.move_to(AFTERNOON)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    with patch.object(ReplaySource, "async_fetch", side_effect=SourceError("HTTP 500")):
+        await entry.runtime_data.coordinator.async_refresh()
+
+    diagnostics = await async_get_config_entry_diagnostics(hass, entry)
+
+    assert diagnostics["entry"]["data"] == {
+        "source": "replay",
+        "area": "DE-LU",
+        "resolution": "60",
+        **dict.fromkeys(SECRETS, REDACTED),
+    }
+    assert diagnostics["source"]["available"] is False
+    assert datetime.fromisoformat(diagnostics["source"]["last_success"]) == AFTERNOON
+    assert diagnostics["source"]["slots_held"] > 48
+    assert diagnostics["findings"] == []
+    text = repr(diagnostics) + caplog.text
+    for secret in SECRETS.values():
+        assert secret not in text
