@@ -11,6 +11,7 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
+from custom_components.price_optimizer.models import per_kwh
 from custom_components.price_optimizer.sources.replay import load_table
 
 from .conftest import AFTERNOON, MORNING, replay_entry
@@ -23,7 +24,7 @@ def replayed_day(day: date, area: str = "DE_LU") -> list[float]:
     """Return the 24 hourly prices per kWh the replay serves for a normal day."""
     table = load_table()
     index = (day - table.first_day).days
-    return [price / 1000 for price in table.prices[area][index * 24 : index * 24 + 24]]
+    return [per_kwh(price) for price in table.prices[area][index * 24 : index * 24 + 24]]
 
 
 # 2026-11-24 is replayed from Tuesday 2022-11-22, 2026-11-25 from Wednesday 2022-11-23.

@@ -1,0 +1,195 @@
+"""Make a fresh develop instance usable without clicks: user, onboarding, the price entry, a token.
+
+Everything goes through Home Assistant's own HTTP and WebSocket APIs, the way the onboarding
+screens and the "Add integration" dialog do it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+import sys
+import time
+from typing import Any
+
+import aiohttp
+
+USERNAME = "demo"
+# The documented password of the local demo user; the instance listens on loopback only.
+PASSWORD = "price-optimizer"  # noqa: S105
+ENTRY = {"area": "DE-LU", "resolution": "60"}
+# Onboarding adds these; each needs the internet, which the demo does without.
+ONLINE_ONLY = {"google_translate", "met", "radio_browser"}
+
+
+class Instance:
+    """A running Home Assistant reached over HTTP."""
+
+    def __init__(self, session: aiohttp.ClientSession, url: str) -> None:
+        self.session = session
+        self.url = url.rstrip("/")
+        self.client_id = f"{self.url}/"
+        self.headers: dict[str, str] = {}
+
+    async def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        async with self.session.request(
+            method, f"{self.url}{path}", headers=self.headers, **kwargs
+        ) as response:
+            if response.status >= 400:
+                raise RuntimeError(f"{method} {path}: {response.status} {await response.text()}")
+            return await response.json(content_type=None)
+
+    async def wait_until_up(self, timeout: float, pid: int | None) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return await self.request("GET", "/api/onboarding")
+            except (aiohttp.ClientError, RuntimeError):
+                if pid is not None and not Path(f"/proc/{pid}").exists():
+                    raise RuntimeError("Home Assistant exited during start-up") from None
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(1)
+
+    async def token_from_code(self, code: str) -> None:
+        tokens = await self.request(
+            "POST",
+            "/auth/token",
+            data={"grant_type": "authorization_code", "code": code, "client_id": self.client_id},
+        )
+        self.headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+
+    async def onboard(self, steps: list[dict[str, Any]]) -> None:
+        done = {step["step"] for step in steps if step["done"]}
+        if "user" not in done:
+            created = await self.request(
+                "POST",
+                "/api/onboarding/users",
+                json={
+                    "client_id": self.client_id,
+                    "name": "Demo",
+                    "username": USERNAME,
+                    "password": PASSWORD,
+                    "language": "en",
+                },
+            )
+            await self.token_from_code(created["auth_code"])
+        else:
+            await self.log_in()
+        for step, body in (
+            ("core_config", {}),
+            ("analytics", {}),
+            ("integration", {"client_id": self.client_id, "redirect_uri": self.client_id}),
+        ):
+            if step not in done:
+                await self.request("POST", f"/api/onboarding/{step}", json=body)
+
+    async def log_in(self) -> None:
+        flow = await self.request(
+            "POST",
+            "/auth/login_flow",
+            json={
+                "client_id": self.client_id,
+                "handler": ["homeassistant", None],
+                "redirect_uri": self.client_id,
+            },
+        )
+        result = await self.request(
+            "POST",
+            f"/auth/login_flow/{flow['flow_id']}",
+            json={"client_id": self.client_id, "username": USERNAME, "password": PASSWORD},
+        )
+        await self.token_from_code(result["result"])
+
+    async def add_price_entry(self) -> None:
+        entries = await self.request(
+            "GET", "/api/config/config_entries/entry?domain=price_optimizer"
+        )
+        if entries:
+            return
+        flow = await self.request(
+            "POST", "/api/config/config_entries/flow", json={"handler": "price_optimizer"}
+        )
+        flow = await self.request(
+            "POST",
+            f"/api/config/config_entries/flow/{flow['flow_id']}",
+            json={"next_step_id": "replay"},
+        )
+        result = await self.request(
+            "POST", f"/api/config/config_entries/flow/{flow['flow_id']}", json=ENTRY
+        )
+        if result.get("type") != "create_entry":
+            raise RuntimeError(f"adding the price entry failed: {result}")
+
+    async def remove_online_only_entries(self) -> None:
+        for entry in await self.request("GET", "/api/config/config_entries/entry"):
+            if entry["domain"] in ONLINE_ONLY:
+                await self.request(
+                    "DELETE", f"/api/config/config_entries/entry/{entry['entry_id']}"
+                )
+
+    async def long_lived_token(self) -> str:
+        async with self.session.ws_connect(f"{self.url}/api/websocket") as socket:
+            await socket.receive_json()
+            await socket.send_json(
+                {"type": "auth", "access_token": self.headers["Authorization"].split()[1]}
+            )
+            await socket.receive_json()
+            await socket.send_json(
+                {
+                    "id": 1,
+                    "type": "auth/long_lived_access_token",
+                    "client_name": f"scripts/develop {int(time.time())}",
+                    "lifespan": 3650,
+                }
+            )
+            reply = await socket.receive_json()
+            return str(reply["result"])
+
+    async def wait_for_prices(self, timeout: float) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            states = await self.request("GET", "/api/states")
+            for state in states:
+                if state["entity_id"].endswith("_current_price") and state["state"] not in (
+                    "unknown",
+                    "unavailable",
+                ):
+                    return dict(state)
+            if time.monotonic() > deadline:
+                raise RuntimeError("no price sensor has a value")
+            await asyncio.sleep(1)
+
+
+async def provision(url: str, token_file: Path, timeout: float, pid: int | None) -> None:
+    async with aiohttp.ClientSession() as session:
+        instance = Instance(session, url)
+        await instance.onboard(await instance.wait_until_up(timeout, pid))
+        await instance.add_price_entry()
+        price = await instance.wait_for_prices(timeout)
+        await instance.remove_online_only_entries()
+        if not token_file.exists():
+            token_file.write_text(await instance.long_lived_token())
+            token_file.chmod(0o600)
+    print(
+        f"Home Assistant is up at {url} (user {USERNAME!r}, password {PASSWORD!r}).\n"
+        f"{price['attributes'].get('friendly_name')}: {price['state']} "
+        f"{price['attributes'].get('unit_of_measurement')}\n"
+        f'REST API: curl -s -H "Authorization: Bearer $(cat {token_file})" {url}/api/states'
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", default="http://127.0.0.1:8123")
+    parser.add_argument("--token-file", type=Path, required=True)
+    parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--pid", type=int, help="give up when this Home Assistant process exits")
+    args = parser.parse_args()
+    asyncio.run(provision(args.url, args.token_file, args.timeout, args.pid))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
