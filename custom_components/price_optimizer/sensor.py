@@ -16,7 +16,7 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.const import EntityCategory, UnitOfEnergy
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddEntitiesCallback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .coordinator import PriceData, PriceOptimizerConfigEntry
@@ -141,7 +141,7 @@ SENSORS: tuple[PriceSensorDescription, ...] = (
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: PriceOptimizerConfigEntry,
-    async_add_entities: AddEntitiesCallback,
+    async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the price sensors of one entry."""
     coordinator = entry.runtime_data.coordinator
