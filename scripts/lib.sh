@@ -84,3 +84,39 @@ ensure_ha_venv() {
     venv_stamp > "$venv/.requirements"
   fi
 }
+
+# ensure_develop_venv: .venvs/develop with a Home Assistant that can run here as a real process and
+# everything the configuration in config/ loads, so the instance then starts offline. Prints the
+# Home Assistant version: 2026.x starts only on Python >= 3.13.2, else the oldest supported runs.
+ensure_develop_venv() {
+  local python version venv="$VENVS/develop" wanted constraints
+  python="$(find_python 3.13)"
+  if "$python" -c 'import sys; sys.exit(sys.version_info < (3, 13, 2))'; then
+    version="$HA_NEWEST"
+  else
+    version="$HA_OLDEST"
+  fi
+  ensure_venv develop "$python" "homeassistant==$version" >&2
+  wanted="$("$venv/bin/python" "$ROOT/scripts/develop_requirements.py" "$ROOT/config")"
+  if [ ! -f "$venv/.requirements" ] || [ "$(cat "$venv/.requirements")" != "$wanted" ]; then
+    log "Installing what the configured integrations need"
+    constraints="$("$venv/bin/python" -c 'import homeassistant, pathlib; print(pathlib.Path(homeassistant.__file__).parent / "package_constraints.txt")')"
+    # shellcheck disable=SC2086
+    VIRTUAL_ENV="$venv" "$(ensure_uv)" pip install --quiet -c "$constraints" $wanted >&2
+    echo "$wanted" > "$venv/.requirements"
+  fi
+  echo "$version"
+}
+
+# ensure_debian_packages PACKAGE...: install what is missing with apt-get (needs root).
+ensure_debian_packages() {
+  local missing=() package
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "Installing Debian packages: ${missing[*]}"
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+  fi
+}
