@@ -27,6 +27,7 @@ import voluptuous as vol
 
 from .const import (
     CONF_AREA,
+    CONF_CURRENCY,
     CONF_FEE_PER_KWH,
     CONF_MULTIPLIER,
     CONF_RESOLUTION,
@@ -36,10 +37,11 @@ from .const import (
     DOMAIN,
     LOGGER,
     SOURCE_ENTSOE,
+    SOURCE_NORDPOOL,
     SOURCE_REPLAY,
 )
 from .source_factory import SOURCE_NAMES, source_from_config
-from .sources import entsoe
+from .sources import entsoe, nordpool
 from .sources.base import SourceAuthError, SourceDataError, SourceError, SourceRequestError
 from .sources.replay import AREAS as REPLAY_AREAS, RESOLUTIONS as REPLAY_RESOLUTIONS
 
@@ -91,34 +93,43 @@ class SourceForm:
     validate: bool = True
 
 
-def _area_form(areas: list[str], default: str, *extra: str) -> Callable[..., vol.Schema]:
-    """Return a schema builder: the source's areas, then any credential fields."""
+def _fields(*fields: tuple[str, Any, Any]) -> Callable[[Mapping[str, Any]], vol.Schema]:
+    """Return a schema builder for ``(key, selector, default)`` fields, in order.
+
+    Defaults come from the entry being reconfigured (or the input being
+    corrected) before the field's own default.
+    """
 
     def build(defaults: Mapping[str, Any]) -> vol.Schema:
-        fields: dict[Any, Any] = {}
-        for key in extra:
-            fields[_required(key, defaults)] = _secret()
-        fields[_required(CONF_AREA, defaults, default)] = _select(areas, "area")
-        return vol.Schema(fields)
+        return vol.Schema({_required(key, defaults, default): sel for key, sel, default in fields})
 
     return build
 
 
-def _replay_schema(defaults: Mapping[str, Any]) -> vol.Schema:
-    return vol.Schema(
-        {
-            _required(CONF_AREA, defaults, "DE-LU"): _select(list(REPLAY_AREAS), "area"),
-            _required(CONF_RESOLUTION, defaults, "60"): _select(
-                [str(minutes) for minutes in REPLAY_RESOLUTIONS], "resolution"
-            ),
-        }
-    )
+def _resolutions(minutes: tuple[int, ...]) -> selector.SelectSelector:
+    return _select([str(value) for value in minutes], "resolution")
+
+
+_replay_schema = _fields(
+    (CONF_AREA, _select(list(REPLAY_AREAS), "area"), "DE-LU"),
+    (CONF_RESOLUTION, _resolutions(REPLAY_RESOLUTIONS), "60"),
+)
 
 
 FORMS: Final[dict[str, SourceForm]] = {
     SOURCE_ENTSOE: SourceForm(
-        schema=_area_form(sorted(entsoe.AREAS), "DE-LU", CONF_SECURITY_TOKEN),
+        schema=_fields(
+            (CONF_SECURITY_TOKEN, _secret(), None),
+            (CONF_AREA, _select(sorted(entsoe.AREAS), "area"), "DE-LU"),
+        ),
         credentials=(CONF_SECURITY_TOKEN,),
+    ),
+    SOURCE_NORDPOOL: SourceForm(
+        schema=_fields(
+            (CONF_AREA, _select(sorted(nordpool.AREAS), "area"), "SE3"),
+            (CONF_CURRENCY, _select(list(nordpool.CURRENCIES), "currency"), "EUR"),
+            (CONF_RESOLUTION, _resolutions(nordpool.RESOLUTIONS), "15"),
+        ),
     ),
     SOURCE_REPLAY: SourceForm(schema=_replay_schema, validate=False),
 }
@@ -137,6 +148,12 @@ class PriceOptimizerConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_entsoe(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the ENTSO-E security token and the bidding zone."""
         return await self._async_source_step(SOURCE_ENTSOE, user_input)
+
+    async def async_step_nordpool(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the Nord Pool delivery area, currency and resolution."""
+        return await self._async_source_step(SOURCE_NORDPOOL, user_input)
 
     async def async_step_replay(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask which bundled area to replay and at what resolution."""

@@ -129,9 +129,14 @@ class PriceCoordinator(DataUpdateCoordinator[PriceData]):
     async def _async_update_data(self) -> PriceData:
         """Fetch what the source has published and merge it with the held prices."""
         now = dt_util.utcnow()
+        zone = dt_util.get_default_time_zone()
         today = dt_util.as_local(now).date()
-        start = local_day_bounds(today, dt_util.get_default_time_zone())[0] - HISTORY_KEPT
-        end = local_day_bounds(today + timedelta(days=2), dt_util.get_default_time_zone())[0]
+        today_start = local_day_bounds(today, zone)[0]
+        end = local_day_bounds(today + timedelta(days=2), zone)[0]
+        # Published prices do not change: ask only for what is not held yet, but
+        # always for all of today, so a hole in today's prices is filled again.
+        held_until = self._raw.end or today_start - HISTORY_KEPT
+        start = max(today_start - HISTORY_KEPT, min(held_until, today_start))
         self._last_fetch = now
         try:
             fetched = await self.source.async_fetch(start, end)

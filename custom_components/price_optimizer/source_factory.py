@@ -11,21 +11,25 @@ from homeassistant.util import dt as dt_util
 
 from .const import (
     CONF_AREA,
+    CONF_CURRENCY,
     CONF_RESOLUTION,
     CONF_SECURITY_TOKEN,
     CONF_SOURCE,
     SOURCE_ENTSOE,
+    SOURCE_NORDPOOL,
     SOURCE_REPLAY,
 )
 from .sources.base import PriceSource
 from .sources.entsoe import EntsoeSource
 from .sources.http import HttpPolicy, SourceHttp
+from .sources.nordpool import NordPoolSource
 from .sources.replay import ReplaySource
 
 # How each provider is named in logs and entry titles.
 SOURCE_NAMES: Final = {
     SOURCE_REPLAY: "Replay",
     SOURCE_ENTSOE: "ENTSO-E",
+    SOURCE_NORDPOOL: "Nord Pool",
 }
 
 # Providers that publish limits or ask for restraint get a gentler policy.
@@ -40,6 +44,9 @@ type Factory = Callable[[SourceHttp, Mapping[str, Any]], PriceSource]
 FACTORIES: Final[dict[str, Factory]] = {
     SOURCE_ENTSOE: lambda http, data: EntsoeSource(
         http, data[CONF_SECURITY_TOKEN], data[CONF_AREA]
+    ),
+    SOURCE_NORDPOOL: lambda http, data: NordPoolSource(
+        http, data[CONF_AREA], data[CONF_CURRENCY], int(data[CONF_RESOLUTION])
     ),
 }
 

@@ -51,3 +51,11 @@ def select_options(result: dict[str, Any], field: str) -> list[str]:
                 for option in value.config["options"]
             ]
     raise AssertionError(f"{field} not in form")
+
+
+async def start_reconfigure(hass: HomeAssistant, entry_id: str) -> dict[str, Any]:
+    """Start the reconfigure flow of an entry, as its menu item does."""
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": config_entries.SOURCE_RECONFIGURE, "entry_id": entry_id}
+    )
+    return dict(result)
