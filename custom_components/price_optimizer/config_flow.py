@@ -36,12 +36,16 @@ from .const import (
     CONF_VAT_PERCENT,
     DOMAIN,
     LOGGER,
+    SOURCE_AWATTAR,
+    SOURCE_ELERING,
+    SOURCE_ENERGIDATASERVICE,
+    SOURCE_ENERGYZERO,
     SOURCE_ENTSOE,
     SOURCE_NORDPOOL,
     SOURCE_REPLAY,
 )
 from .source_factory import SOURCE_NAMES, source_from_config
-from .sources import entsoe, nordpool
+from .sources import awattar, elering, energidataservice, energyzero, entsoe, nordpool
 from .sources.base import SourceAuthError, SourceDataError, SourceError, SourceRequestError
 from .sources.replay import AREAS as REPLAY_AREAS, RESOLUTIONS as REPLAY_RESOLUTIONS
 
@@ -131,6 +135,23 @@ FORMS: Final[dict[str, SourceForm]] = {
             (CONF_RESOLUTION, _resolutions(nordpool.RESOLUTIONS), "15"),
         ),
     ),
+    SOURCE_ENERGIDATASERVICE: SourceForm(
+        schema=_fields(
+            (CONF_AREA, _select(list(energidataservice.AREAS), "area"), "DK1"),
+            (CONF_CURRENCY, _select(list(energidataservice.CURRENCIES), "currency"), "DKK"),
+        ),
+    ),
+    SOURCE_AWATTAR: SourceForm(
+        schema=_fields((CONF_AREA, _select(list(awattar.AREAS), "area"), "DE-LU")),
+    ),
+    SOURCE_ENERGYZERO: SourceForm(
+        schema=_fields((CONF_RESOLUTION, _resolutions(energyzero.RESOLUTIONS), "15")),
+        unique_key=lambda data: "NL",
+        title=lambda data: "NL",
+    ),
+    SOURCE_ELERING: SourceForm(
+        schema=_fields((CONF_AREA, _select(list(elering.AREAS), "area"), "EE")),
+    ),
     SOURCE_REPLAY: SourceForm(schema=_replay_schema, validate=False),
 }
 SOURCES: Final = tuple(FORMS)
@@ -154,6 +175,30 @@ class PriceOptimizerConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Ask for the Nord Pool delivery area, currency and resolution."""
         return await self._async_source_step(SOURCE_NORDPOOL, user_input)
+
+    async def async_step_energidataservice(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the Danish price area and currency."""
+        return await self._async_source_step(SOURCE_ENERGIDATASERVICE, user_input)
+
+    async def async_step_awattar(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask whether aWATTar's German or Austrian prices are wanted."""
+        return await self._async_source_step(SOURCE_AWATTAR, user_input)
+
+    async def async_step_energyzero(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for EnergyZero's slot length."""
+        return await self._async_source_step(SOURCE_ENERGYZERO, user_input)
+
+    async def async_step_elering(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the Baltic or Finnish area."""
+        return await self._async_source_step(SOURCE_ELERING, user_input)
 
     async def async_step_replay(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask which bundled area to replay and at what resolution."""

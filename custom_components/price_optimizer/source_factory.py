@@ -15,11 +15,19 @@ from .const import (
     CONF_RESOLUTION,
     CONF_SECURITY_TOKEN,
     CONF_SOURCE,
+    SOURCE_AWATTAR,
+    SOURCE_ELERING,
+    SOURCE_ENERGIDATASERVICE,
+    SOURCE_ENERGYZERO,
     SOURCE_ENTSOE,
     SOURCE_NORDPOOL,
     SOURCE_REPLAY,
 )
+from .sources.awattar import AwattarSource
 from .sources.base import PriceSource
+from .sources.elering import EleringSource
+from .sources.energidataservice import EnergiDataServiceSource
+from .sources.energyzero import EnergyZeroSource
 from .sources.entsoe import EntsoeSource
 from .sources.http import HttpPolicy, SourceHttp
 from .sources.nordpool import NordPoolSource
@@ -30,6 +38,10 @@ SOURCE_NAMES: Final = {
     SOURCE_REPLAY: "Replay",
     SOURCE_ENTSOE: "ENTSO-E",
     SOURCE_NORDPOOL: "Nord Pool",
+    SOURCE_ENERGIDATASERVICE: "Energi Data Service",
+    SOURCE_AWATTAR: "aWATTar",
+    SOURCE_ENERGYZERO: "EnergyZero",
+    SOURCE_ELERING: "Elering",
 }
 
 # Providers that publish limits or ask for restraint get a gentler policy.
@@ -48,6 +60,12 @@ FACTORIES: Final[dict[str, Factory]] = {
     SOURCE_NORDPOOL: lambda http, data: NordPoolSource(
         http, data[CONF_AREA], data[CONF_CURRENCY], int(data[CONF_RESOLUTION])
     ),
+    SOURCE_ENERGIDATASERVICE: lambda http, data: EnergiDataServiceSource(
+        http, data[CONF_AREA], data[CONF_CURRENCY]
+    ),
+    SOURCE_AWATTAR: lambda http, data: AwattarSource(http, data[CONF_AREA]),
+    SOURCE_ENERGYZERO: lambda http, data: EnergyZeroSource(http, int(data[CONF_RESOLUTION])),
+    SOURCE_ELERING: lambda http, data: EleringSource(http, data[CONF_AREA]),
 }
 
 

@@ -114,6 +114,30 @@ def series_from_intervals(
     )
 
 
+def series_from_starts(
+    prices: Mapping[datetime, float], currency: str, single: timedelta
+) -> PriceSeries:
+    """Return a series from start stamps alone, each slot lasting until the next start.
+
+    For providers that send only starts. A slot lasts until the next start when
+    that is a valid slot length; across a gap, and for the last start, it keeps
+    the length of the slot before it (``single`` when there is only one). So a
+    reply that spans the move from hourly to quarter-hour prices stays exact.
+    """
+    starts = sorted(prices)
+    slots = []
+    length = single
+    for index, start in enumerate(starts):
+        if index + 1 < len(starts) and starts[index + 1] - start in ALLOWED_DURATIONS:
+            length = starts[index + 1] - start
+        elif index == 0 and len(starts) > 1:
+            length = min(
+                (b - a for a, b in pairwise(starts) if b - a in ALLOWED_DURATIONS), default=single
+            )
+        slots.append(PriceSlot(start, length, prices[start]))
+    return series_from_slots(slots, currency)
+
+
 def averaged(
     points: Iterable[tuple[datetime, float]], slot: timedelta, *, origin: datetime | None = None
 ) -> list[tuple[datetime, float]]:
