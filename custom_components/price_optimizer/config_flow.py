@@ -20,45 +20,70 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
     OptionsFlow,
 )
-from homeassistant.core import callback
+from homeassistant.const import CONF_API_KEY, CONF_LATITUDE, CONF_LONGITUDE
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import selector
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
 from .const import (
+    CONF_ACCESS_TOKEN,
+    CONF_ACCOUNT_ID,
     CONF_AREA,
     CONF_CURRENCY,
     CONF_FEE_PER_KWH,
+    CONF_HOME_ID,
+    CONF_HOST,
+    CONF_LOCATION_ID,
     CONF_MULTIPLIER,
+    CONF_PRODUCT_CODE,
+    CONF_RATE_LABEL,
+    CONF_REGION,
     CONF_RESOLUTION,
+    CONF_SECTOR,
     CONF_SECURITY_TOKEN,
+    CONF_SITE_ID,
     CONF_SOURCE,
     CONF_VAT_PERCENT,
     DOMAIN,
     LOGGER,
+    SOURCE_AMBER,
     SOURCE_AWATTAR,
+    SOURCE_COMED,
     SOURCE_ELERING,
     SOURCE_ENERGIDATASERVICE,
     SOURCE_ENERGYZERO,
     SOURCE_ENTSOE,
+    SOURCE_FLATPEAK,
     SOURCE_NORDPOOL,
+    SOURCE_NREL,
+    SOURCE_OCTOPUS,
     SOURCE_REPLAY,
+    SOURCE_TIBBER,
+    SOURCE_URDB,
 )
-from .source_factory import SOURCE_NAMES, source_from_config
-from .sources import awattar, elering, energidataservice, energyzero, entsoe, nordpool
+from .source_factory import SOURCE_NAMES, async_list_places, source_from_config
+from .sources import (
+    awattar,
+    elering,
+    energidataservice,
+    energyzero,
+    entsoe,
+    flatpeak,
+    nordpool,
+    octopus,
+    tariffs,
+)
 from .sources.base import SourceAuthError, SourceDataError, SourceError, SourceRequestError
 from .sources.replay import AREAS as REPLAY_AREAS, RESOLUTIONS as REPLAY_RESOLUTIONS
 
 
-def _select(
-    options: list[str], translation_key: str, *, custom: bool = False
-) -> selector.SelectSelector:
+def _select(options: list[str], translation_key: str) -> selector.SelectSelector:
     return selector.SelectSelector(
         selector.SelectSelectorConfig(
             options=options,
             mode=selector.SelectSelectorMode.DROPDOWN,
             translation_key=translation_key,
-            custom_value=custom,
             sort=False,
         )
     )
@@ -68,6 +93,12 @@ def _secret() -> selector.TextSelector:
     return selector.TextSelector(
         selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
     )
+
+
+def _text(
+    kind: selector.TextSelectorType = selector.TextSelectorType.TEXT,
+) -> selector.TextSelector:
+    return selector.TextSelector(selector.TextSelectorConfig(type=kind))
 
 
 def _number(
@@ -84,17 +115,6 @@ def _number(
 def _required(key: str, defaults: Mapping[str, Any], fallback: Any = None) -> vol.Required:
     default = defaults.get(key, fallback)
     return vol.Required(key) if default is None else vol.Required(key, default=default)
-
-
-@dataclass(frozen=True, slots=True)
-class SourceForm:
-    """What the step of one source asks, and how its entry is named and keyed."""
-
-    schema: Callable[[Mapping[str, Any]], vol.Schema]
-    credentials: tuple[str, ...] = ()
-    unique_key: Callable[[Mapping[str, Any]], str] = lambda data: str(data[CONF_AREA])
-    title: Callable[[Mapping[str, Any]], str] = lambda data: str(data[CONF_AREA])
-    validate: bool = True
 
 
 def _fields(*fields: tuple[str, Any, Any]) -> Callable[[Mapping[str, Any]], vol.Schema]:
@@ -114,10 +134,32 @@ def _resolutions(minutes: tuple[int, ...]) -> selector.SelectSelector:
     return _select([str(value) for value in minutes], "resolution")
 
 
-_replay_schema = _fields(
-    (CONF_AREA, _select(list(REPLAY_AREAS), "area"), "DE-LU"),
-    (CONF_RESOLUTION, _resolutions(REPLAY_RESOLUTIONS), "60"),
-)
+def _area(data: Mapping[str, Any]) -> str:
+    return str(data[CONF_AREA])
+
+
+def _home_location(hass: HomeAssistant) -> dict[str, Any]:
+    return {CONF_LATITUDE: hass.config.latitude, CONF_LONGITUDE: hass.config.longitude}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceForm:
+    """What the step of one source asks, and how its entry is named and keyed."""
+
+    schema: Callable[[Mapping[str, Any]], vol.Schema]
+    credentials: tuple[str, ...] = ()
+    unique_key: Callable[[Mapping[str, Any]], str] = _area
+    title: Callable[[Mapping[str, Any]], str] = _area
+    initial: Callable[[HomeAssistant], dict[str, Any]] = lambda hass: {}
+    validate: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class AccountForm:
+    """A source whose account holds several places: the credential first, then the place."""
+
+    credential: str
+    place: str
 
 
 FORMS: Final[dict[str, SourceForm]] = {
@@ -149,10 +191,72 @@ FORMS: Final[dict[str, SourceForm]] = {
         unique_key=lambda data: "NL",
         title=lambda data: "NL",
     ),
+    SOURCE_OCTOPUS: SourceForm(
+        schema=_fields(
+            (CONF_PRODUCT_CODE, _text(), octopus.DEFAULT_PRODUCT),
+            (CONF_REGION, _select(list(octopus.REGIONS), "octopus_region"), "C"),
+        ),
+        unique_key=lambda data: f"{data[CONF_PRODUCT_CODE]}_{data[CONF_REGION]}",
+        title=lambda data: octopus.tariff_code(data[CONF_PRODUCT_CODE], data[CONF_REGION]),
+    ),
+    SOURCE_TIBBER: SourceForm(
+        schema=_fields((CONF_ACCESS_TOKEN, _secret(), None)),
+        credentials=(CONF_ACCESS_TOKEN,),
+    ),
     SOURCE_ELERING: SourceForm(
         schema=_fields((CONF_AREA, _select(list(elering.AREAS), "area"), "EE")),
     ),
-    SOURCE_REPLAY: SourceForm(schema=_replay_schema, validate=False),
+    SOURCE_AMBER: SourceForm(
+        schema=_fields((CONF_API_KEY, _secret(), None)),
+        credentials=(CONF_API_KEY,),
+    ),
+    SOURCE_COMED: SourceForm(
+        schema=_fields(),
+        unique_key=lambda data: "ComEd",
+        title=lambda data: "Hourly Pricing",
+    ),
+    SOURCE_FLATPEAK: SourceForm(
+        schema=_fields(
+            (CONF_HOST, _text(selector.TextSelectorType.URL), flatpeak.DEFAULT_HOST),
+            (CONF_ACCOUNT_ID, _text(), None),
+            (CONF_API_KEY, _secret(), None),
+            (CONF_LOCATION_ID, _text(), None),
+        ),
+        credentials=(CONF_ACCOUNT_ID, CONF_API_KEY),
+        unique_key=lambda data: str(data[CONF_LOCATION_ID]),
+        title=lambda data: str(data[CONF_LOCATION_ID]),
+    ),
+    SOURCE_NREL: SourceForm(
+        schema=_fields(
+            (CONF_API_KEY, _secret(), None),
+            (CONF_LATITUDE, _number(-90, 90, "any", "°"), None),
+            (CONF_LONGITUDE, _number(-180, 180, "any", "°"), None),
+            (CONF_SECTOR, _select(list(tariffs.SECTORS), "sector"), "residential"),
+        ),
+        credentials=(CONF_API_KEY,),
+        unique_key=lambda data: (
+            f"{data[CONF_LATITUDE]:.2f}_{data[CONF_LONGITUDE]:.2f}_{data[CONF_SECTOR]}"
+        ),
+        title=lambda data: str(data[CONF_SECTOR]),
+        initial=_home_location,
+    ),
+    SOURCE_URDB: SourceForm(
+        schema=_fields((CONF_API_KEY, _secret(), None), (CONF_RATE_LABEL, _text(), None)),
+        credentials=(CONF_API_KEY,),
+        unique_key=lambda data: str(data[CONF_RATE_LABEL]),
+        title=lambda data: str(data[CONF_RATE_LABEL]),
+    ),
+    SOURCE_REPLAY: SourceForm(
+        schema=_fields(
+            (CONF_AREA, _select(list(REPLAY_AREAS), "area"), "DE-LU"),
+            (CONF_RESOLUTION, _resolutions(REPLAY_RESOLUTIONS), "60"),
+        ),
+        validate=False,
+    ),
+}
+ACCOUNTS: Final[dict[str, AccountForm]] = {
+    SOURCE_TIBBER: AccountForm(credential=CONF_ACCESS_TOKEN, place=CONF_HOME_ID),
+    SOURCE_AMBER: AccountForm(credential=CONF_API_KEY, place=CONF_SITE_ID),
 }
 SOURCES: Final = tuple(FORMS)
 
@@ -161,6 +265,11 @@ class PriceOptimizerConfigFlow(ConfigFlow, domain=DOMAIN):
     """Pick a price source, then its settings."""
 
     VERSION = 1
+
+    def __init__(self) -> None:
+        """Start with no account chosen yet."""
+        self._account: dict[str, Any] = {}
+        self._places: dict[str, str] = {}
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask which price source to use; each source has a step of its own."""
@@ -194,49 +303,167 @@ class PriceOptimizerConfigFlow(ConfigFlow, domain=DOMAIN):
         """Ask for EnergyZero's slot length."""
         return await self._async_source_step(SOURCE_ENERGYZERO, user_input)
 
+    async def async_step_octopus(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the Octopus product code and the region."""
+        return await self._async_source_step(SOURCE_OCTOPUS, user_input)
+
+    async def async_step_tibber(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask for the Tibber access token, then which home."""
+        return await self._async_account_step(SOURCE_TIBBER, user_input)
+
+    async def async_step_tibber_home(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask which of the account's homes to follow."""
+        return await self._async_place_step(SOURCE_TIBBER, user_input)
+
     async def async_step_elering(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Ask for the Baltic or Finnish area."""
         return await self._async_source_step(SOURCE_ELERING, user_input)
 
+    async def async_step_amber(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask for the Amber API key, then which site."""
+        return await self._async_account_step(SOURCE_AMBER, user_input)
+
+    async def async_step_amber_site(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask which of the account's sites to follow."""
+        return await self._async_place_step(SOURCE_AMBER, user_input)
+
+    async def async_step_comed(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Confirm ComEd's public real-time prices."""
+        return await self._async_source_step(SOURCE_COMED, user_input)
+
+    async def async_step_flatpeak(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the Flatpeak host, account, key and location."""
+        return await self._async_source_step(SOURCE_FLATPEAK, user_input)
+
+    async def async_step_nrel(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask for an NREL key, the location and the customer sector."""
+        return await self._async_source_step(SOURCE_NREL, user_input)
+
+    async def async_step_urdb(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask for an OpenEI key and the URDB rate."""
+        return await self._async_source_step(SOURCE_URDB, user_input)
+
     async def async_step_replay(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask which bundled area to replay and at what resolution."""
         return await self._async_source_step(SOURCE_REPLAY, user_input)
+
+    def _defaults(self, source: str, user_input: Mapping[str, Any] | None) -> Mapping[str, Any]:
+        if user_input is not None:
+            return user_input
+        if self.source == SOURCE_RECONFIGURE:
+            return self._get_reconfigure_entry().data
+        return FORMS[source].initial(self.hass)
 
     async def _async_source_step(
         self, source: str, user_input: dict[str, Any] | None
     ) -> ConfigFlowResult:
         """Show, check and save one source's settings, for a new entry or a reconfiguration."""
         form = FORMS[source]
-        reconfiguring = self.source == SOURCE_RECONFIGURE
         errors: dict[str, str] = {}
         if user_input is not None:
             data = {CONF_SOURCE: source, **user_input}
-            unique_id = f"{source}_{form.unique_key(data)}"
-            if reconfiguring:
-                entry = self._get_reconfigure_entry()
-                if unique_id != entry.unique_id:
-                    await self.async_set_unique_id(unique_id)
-                    self._abort_if_unique_id_configured()
+            result, errors = await self._async_finish(
+                data, f"{source}_{form.unique_key(data)}", form.title(data), form.validate
+            )
+            if result is not None:
+                return result
+        return self.async_show_form(
+            step_id=source,
+            data_schema=form.schema(self._defaults(source, user_input)),
+            errors=errors,
+        )
+
+    async def _async_account_step(
+        self, source: str, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        """Check a credential by listing its places; go on to choose one."""
+        account = ACCOUNTS[source]
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                places = await async_list_places(self.hass, source, user_input[account.credential])
+            except SourceError as err:
+                errors = _errors_for(err)
             else:
-                await self.async_set_unique_id(unique_id)
-                self._abort_if_unique_id_configured()
-            if form.validate:
-                errors = await self._async_validate(data)
-            if not errors:
-                title = f"{SOURCE_NAMES[source]} {form.title(data)}"
-                if reconfiguring:
-                    return self.async_update_reload_and_abort(
-                        self._get_reconfigure_entry(), unique_id=unique_id, title=title, data=data
+                if places:
+                    self._account = {CONF_SOURCE: source, **user_input}
+                    self._places = dict(places)
+                    if len(places) == 1:
+                        return await self._async_place_step(source, {account.place: places[0][0]})
+                    return await self._async_place_step(source, None)
+                errors = {"base": "no_places"}
+        return self.async_show_form(
+            step_id=source,
+            data_schema=FORMS[source].schema(self._defaults(source, user_input)),
+            errors=errors,
+        )
+
+    async def _async_place_step(
+        self, source: str, user_input: dict[str, Any] | None
+    ) -> ConfigFlowResult:
+        """Save the chosen place of an account."""
+        account = ACCOUNTS[source]
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            place = user_input[account.place]
+            data = {**self._account, account.place: place}
+            result, errors = await self._async_finish(
+                data, f"{source}_{place}", self._places.get(place, place), validate=True
+            )
+            if result is not None:
+                return result
+        current = (
+            self._get_reconfigure_entry().data.get(account.place)
+            if self.source == SOURCE_RECONFIGURE
+            else None
+        )
+        options = [
+            selector.SelectOptionDict(value=value, label=label)
+            for value, label in self._places.items()
+        ]
+        default = current if current in self._places else None
+        schema = vol.Schema(
+            {
+                _required(account.place, {}, default): selector.SelectSelector(
+                    selector.SelectSelectorConfig(
+                        options=options, mode=selector.SelectSelectorMode.LIST
                     )
-                return self.async_create_entry(title=title, data=data)
-        defaults: Mapping[str, Any] = user_input or (
-            self._get_reconfigure_entry().data if reconfiguring else {}
+                )
+            }
         )
         return self.async_show_form(
-            step_id=source, data_schema=form.schema(defaults), errors=errors
+            step_id=f"{source}_{account.place.removesuffix('_id')}",
+            data_schema=schema,
+            errors=errors,
         )
+
+    async def _async_finish(
+        self, data: dict[str, Any], unique_id: str, title: str, validate: bool
+    ) -> tuple[ConfigFlowResult | None, dict[str, str]]:
+        """Create or update the entry once the source answers, else return the form errors."""
+        reconfiguring = self.source == SOURCE_RECONFIGURE
+        if not reconfiguring or unique_id != self._get_reconfigure_entry().unique_id:
+            await self.async_set_unique_id(unique_id)
+            self._abort_if_unique_id_configured()
+        errors = await self._async_validate(data) if validate else {}
+        if errors:
+            return None, errors
+        title = f"{SOURCE_NAMES[data[CONF_SOURCE]]} {title}"
+        if reconfiguring:
+            return self.async_update_reload_and_abort(
+                self._get_reconfigure_entry(), unique_id=unique_id, title=title, data=data
+            ), {}
+        return self.async_create_entry(title=title, data=data), {}
 
     async def _async_validate(self, data: Mapping[str, Any]) -> dict[str, str]:
         """Ask the source for today's prices; return form errors, none when it answers."""
@@ -244,17 +471,8 @@ class PriceOptimizerConfigFlow(ConfigFlow, domain=DOMAIN):
         now = dt_util.utcnow()
         try:
             prices = await source.async_fetch(now - timedelta(days=1), now + timedelta(days=1))
-        except SourceAuthError:
-            return {"base": "invalid_auth"}
-        except SourceRequestError as err:
-            LOGGER.debug("Setup refused by the source: %s", err)
-            return {"base": "refused"}
-        except SourceDataError as err:
-            LOGGER.debug("Setup got unreadable data: %s", err)
-            return {"base": "invalid_data"}
         except SourceError as err:
-            LOGGER.debug("Setup could not reach the source: %s", err)
-            return {"base": "cannot_connect"}
+            return _errors_for(err)
         if not prices:
             return {"base": "no_prices"}
         return {}
@@ -263,7 +481,10 @@ class PriceOptimizerConfigFlow(ConfigFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Show the entry's own source step, filled with its current settings."""
-        return await self._async_source_step(self._get_reconfigure_entry().data[CONF_SOURCE], None)
+        source = self._get_reconfigure_entry().data[CONF_SOURCE]
+        if source in ACCOUNTS:
+            return await self._async_account_step(source, None)
+        return await self._async_source_step(source, None)
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
         """Start over the credential the source rejected."""
@@ -293,6 +514,18 @@ class PriceOptimizerConfigFlow(ConfigFlow, domain=DOMAIN):
     def async_get_options_flow(config_entry: ConfigEntry) -> PriceOptimizerOptionsFlow:
         """Return the options flow for VAT, fee and multiplier."""
         return PriceOptimizerOptionsFlow()
+
+
+def _errors_for(err: SourceError) -> dict[str, str]:
+    """Return the form error that explains a failed live call."""
+    if isinstance(err, SourceAuthError):
+        return {"base": "invalid_auth"}
+    LOGGER.debug("Live check failed: %s", err)
+    if isinstance(err, SourceRequestError):
+        return {"base": "refused"}
+    if isinstance(err, SourceDataError):
+        return {"base": "invalid_data"}
+    return {"base": "cannot_connect"}
 
 
 class PriceOptimizerOptionsFlow(OptionsFlow):

@@ -52,6 +52,7 @@ CONF_ACCOUNT_ID: Final = "account_id"
 CONF_LOCATION_ID: Final = "location_id"
 CONF_HOST: Final = "host"
 CONF_RATE_LABEL: Final = "rate_label"
+CONF_SECTOR: Final = "sector"
 CONF_ENTITY_ID: Final = "entity_id"
 
 # A problem that lasts this long becomes a repair issue; shorter ones are only findings.

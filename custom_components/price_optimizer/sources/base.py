@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
@@ -42,11 +42,23 @@ class Cadence(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Publication:
-    """When a market publishes the next day's prices, in its own time zone."""
+    """When a market publishes the next day's prices, in its own time zone.
+
+    ``day_ends`` is where a market's delivery day ends: local midnight for the
+    European day-ahead auction, 23:00 for Octopus Agile, whose published day
+    runs from 23:00 to 23:00 UK time.
+    """
 
     zone: ZoneInfo
     at: time
     retry_every: timedelta = timedelta(minutes=10)
+    day_ends: time = time(0)
+
+    def _end_of(self, day: date) -> datetime:
+        """Return the end of the delivery day published on the local date ``day - 1``."""
+        if self.day_ends == time(0):
+            return local_day_bounds(day, self.zone)[1]
+        return datetime.combine(day, self.day_ends, self.zone).astimezone(UTC)
 
     def expected_until(self, now: datetime) -> datetime:
         """Return how far a complete source holds prices at ``now``.
@@ -57,7 +69,7 @@ class Publication:
         today = now.astimezone(self.zone).date()
         if now >= datetime.combine(today, self.at, self.zone):
             today += timedelta(days=1)
-        return local_day_bounds(today, self.zone)[1]
+        return self._end_of(today)
 
     def next_fetch(self, held_until: datetime | None, now: datetime) -> datetime:
         """Return when to ask the source again, given how far prices are held.
@@ -66,8 +78,8 @@ class Publication:
         call waits for the publication of the following day.
         """
         today = now.astimezone(self.zone).date()
-        today_end = local_day_bounds(today, self.zone)[1]
-        tomorrow_end = local_day_bounds(today + timedelta(days=1), self.zone)[1]
+        today_end = self._end_of(today)
+        tomorrow_end = self._end_of(today + timedelta(days=1))
         published_today = datetime.combine(today, self.at, self.zone)
         if held_until is None or held_until < today_end:
             return now + self.retry_every

@@ -10,6 +10,7 @@ the same price.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 import math
@@ -20,6 +21,7 @@ from ..models import ALLOWED_DURATIONS, PriceSeries, PriceSlot
 from .base import SourceDataError
 
 _ISO_DURATION: Final = re.compile(r"^PT(?:(\d+)H)?(?:(\d+)M)?$")
+_EPOCH: Final = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def parse_time(value: Any) -> datetime:
@@ -97,7 +99,7 @@ def series_from_slots(slots: Iterable[PriceSlot], currency: str) -> PriceSeries:
         held = by_start.get(start)
         if held is not None and (held.duration, held.price) != (slot.duration, slot.price):
             raise SourceDataError(f"two different prices for {start.isoformat()}")
-        by_start[start] = PriceSlot(start, slot.duration, slot.price)
+        by_start[start] = replace(slot, start=start)
     ordered = [by_start[start] for start in sorted(by_start)]
     for before, after in pairwise(ordered):
         if after.start < before.end:
@@ -138,6 +140,32 @@ def series_from_starts(
     return series_from_slots(slots, currency)
 
 
+def slot_length_for(boundaries: Iterable[datetime]) -> timedelta:
+    """Return the longest slot length (60, 30 or 15 minutes) that every boundary falls on."""
+    offsets = [when.astimezone(UTC) - _EPOCH for when in boundaries]
+    for length in sorted(ALLOWED_DURATIONS, reverse=True):
+        if all(offset % length == timedelta(0) for offset in offsets):
+            return length
+    raise SourceDataError("rate boundaries do not fall on quarter-hours")
+
+
+def cut_into_slots(
+    intervals: Iterable[tuple[datetime, datetime, float]], length: timedelta
+) -> list[PriceSlot]:
+    """Return ``length`` slots covering each ``(start, end, price)`` interval.
+
+    Tariff rates hold for hours or months; the slot model wants them in slots
+    of one length, aligned to UTC (which quarter-hour local zones share).
+    """
+    slots = []
+    for start, end, price in intervals:
+        when = start
+        while when < end:
+            slots.append(PriceSlot(when, length, price))
+            when += length
+    return slots
+
+
 def averaged(
     points: Iterable[tuple[datetime, float]], slot: timedelta, *, origin: datetime | None = None
 ) -> list[tuple[datetime, float]]:
@@ -146,7 +174,7 @@ def averaged(
     Used for providers that publish finer than 15 minutes (5-minute real-time
     prices): a household is billed on the slot's average.
     """
-    anchor = origin or datetime(2000, 1, 1, tzinfo=UTC)
+    anchor = origin or _EPOCH
     groups: dict[datetime, list[float]] = {}
     for when, price in points:
         index = (when.astimezone(UTC) - anchor) // slot
