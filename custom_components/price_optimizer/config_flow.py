@@ -22,7 +22,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_API_KEY, CONF_LATITUDE, CONF_LONGITUDE
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import selector
+from homeassistant.helpers import entity_registry as er, selector
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
@@ -31,6 +31,8 @@ from .const import (
     CONF_ACCOUNT_ID,
     CONF_AREA,
     CONF_CURRENCY,
+    CONF_ENTITY_ID,
+    CONF_ENTITY_KIND,
     CONF_FEE_PER_KWH,
     CONF_HOME_ID,
     CONF_HOST,
@@ -53,6 +55,7 @@ from .const import (
     SOURCE_ELERING,
     SOURCE_ENERGIDATASERVICE,
     SOURCE_ENERGYZERO,
+    SOURCE_ENTITY,
     SOURCE_ENTSOE,
     SOURCE_FLATPEAK,
     SOURCE_NORDPOOL,
@@ -75,6 +78,7 @@ from .sources import (
     tariffs,
 )
 from .sources.base import SourceAuthError, SourceDataError, SourceError, SourceRequestError
+from .sources.entity_formats import kind_of
 from .sources.replay import AREAS as REPLAY_AREAS, RESOLUTIONS as REPLAY_RESOLUTIONS
 
 
@@ -246,6 +250,18 @@ FORMS: Final[dict[str, SourceForm]] = {
         unique_key=lambda data: str(data[CONF_RATE_LABEL]),
         title=lambda data: str(data[CONF_RATE_LABEL]),
     ),
+    SOURCE_ENTITY: SourceForm(
+        schema=_fields(
+            (
+                CONF_ENTITY_ID,
+                selector.EntitySelector(selector.EntitySelectorConfig(domain="sensor")),
+                None,
+            ),
+            (CONF_RESOLUTION, _resolutions((15, 30, 60)), "60"),
+        ),
+        unique_key=lambda data: str(data[CONF_ENTITY_ID]),
+        title=lambda data: str(data[CONF_ENTITY_ID]),
+    ),
     SOURCE_REPLAY: SourceForm(
         schema=_fields(
             (CONF_AREA, _select(list(REPLAY_AREAS), "area"), "DE-LU"),
@@ -352,6 +368,21 @@ class PriceOptimizerConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_urdb(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for an OpenEI key and the URDB rate."""
         return await self._async_source_step(SOURCE_URDB, user_input)
+
+    async def async_step_entity(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask which entity already holds the prices; recognise what it is."""
+        if user_input is not None:
+            state = self.hass.states.get(user_input[CONF_ENTITY_ID])
+            if state is None:
+                return self.async_show_form(
+                    step_id=SOURCE_ENTITY,
+                    data_schema=FORMS[SOURCE_ENTITY].schema(user_input),
+                    errors={"base": "entity_not_found"},
+                )
+            registered = er.async_get(self.hass).async_get(state.entity_id)
+            kind = kind_of(state.attributes, registered.platform if registered else None)
+            user_input = {**user_input, CONF_ENTITY_KIND: kind}
+        return await self._async_source_step(SOURCE_ENTITY, user_input)
 
     async def async_step_replay(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask which bundled area to replay and at what resolution."""

@@ -54,6 +54,7 @@ CONF_HOST: Final = "host"
 CONF_RATE_LABEL: Final = "rate_label"
 CONF_SECTOR: Final = "sector"
 CONF_ENTITY_ID: Final = "entity_id"
+CONF_ENTITY_KIND: Final = "entity_kind"
 
 # A problem that lasts this long becomes a repair issue; shorter ones are only findings.
 PERSISTENT_PROBLEM: Final = timedelta(hours=3)

@@ -16,6 +16,8 @@ from .const import (
     CONF_ACCOUNT_ID,
     CONF_AREA,
     CONF_CURRENCY,
+    CONF_ENTITY_ID,
+    CONF_ENTITY_KIND,
     CONF_HOME_ID,
     CONF_HOST,
     CONF_LOCATION_ID,
@@ -33,6 +35,7 @@ from .const import (
     SOURCE_ELERING,
     SOURCE_ENERGIDATASERVICE,
     SOURCE_ENERGYZERO,
+    SOURCE_ENTITY,
     SOURCE_ENTSOE,
     SOURCE_FLATPEAK,
     SOURCE_NORDPOOL,
@@ -49,6 +52,7 @@ from .sources.comed import ComEdSource
 from .sources.elering import EleringSource
 from .sources.energidataservice import EnergiDataServiceSource
 from .sources.energyzero import EnergyZeroSource
+from .sources.entity import EntitySource
 from .sources.entsoe import EntsoeSource
 from .sources.flatpeak import FlatpeakSource
 from .sources.http import HttpPolicy, SourceHttp
@@ -74,6 +78,7 @@ SOURCE_NAMES: Final = {
     SOURCE_FLATPEAK: "Flatpeak",
     SOURCE_NREL: "NREL",
     SOURCE_URDB: "URDB",
+    SOURCE_ENTITY: "Entity",
 }
 
 # Providers that publish limits or ask for restraint get a gentler policy.
@@ -148,6 +153,13 @@ def source_http(hass: HomeAssistant, kind: str) -> SourceHttp:
 def source_from_config(hass: HomeAssistant, data: Mapping[str, Any]) -> PriceSource:
     """Return the source described by a config entry's data (or a flow's input)."""
     kind = data[CONF_SOURCE]
+    if kind == SOURCE_ENTITY:
+        return EntitySource(
+            hass,
+            data[CONF_ENTITY_ID],
+            data[CONF_ENTITY_KIND],
+            int(data.get(CONF_RESOLUTION, 60)),
+        )
     if kind == SOURCE_REPLAY:
         return ReplaySource(
             area=data[CONF_AREA],
