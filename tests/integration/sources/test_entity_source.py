@@ -16,6 +16,7 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
 from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -23,6 +24,8 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
+from custom_components.price_optimizer.sources.base import SourceError
+from custom_components.price_optimizer.sources.entity import EntitySource
 from custom_components.price_optimizer.sources.entsoe import parse_prices
 from tests.payloads import json_payload, payload
 
@@ -192,3 +195,32 @@ async def test_plain_price_sensor_history_from_the_recorder(
 async def test_a_missing_entity_is_reported(hass: HomeAssistant) -> None:
     result = await choose(hass, "sensor.not_there")
     assert result["errors"] == {"base": "entity_not_found"}
+
+
+async def test_unavailable_entity_and_failing_action_are_outages(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    await hass.config.async_set_time_zone("Europe/Amsterdam")
+    freezer.move_to(NL_MORNING)
+    start, end = NL_MORNING - timedelta(hours=1), NL_MORNING + timedelta(hours=1)
+    hass.states.async_set("sensor.gone", "unavailable")
+    with pytest.raises(SourceError, match="unavailable"):
+        await EntitySource(hass, "sensor.gone", "sensor", 60).async_fetch(start, end)
+
+    with pytest.raises(SourceError, match="no Nord Pool entry"):
+        await EntitySource(hass, "sensor.gone", "core_nordpool", 60).async_fetch(start, end)
+
+    async def failing(call: ServiceCall) -> ServiceResponse:
+        raise HomeAssistantError("Nord Pool is down")
+
+    hass.services.async_register(
+        "nordpool", "get_prices_for_date", failing, supports_response=SupportsResponse.ONLY
+    )
+    nordpool_entry = MockConfigEntry(domain="nordpool", data={"areas": ["NL"], "currency": "EUR"})
+    nordpool_entry.add_to_hass(hass)
+    registered = er.async_get(hass).async_get_or_create(
+        "sensor", "nordpool", "NL-current_price", config_entry=nordpool_entry
+    )
+    source = EntitySource(hass, registered.entity_id, "core_nordpool", 60)
+    with pytest.raises(SourceError, match="Nord Pool is down"):
+        await source.async_fetch(start, end)
