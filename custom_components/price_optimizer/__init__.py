@@ -12,6 +12,7 @@ from .coordinator import (
     PriceCoordinator,
     PriceOptimizerConfigEntry,
     PriceOptimizerData,
+    async_clear_repairs,
     build_source,
     price_store,
 )
@@ -43,8 +44,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: PriceOptimizerConfigEnt
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> None:
-    """Delete the prices kept for a removed entry."""
+    """Delete the prices and repair issues kept for a removed entry."""
     await price_store(hass, entry.entry_id).async_remove()
+    async_clear_repairs(hass, entry.entry_id)
 
 
 async def _async_options_updated(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> None:

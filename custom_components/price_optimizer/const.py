@@ -23,3 +23,38 @@ ATTR_CONFIG_ENTRY: Final = "config_entry"
 STORAGE_VERSION: Final = 1
 # A week and a day of history feeds the forecast's weekly lags.
 HISTORY_KEPT: Final = timedelta(days=8)
+
+# Live sources; each has a config-flow step of the same name.
+SOURCE_ENTSOE: Final = "entsoe"
+SOURCE_NORDPOOL: Final = "nordpool"
+SOURCE_ENERGIDATASERVICE: Final = "energidataservice"
+SOURCE_AWATTAR: Final = "awattar"
+SOURCE_ENERGYZERO: Final = "energyzero"
+SOURCE_OCTOPUS: Final = "octopus"
+SOURCE_TIBBER: Final = "tibber"
+SOURCE_ELERING: Final = "elering"
+SOURCE_AMBER: Final = "amber"
+SOURCE_COMED: Final = "comed"
+SOURCE_FLATPEAK: Final = "flatpeak"
+SOURCE_NREL: Final = "nrel"
+SOURCE_URDB: Final = "urdb"
+SOURCE_ENTITY: Final = "entity"
+
+# Names of config keys, not secrets.
+CONF_SECURITY_TOKEN: Final = "security_token"  # noqa: S105
+CONF_ACCESS_TOKEN: Final = "access_token"  # noqa: S105
+CONF_CURRENCY: Final = "currency"
+CONF_PRODUCT_CODE: Final = "product_code"
+CONF_REGION: Final = "region"
+CONF_HOME_ID: Final = "home_id"
+CONF_SITE_ID: Final = "site_id"
+CONF_ACCOUNT_ID: Final = "account_id"
+CONF_LOCATION_ID: Final = "location_id"
+CONF_HOST: Final = "host"
+CONF_RATE_LABEL: Final = "rate_label"
+CONF_SECTOR: Final = "sector"
+CONF_ENTITY_ID: Final = "entity_id"
+CONF_ENTITY_KIND: Final = "entity_kind"
+
+# A problem that lasts this long becomes a repair issue; shorter ones are only findings.
+PERSISTENT_PROBLEM: Final = timedelta(hours=3)

@@ -9,26 +9,33 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from .const import (
-    CONF_AREA,
     CONF_FEE_PER_KWH,
     CONF_MULTIPLIER,
-    CONF_RESOLUTION,
     CONF_VAT_PERCENT,
     DOMAIN,
     HISTORY_KEPT,
     LOGGER,
+    PERSISTENT_PROBLEM,
     STORAGE_VERSION,
 )
 from .models import PriceAdjustment, PriceSeries, local_day_bounds
-from .quality import Finding, check_prices
-from .sources.base import PriceSource, SourceAuthError, SourceError
-from .sources.replay import ReplaySource
+from .quality import Finding, FindingCode, check_prices
+from .source_factory import source_from_config
+from .sources.base import (
+    ExogenousSeries,
+    ExogenousSource,
+    PriceSource,
+    SourceAuthError,
+    SourceDataError,
+    SourceError,
+)
 
 type PriceOptimizerConfigEntry = ConfigEntry[PriceOptimizerData]
 
@@ -43,6 +50,7 @@ class PriceData:
     last_success: datetime | None
     source_available: bool
     findings: tuple[Finding, ...] = field(default=())
+    exogenous: tuple[ExogenousSeries, ...] = field(default=())
 
 
 @dataclass(slots=True)
@@ -54,11 +62,7 @@ class PriceOptimizerData:
 
 def build_source(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> PriceSource:
     """Return the price source the entry was configured with."""
-    return ReplaySource(
-        area=entry.data[CONF_AREA],
-        resolution_minutes=int(entry.data[CONF_RESOLUTION]),
-        now=dt_util.utcnow,
-    )
+    return source_from_config(hass, entry.data)
 
 
 def price_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
@@ -98,9 +102,13 @@ class PriceCoordinator(DataUpdateCoordinator[PriceData]):
         self.adjustment = adjustment_from_options(dict(config_entry.options))
         self._store = price_store(hass, config_entry.entry_id)
         self._raw = PriceSeries()
+        self._exogenous: dict[str, ExogenousSeries] = {}
         self._last_fetch: datetime | None = None
         self._last_success: datetime | None = None
         self._source_available = True
+        self._down_since: datetime | None = None
+        self._last_error = ""
+        self._problem_since: dict[FindingCode, datetime] = {}
         self.next_fetch: datetime | None = None
         self._unsub_fetch: CALLBACK_TYPE | None = None
         self._unsub_tick: CALLBACK_TYPE | None = None
@@ -111,15 +119,24 @@ class PriceCoordinator(DataUpdateCoordinator[PriceData]):
         if not stored:
             return
         self._raw = PriceSeries.from_dict(stored["raw"])
+        self._exogenous = {
+            series.kind: series
+            for series in (ExogenousSeries.from_dict(item) for item in stored.get("exogenous", ()))
+        }
         self._last_success = _parse_time(stored.get("last_success"))
         self._last_fetch = self._last_success
 
     async def _async_update_data(self) -> PriceData:
         """Fetch what the source has published and merge it with the held prices."""
         now = dt_util.utcnow()
+        zone = dt_util.get_default_time_zone()
         today = dt_util.as_local(now).date()
-        start = local_day_bounds(today, dt_util.get_default_time_zone())[0] - HISTORY_KEPT
-        end = local_day_bounds(today + timedelta(days=2), dt_util.get_default_time_zone())[0]
+        today_start = local_day_bounds(today, zone)[0]
+        end = local_day_bounds(today + timedelta(days=2), zone)[0]
+        # Published prices do not change: ask only for what is not held yet, but
+        # always for all of today, so a hole in today's prices is filled again.
+        held_until = self._raw.end or today_start - HISTORY_KEPT
+        start = max(today_start - HISTORY_KEPT, min(held_until, today_start))
         self._last_fetch = now
         try:
             fetched = await self.source.async_fetch(start, end)
@@ -128,19 +145,42 @@ class PriceCoordinator(DataUpdateCoordinator[PriceData]):
                 translation_domain=DOMAIN, translation_key="auth_failed"
             ) from err
         except SourceError as err:
-            self._note_source_down(err)
+            self._note_source_down(err, now)
         else:
             self._note_source_up()
             self._last_success = now
             self._raw = self._raw.merged_with(fetched).trimmed_before(now - HISTORY_KEPT)
-            await self._store.async_save(
-                {"raw": self._raw.as_dict(), "last_success": now.isoformat()}
-            )
+            if isinstance(self.source, ExogenousSource):
+                await self._async_fetch_exogenous(self.source, start, end, now)
+            await self._store.async_save(self._stored(now))
         self._schedule_fetch(self.source.publication.next_fetch(self._raw.end, now))
         self._schedule_tick(now)
+        data = self._build_data(now)
+        self._update_repairs(data.findings, now)
         if self._raw.slot_at(now) is None:
             raise UpdateFailed(translation_domain=DOMAIN, translation_key="no_current_price")
-        return self._build_data(now)
+        return data
+
+    async def _async_fetch_exogenous(
+        self, source: ExogenousSource, start: datetime, end: datetime, now: datetime
+    ) -> None:
+        """Add the source's load, wind and solar forecasts; prices never wait on them."""
+        try:
+            fetched = await source.async_fetch_exogenous(start, end)
+        except SourceError as err:
+            LOGGER.debug("%s: forecasts not updated: %s", self.config_entry.title, err)
+            return
+        for series in fetched:
+            held = self._exogenous.get(series.kind)
+            merged = held.merged_with(series) if held else series
+            self._exogenous[series.kind] = merged.trimmed_before(now - HISTORY_KEPT)
+
+    def _stored(self, now: datetime) -> dict[str, Any]:
+        return {
+            "raw": self._raw.as_dict(),
+            "exogenous": [series.as_dict() for series in self._exogenous.values()],
+            "last_success": now.isoformat(),
+        }
 
     def _build_data(self, now: datetime) -> PriceData:
         return PriceData(
@@ -150,22 +190,81 @@ class PriceCoordinator(DataUpdateCoordinator[PriceData]):
             last_success=self._last_success,
             source_available=self._source_available,
             findings=check_prices(self._raw, self.source.publication.expected_until(now), now),
+            exogenous=tuple(self._exogenous[kind] for kind in sorted(self._exogenous)),
         )
 
-    def _note_source_down(self, err: SourceError) -> None:
+    def _note_source_down(self, err: SourceError, now: datetime) -> None:
+        self._last_error = str(err)
         if self._source_available:
+            problem = (
+                "sent data that could not be read"
+                if isinstance(err, SourceDataError)
+                else "is unavailable"
+            )
             LOGGER.warning(
-                "%s is unavailable, keeping the prices held until %s: %s",
+                "%s %s, keeping the prices held until %s: %s",
                 self.config_entry.title,
+                problem,
                 self._raw.end,
                 err,
             )
+            self._down_since = now
         self._source_available = False
 
     def _note_source_up(self) -> None:
         if not self._source_available:
             LOGGER.info("%s is available again", self.config_entry.title)
         self._source_available = True
+        self._down_since = None
+
+    def _update_repairs(self, findings: tuple[Finding, ...], now: datetime) -> None:
+        """Raise a repair issue for a problem that lasted, and withdraw it once it is gone."""
+        entry = self.config_entry
+        if self._down_since is not None and now - self._down_since >= PERSISTENT_PROBLEM:
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                f"source_unavailable_{entry.entry_id}",
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="source_unavailable",
+                translation_placeholders={
+                    "title": entry.title,
+                    "since": dt_util.as_local(self._down_since).isoformat(timespec="minutes"),
+                    "error": self._last_error,
+                },
+            )
+        elif self._down_since is None:
+            ir.async_delete_issue(self.hass, DOMAIN, f"source_unavailable_{entry.entry_id}")
+
+        current = {finding.code: finding for finding in findings}
+        for code in current:
+            self._problem_since.setdefault(code, now)
+        for code in set(self._problem_since) - set(current):
+            del self._problem_since[code]
+        lasting = sorted(
+            code for code, since in self._problem_since.items() if now - since >= PERSISTENT_PROBLEM
+        )
+        issue_id = f"data_quality_{entry.entry_id}"
+        if not lasting:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+            return
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="data_quality",
+            translation_placeholders={
+                "title": entry.title,
+                "findings": ", ".join(
+                    f"{code} ({current[code].count}, first at "
+                    f"{dt_util.as_local(current[code].first_at).isoformat(timespec='minutes')})"
+                    for code in lasting
+                ),
+            },
+        )
 
     def _schedule_fetch(self, when: datetime) -> None:
         if self._unsub_fetch:
@@ -207,6 +306,13 @@ class PriceCoordinator(DataUpdateCoordinator[PriceData]):
             if unsub:
                 unsub()
         self._unsub_fetch = self._unsub_tick = None
+
+
+@callback
+def async_clear_repairs(hass: HomeAssistant, entry_id: str) -> None:
+    """Withdraw the repair issues of a removed entry."""
+    for issue in ("source_unavailable", "data_quality"):
+        ir.async_delete_issue(hass, DOMAIN, f"{issue}_{entry_id}")
 
 
 def _parse_time(value: str | None) -> datetime | None:

@@ -8,16 +8,28 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.const import CONF_API_KEY, CONF_PASSWORD, CONF_TOKEN, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
+from .const import (
+    CONF_ACCESS_TOKEN,
+    CONF_ACCOUNT_ID,
+    CONF_HOME_ID,
+    CONF_LOCATION_ID,
+    CONF_SECURITY_TOKEN,
+    CONF_SITE_ID,
+)
 from .coordinator import PriceOptimizerConfigEntry
 
+# Credentials, and identifiers that point at one household's account or home.
 TO_REDACT = {
     CONF_API_KEY,
     CONF_PASSWORD,
     CONF_TOKEN,
     CONF_USERNAME,
-    "security_token",
-    "account_id",
-    "site_id",
+    CONF_ACCESS_TOKEN,
+    CONF_ACCOUNT_ID,
+    CONF_HOME_ID,
+    CONF_LOCATION_ID,
+    CONF_SECURITY_TOKEN,
+    CONF_SITE_ID,
 }
 
 
@@ -44,4 +56,12 @@ async def async_get_config_entry_diagnostics(
             "currency": data.raw.currency,
         },
         "findings": [finding.as_dict() for finding in data.findings],
+        "exogenous": {
+            series.kind: {
+                "unit": series.unit,
+                "points": len(series.points),
+                "until": str(series.end),
+            }
+            for series in data.exogenous
+        },
     }

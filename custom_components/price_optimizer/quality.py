@@ -19,6 +19,46 @@ PLAUSIBLE_STEP_PER_KWH: Final = 1.0
 
 
 @dataclass(frozen=True, slots=True)
+class PriceLimits:
+    """What a market's raw price per kWh can plausibly be, in its own currency."""
+
+    minimum: float
+    maximum: float
+    step: float
+
+
+# Units of each currency per euro, rounded: the limits only need the right
+# order of magnitude, not today's exchange rate.
+_PER_EURO: Final = {
+    "EUR": 1.0,
+    "SEK": 11.0,
+    "NOK": 11.5,
+    "DKK": 7.46,
+    "PLN": 4.3,
+    "BGN": 1.96,
+    "RON": 5.0,
+    "CHF": 0.95,
+    "GBP": 0.85,
+    "USD": 1.1,
+}
+# The Australian NEM's market price cap is 17,500 AUD/MWh and its floor
+# -1,000 AUD/MWh; retail adders come on top.
+_MARKET_LIMITS: Final = {"AUD": PriceLimits(minimum=-1.1, maximum=20.0, step=10.0)}
+
+
+def limits_for(currency: str) -> PriceLimits:
+    """Return the plausible raw prices per kWh for a market quoting in ``currency``."""
+    if currency in _MARKET_LIMITS:
+        return _MARKET_LIMITS[currency]
+    factor = _PER_EURO.get(currency, 1.0)
+    return PriceLimits(
+        minimum=PLAUSIBLE_MIN_PER_KWH * factor,
+        maximum=PLAUSIBLE_MAX_PER_KWH * factor,
+        step=PLAUSIBLE_STEP_PER_KWH * factor,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One kind of problem in the held prices and where it first shows."""
 
@@ -31,17 +71,20 @@ class Finding:
         return {"code": self.code, "count": self.count, "first_at": self.first_at.isoformat()}
 
 
-def check_prices(raw: PriceSeries, expected_until: datetime, now: datetime) -> tuple[Finding, ...]:
+def check_prices(
+    raw: PriceSeries, expected_until: datetime, now: datetime, limits: PriceLimits | None = None
+) -> tuple[Finding, ...]:
     """Return what looks wrong in raw market prices (per kWh) held at ``now``."""
+    limits = limits or limits_for(raw.currency)
     found: dict[FindingCode, list[datetime]] = {}
     previous = None
     for slot in raw:
         if previous is not None:
             if slot.start > previous.end:
                 found.setdefault("gap", []).append(previous.end)
-            elif abs(slot.price - previous.price) > PLAUSIBLE_STEP_PER_KWH:
+            elif abs(slot.price - previous.price) > limits.step:
                 found.setdefault("implausible_jump", []).append(slot.start)
-        if not PLAUSIBLE_MIN_PER_KWH <= slot.price <= PLAUSIBLE_MAX_PER_KWH:
+        if not limits.minimum <= slot.price <= limits.maximum:
             found.setdefault("implausible_price", []).append(slot.start)
         previous = slot
     held_until = raw.end
