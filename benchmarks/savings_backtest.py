@@ -101,13 +101,18 @@ def window(appliance: Appliance, day: date, zone: ZoneInfo) -> tuple[datetime, d
 
 
 def decision_times(opens: datetime, due: datetime) -> list[datetime]:
-    """Return the window's opening and every publication inside the window."""
+    """Return the window's opening and the slot boundary after each publication inside it.
+
+    Re-planning on a whole hour keeps committed runs in whole slots, as the
+    integration's own re-plans at slot boundaries do.
+    """
     times = [opens]
     local = opens.astimezone(CENTRAL).date()
     for offset in range(3):
         published = datetime.combine(local + timedelta(days=offset), PUBLICATION.at, CENTRAL)
-        if opens < published < due:
-            times.append(published.astimezone(UTC))
+        boundary = published.astimezone(UTC).replace(minute=0) + timedelta(hours=1)
+        if opens < boundary < due:
+            times.append(boundary)
     return times
 
 
