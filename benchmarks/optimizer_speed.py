@@ -1,0 +1,176 @@
+"""Solve time and optimality gap of the appliance MILP on real quarter-hour prices.
+
+Instances: days of real NO1 15-minute day-ahead prices (October-December
+2025), every appliance free to run any time of its window, and a household
+limit low enough to bind (checked: the plan without a limit exceeds it).
+
+    .venvs/ha-2026.2.3/bin/python -m benchmarks.optimizer_speed [--days N] [--repeats R]
+
+prints a table and writes artifacts/optimizer_speed.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+import json
+from pathlib import Path
+import statistics
+import time
+from typing import Any
+
+import numpy as np
+
+from custom_components.price_optimizer.models import PriceSeries
+from custom_components.price_optimizer.optimizer import Appliance, PlanRequest, preset
+from custom_components.price_optimizer.optimizer.milp import Backend, solve
+from custom_components.price_optimizer.optimizer.problem import Problem, build_problem
+from custom_components.price_optimizer.optimizer.solution import total_load
+
+from .prices import norway
+
+FIRST_DAY = datetime(2025, 9, 30, 22, tzinfo=UTC)  # 2025-10-01 00:00 in Oslo
+QUARTER = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A household size on a horizon of quarter-hours with binding limits."""
+
+    name: str
+    appliances: int
+    slots: int
+    limits: tuple[float, ...]
+    # Fewer days for the large ones: each may run into the time limit.
+    share_of_days: float
+
+
+SCENARIOS = (
+    Scenario("6 x 96", 6, 96, (9.0, 10.0, 11.0), 1.0),
+    Scenario("12 x 192", 12, 192, (14.0, 16.0), 0.25),
+    Scenario("20 x 192", 20, 192, (20.0, 24.0), 0.25),
+)
+
+
+def household(count: int, start: datetime, end: datetime) -> list[Appliance]:
+    """Return ``count`` appliances: the six designed kinds, then more of them with own windows."""
+    kinds = ("dishwasher", "washing_machine", "dryer", "ev_charger", "pool_pump", "water_heater")
+    span = end - start
+    appliances = []
+    for number in range(count):
+        kind = kinds[number % len(kinds)]
+        lap = number // len(kinds)
+        # Later copies get staggered windows, as a second car or a second heater would.
+        earliest = start + lap * span / 8
+        deadline = end - lap * span / 10
+        changes: dict[str, Any] = {}
+        if kind == "ev_charger" and lap:
+            changes = {"duration": None, "energy_kwh": 20.0}
+        appliances.append(
+            preset(
+                kind,  # type: ignore[arg-type]
+                f"{kind}_{lap}",
+                f"{kind} {lap}",
+                daily_ready_by=None,
+                earliest_start=earliest,
+                deadline=deadline,
+                **changes,
+            )
+        )
+    return appliances
+
+
+def instance(prices: PriceSeries, scenario: Scenario, day: int, limit: float) -> Problem:
+    """Return the problem of one scenario on the quarter-hours from ``day``."""
+    start = FIRST_DAY + timedelta(days=day)
+    end = start + scenario.slots * QUARTER
+    window = prices.between(start, end)
+    request = PlanRequest(
+        prices=window,
+        now=start,
+        appliances=tuple(household(scenario.appliances, start, end)),
+        household_limit_kw=limit,
+    )
+    return build_problem(request)
+
+
+def binding(problem: Problem) -> bool:
+    """Return whether the cheapest plan without a limit would exceed the limit."""
+    assert problem.limit_kw is not None
+    free, _ = solve(replace(problem, limit_kw=None))
+    assert free is not None
+    return bool(np.any(total_load(problem, free) > problem.limit_kw + 1e-6))
+
+
+def measure(problem: Problem, backend: Backend, repeats: int, time_limit: float) -> dict[str, Any]:
+    """Solve ``repeats`` times (including building the model); return the median and the report."""
+    seconds = []
+    report = None
+    for _ in range(repeats):
+        started = time.perf_counter()
+        _, report = solve(problem, backend, time_limit)
+        seconds.append(time.perf_counter() - started)
+    assert report is not None
+    return {
+        "median_ms": 1000 * statistics.median(seconds),
+        "status": report.status,
+        "stage": report.stage,
+        "gap": report.gap,
+    }
+
+
+def main() -> None:
+    """Run every scenario and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--days", type=int, default=20, help="days per scenario and limit")
+    parser.add_argument("--repeats", type=int, default=5, help="solves per instance")
+    parser.add_argument("--time-limit", type=float, default=10.0)
+    parser.add_argument("--backend", default="highs", choices=["highs", "pulp_highs", "cbc"])
+    parser.add_argument("--output", type=Path, default=Path("artifacts/optimizer_speed.json"))
+    args = parser.parse_args()
+    prices = norway("NO_1", since=FIRST_DAY)
+    results: dict[str, Any] = {"backend": args.backend, "repeats": args.repeats, "scenarios": []}
+    print(
+        f"{'scenario':<10} {'n':>4} {'binding':>8} {'median ms':>10} {'p90 ms':>8} "
+        f"{'max ms':>8} {'optimal':>8} {'max gap':>9}"
+    )
+    for scenario in SCENARIOS:
+        rows = []
+        days = max(round(args.days * scenario.share_of_days), 1)
+        step = max(88 // days, 1)
+        for day in range(0, 88, step)[:days]:
+            for limit in scenario.limits:
+                problem = instance(prices, scenario, day, limit)
+                row = measure(problem, args.backend, args.repeats, args.time_limit)
+                row.update(day=day, limit_kw=limit, binding=binding(problem))
+                rows.append(row)
+        times = sorted(row["median_ms"] for row in rows)
+        gaps = [row["gap"] or 0.0 for row in rows]
+        optimal = sum(row["status"] == "optimal" for row in rows)
+        summary = {
+            "scenario": scenario.name,
+            "instances": len(rows),
+            "binding": sum(row["binding"] for row in rows),
+            "median_ms": statistics.median(times),
+            "p90_ms": times[int(0.9 * (len(times) - 1))],
+            "max_ms": times[-1],
+            "proven_optimal": optimal,
+            "max_gap": max(gaps),
+            "stages": {s: sum(r["stage"] == s for r in rows) for s in {r["stage"] for r in rows}},
+            "rows": rows,
+        }
+        results["scenarios"].append(summary)
+        print(
+            f"{scenario.name:<10} {len(rows):>4} {summary['binding']:>8} "
+            f"{summary['median_ms']:>10.1f} {summary['p90_ms']:>8.1f} {summary['max_ms']:>8.1f} "
+            f"{optimal:>4}/{len(rows):<3} {summary['max_gap']:>9.2g}",
+            flush=True,
+        )
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(results, indent=1))
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,350 @@
+"""The mixed-integer model of a :class:`Problem`, as plain sparse arrays.
+
+Why it is fast where a textbook model is slow (1-1.6 s for six appliances on
+96 quarter-hours with a binding household limit):
+
+* Uninterrupted cycles use one binary per possible start (the time-indexed
+  form, whose relaxation is the convex hull of a single cycle).
+* The household limit is described per slot by its *patterns*: the maximal sets
+  of appliances that fit together under the limit. On/off indicators are
+  bounded by a convex combination of those sets, which is the convex hull of
+  that slot's knapsack; the plain kW row alone lets the relaxation run 0.6 of
+  an EV beside a full water heater. With it the relaxation is usually exact.
+* Starts and stops of interruptible blocks use the tight min-up/min-down form.
+
+The arrays feed HiGHS directly (no modelling layer in between) or, where
+HiGHS is missing, a PuLP problem for CBC.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from .problem import EPSILON, CycleJob, FlexJob, FloatArray, IntArray, Problem
+
+BoolArray = npt.NDArray[np.bool_]
+
+# More maximal patterns than this in a slot: keep only the kW row there (rare, many appliances).
+MAX_PATTERNS: Final = 48
+NO_COLUMN: Final = -1
+
+
+@dataclass(slots=True)
+class Formulation:
+    """Columns, CSR rows, and where each job's decisions live among the columns."""
+
+    cost: FloatArray
+    lower: FloatArray
+    upper: FloatArray
+    integer: BoolArray
+    row_starts: IntArray
+    row_index: IntArray
+    row_value: FloatArray
+    row_lower: FloatArray
+    row_upper: FloatArray
+    # Per job: cycle start columns (parallel to job.starts), or per-slot u/p columns over
+    # [first, end) for flexible jobs (NO_COLUMN where the job has none).
+    start_columns: dict[int, IntArray] = field(default_factory=dict)
+    on_columns: dict[int, IntArray] = field(default_factory=dict)
+    power_columns: dict[int, IntArray] = field(default_factory=dict)
+
+    @property
+    def columns(self) -> int:
+        """Return the number of columns."""
+        return len(self.cost)
+
+    @property
+    def rows(self) -> int:
+        """Return the number of rows."""
+        return len(self.row_lower)
+
+
+class _Builder:
+    """Collects columns and rows in flat lists, then packs them into arrays once."""
+
+    def __init__(self) -> None:
+        self.cost: list[FloatArray] = []
+        self.lower: list[FloatArray] = []
+        self.upper: list[FloatArray] = []
+        self.integer: list[BoolArray] = []
+        self.count = 0
+        self.index: list[int] = []
+        self.value: list[float] = []
+        self.lengths: list[int] = []
+        self.row_lower: list[float] = []
+        self.row_upper: list[float] = []
+
+    def columns(
+        self, cost: FloatArray, lower: float | FloatArray, upper: float | FloatArray, integer: bool
+    ) -> IntArray:
+        size = len(cost)
+        self.cost.append(np.asarray(cost, dtype=np.float64))
+        self.lower.append(_filled(lower, size))
+        self.upper.append(_filled(upper, size))
+        self.integer.append(np.full(size, integer))
+        indices = np.arange(self.count, self.count + size, dtype=np.int64)
+        self.count += size
+        return indices
+
+    def row(self, index: list[int], value: list[float], lower: float, upper: float) -> None:
+        self.index.extend(index)
+        self.value.extend(value)
+        self.lengths.append(len(index))
+        self.row_lower.append(lower)
+        self.row_upper.append(upper)
+
+    def build(self) -> Formulation:
+        starts = np.zeros(len(self.lengths) + 1, dtype=np.int64)
+        np.cumsum(self.lengths, out=starts[1:])
+        return Formulation(
+            cost=_concat(self.cost),
+            lower=_concat(self.lower),
+            upper=_concat(self.upper),
+            integer=np.concatenate(self.integer) if self.integer else np.zeros(0, dtype=bool),
+            row_starts=starts,
+            row_index=np.array(self.index, dtype=np.int64),
+            row_value=np.array(self.value, dtype=np.float64),
+            row_lower=np.array(self.row_lower, dtype=np.float64),
+            row_upper=np.array(self.row_upper, dtype=np.float64),
+        )
+
+
+def _filled(value: float | FloatArray, size: int) -> FloatArray:
+    if isinstance(value, np.ndarray):
+        return value.astype(np.float64, copy=True)
+    return np.full(size, float(value))
+
+
+def _concat(parts: list[FloatArray]) -> FloatArray:
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
+@dataclass(slots=True)
+class _SlotTerms:
+    """What each job adds to the slots, as parallel arrays gathered from all jobs.
+
+    ``load_*``: columns that draw power, with their kW. ``on_*``: columns whose
+    sum is 1 when a job is on in a slot, with the kW that job draws at least.
+    ``most_kw``: the most all jobs may draw together per slot.
+    """
+
+    most_kw: FloatArray
+    load_slot: list[IntArray] = field(default_factory=list)
+    load_column: list[IntArray] = field(default_factory=list)
+    load_kw: list[FloatArray] = field(default_factory=list)
+    on_slot: list[IntArray] = field(default_factory=list)
+    on_job: list[IntArray] = field(default_factory=list)
+    on_column: list[IntArray] = field(default_factory=list)
+    weight: dict[int, float] = field(default_factory=dict)
+
+    def draw(self, slots: IntArray, columns: IntArray, kw: FloatArray) -> None:
+        self.load_slot.append(slots)
+        self.load_column.append(columns)
+        self.load_kw.append(kw)
+
+    def on(self, number: int, weight: float, slots: IntArray, columns: IntArray) -> None:
+        self.weight[number] = weight
+        self.on_slot.append(slots)
+        self.on_job.append(np.full(len(slots), number, dtype=np.int64))
+        self.on_column.append(columns)
+
+
+def formulate(problem: Problem) -> Formulation:
+    """Return the model: minimise cost, meet each job, keep every slot under the limit."""
+    builder = _Builder()
+    terms = _SlotTerms(most_kw=np.zeros(problem.grid.count))
+    start_columns: dict[int, IntArray] = {}
+    on_columns: dict[int, IntArray] = {}
+    power_columns: dict[int, IntArray] = {}
+    for number, job in enumerate(problem.jobs):
+        if isinstance(job, CycleJob):
+            start_columns[number] = _cycle(builder, terms, number, job)
+        else:
+            on_columns[number], power_columns[number] = _flex(
+                builder, terms, number, job, problem.grid.hours
+            )
+    if problem.limit_kw is not None:
+        _household_limit(builder, terms, problem.capacity())
+    formulation = builder.build()
+    formulation.start_columns = start_columns
+    formulation.on_columns = on_columns
+    formulation.power_columns = power_columns
+    return formulation
+
+
+def _cycle(builder: _Builder, terms: _SlotTerms, number: int, job: CycleJob) -> IntArray:
+    columns = builder.columns(job.start_costs(), 0.0, 1.0, integer=True)
+    builder.row(columns.tolist(), [1.0] * len(columns), 1.0, 1.0)
+    drawing = np.flatnonzero(job.peak > EPSILON)
+    # One entry per (start, phase slot) that draws power: slot = start + offset.
+    slots = (job.starts[:, None] + drawing[None, :]).ravel()
+    repeated = np.repeat(columns, len(drawing))
+    terms.draw(slots, repeated, np.tile(job.peak[drawing], len(columns)))
+    most = np.zeros(len(terms.most_kw))
+    np.maximum.at(most, slots, np.tile(job.peak[drawing], len(columns)))
+    terms.most_kw += most
+    weight = float(job.peak[drawing].min()) if len(drawing) else 0.0
+    terms.on(number, weight, slots, repeated)
+    return columns
+
+
+def _flex(
+    builder: _Builder, terms: _SlotTerms, number: int, job: FlexJob, hours: float
+) -> tuple[IntArray, IntArray]:
+    span = np.arange(job.first, job.end, dtype=np.int64)
+    usable = np.isfinite(job.price[span])
+    price = np.where(usable, job.price[span], 0.0)
+    upper = usable.astype(np.float64)
+    lower = np.zeros(len(span))
+    lower[: max(job.forced_on - job.first, 0)] = 1.0
+    needs_on = job.on_off or job.min_kw > EPSILON or not job.is_simple
+    on = np.full(len(span), NO_COLUMN, dtype=np.int64)
+    power = np.full(len(span), NO_COLUMN, dtype=np.int64)
+    if job.on_off:
+        on = builder.columns(price * job.max_kw * hours, lower, upper, integer=True)
+        slot_energy = job.max_kw * hours
+        builder.row(
+            on.tolist(),
+            [1.0] * len(on),
+            round(job.energy_min / slot_energy),
+            round(job.energy_max / slot_energy),
+        )
+        draw_columns, draw_kw = on, job.max_kw
+    else:
+        power = builder.columns(price * hours, 0.0, upper * job.max_kw, integer=False)
+        builder.row(power.tolist(), [hours] * len(power), job.energy_min, job.energy_max)
+        draw_columns, draw_kw = power, 1.0
+        if needs_on:
+            on = builder.columns(np.zeros(len(span)), lower, upper, integer=True)
+            for p, u in zip(power.tolist(), on.tolist(), strict=True):
+                builder.row([p, u], [1.0, -job.max_kw], -np.inf, 0.0)
+                builder.row([p, u], [1.0, -job.min_kw], 0.0, np.inf)
+    terms.draw(span, draw_columns, np.full(len(span), draw_kw))
+    terms.most_kw[span] += job.max_kw * upper
+    if needs_on and job.min_kw > EPSILON:
+        terms.on(number, job.min_kw, span, on)
+    if needs_on and not job.is_simple:
+        _blocks(builder, job, on.tolist())
+    return on, power
+
+
+def _blocks(builder: _Builder, job: FlexJob, on: list[int]) -> None:
+    """Starts, minimum on/off times and starts per day (the min-up/min-down form)."""
+    size = len(on)
+    starts = builder.columns(np.zeros(size), 0.0, 1.0, integer=False).tolist()
+    stops = builder.columns(np.zeros(size), 0.0, 1.0, integer=False).tolist()
+    was_on = 1.0 if job.was_on and job.first == 0 else 0.0
+    # start_k >= on_k - on_(k-1); stop_k >= on_(k-1) - on_k; on_(-1) is whether a block runs now.
+    builder.row([starts[0], on[0]], [1.0, -1.0], -was_on, np.inf)
+    builder.row([stops[0], on[0]], [1.0, 1.0], was_on, np.inf)
+    for k in range(1, size):
+        builder.row([starts[k], on[k], on[k - 1]], [1.0, -1.0, 1.0], 0.0, np.inf)
+        builder.row([stops[k], on[k - 1], on[k]], [1.0, -1.0, 1.0], 0.0, np.inf)
+    if job.min_on > 1:
+        # A block that starts stays on min_on slots, so no block may start too close to the end.
+        for k in range(size + job.min_on - 1):
+            window = starts[max(k - job.min_on + 1, 0) : min(k + 1, size)]
+            if k < size:
+                builder.row([*window, on[k]], [1.0] * len(window) + [-1.0], -np.inf, 0.0)
+            else:
+                builder.row(window, [1.0] * len(window), -np.inf, 0.0)
+    if job.min_off > 1:
+        for k in range(size):
+            window = stops[max(k - job.min_off + 1, 0) : k + 1]
+            builder.row([*window, on[k]], [1.0] * (len(window) + 1), -np.inf, 1.0)
+    if job.max_starts is not None:
+        days = job.day_of_slot[job.first : job.end]
+        for day in np.unique(days).tolist():
+            chosen = [starts[k] for k in np.flatnonzero(days == day).tolist()]
+            builder.row(chosen, [1.0] * len(chosen), -np.inf, float(job.max_starts))
+
+
+def _household_limit(builder: _Builder, terms: _SlotTerms, capacity: FloatArray) -> None:
+    if not terms.load_slot:
+        return
+    binding = terms.most_kw > capacity + EPSILON
+    load_slot = np.concatenate(terms.load_slot)
+    keep = binding[load_slot]
+    load_order = np.argsort(load_slot[keep], kind="stable")
+    load_slot = load_slot[keep][load_order]
+    load_column = np.concatenate(terms.load_column)[keep][load_order].tolist()
+    load_kw = np.concatenate(terms.load_kw)[keep][load_order].tolist()
+    load_bounds = np.searchsorted(load_slot, np.arange(len(capacity) + 1)).tolist()
+    if terms.on_slot:
+        on_slot = np.concatenate(terms.on_slot)
+        on_job = np.concatenate(terms.on_job)
+        on_column = np.concatenate(terms.on_column)
+        on_order = np.lexsort((on_job, on_slot))
+        on_slot, on_job, on_column = on_slot[on_order], on_job[on_order], on_column[on_order]
+    else:
+        on_slot = on_job = on_column = np.zeros(0, dtype=np.int64)
+    on_bounds = np.searchsorted(on_slot, np.arange(len(capacity) + 1)).tolist()
+    for slot in np.flatnonzero(binding).tolist():
+        room = float(capacity[slot])
+        first, last = load_bounds[slot], load_bounds[slot + 1]
+        builder.row(load_column[first:last], load_kw[first:last], -np.inf, room)
+        _patterns(
+            builder,
+            terms,
+            room,
+            on_job[on_bounds[slot] : on_bounds[slot + 1]],
+            on_column[on_bounds[slot] : on_bounds[slot + 1]],
+        )
+
+
+def _patterns(
+    builder: _Builder, terms: _SlotTerms, room: float, jobs: IntArray, columns: IntArray
+) -> None:
+    """Bound the slot's on/off indicators by a mix of the sets that fit (its knapsack hull)."""
+    numbers, first = np.unique(jobs, return_index=True)
+    if len(numbers) < 2:
+        return
+    weights = tuple(round(terms.weight[number], 9) for number in numbers.tolist())
+    if sum(weights) <= room + EPSILON:
+        return
+    patterns = maximal_patterns(weights, round(room, 9))
+    if patterns is None:
+        return
+    chosen = builder.columns(np.zeros(len(patterns)), 0.0, 1.0, integer=False).tolist()
+    builder.row(chosen, [1.0] * len(chosen), -np.inf, 1.0)
+    bounds = [*first.tolist(), len(jobs)]
+    column_list = columns.tolist()
+    for position in range(len(numbers)):
+        own = column_list[bounds[position] : bounds[position + 1]]
+        covering = [chosen[k] for k, members in enumerate(patterns) if position in members]
+        builder.row([*own, *covering], [1.0] * len(own) + [-1.0] * len(covering), -np.inf, 0.0)
+
+
+@lru_cache(maxsize=256)
+def maximal_patterns(
+    weights: tuple[float, ...], capacity: float
+) -> tuple[frozenset[int], ...] | None:
+    """Return the maximal sets of items whose weights fit ``capacity``, or None if too many."""
+    order = sorted(range(len(weights)), key=lambda i: (-weights[i], i))
+    rest = [sum(weights[i] for i in order[k:]) for k in range(len(order) + 1)]
+    found: list[frozenset[int]] = []
+
+    def extend(position: int, chosen: list[int], used: float, lightest_left_out: float) -> bool:
+        # Maximal means every item left out no longer fits: hopeless if even taking
+        # all the remaining items leaves room for the lightest one left out.
+        if used + rest[position] + lightest_left_out <= capacity + EPSILON:
+            return True
+        if position == len(order):
+            found.append(frozenset(chosen))
+            return len(found) <= MAX_PATTERNS
+        item = order[position]
+        if used + weights[item] <= capacity + EPSILON:
+            chosen.append(item)
+            if not extend(position + 1, chosen, used + weights[item], lightest_left_out):
+                return False
+            chosen.pop()
+        return extend(position + 1, chosen, used, min(lightest_left_out, weights[item]))
+
+    if not extend(0, [], 0.0, np.inf):
+        return None
+    return tuple(found)

@@ -1,0 +1,253 @@
+"""The one entry point for a plan: validate, expand, solve, explain, and report.
+
+``plan(request)`` is what the coordinator calls on every re-plan and what the
+``estimate_savings`` and ``get_plan`` actions build on. It never raises for a
+request that cannot be met: each appliance that cannot be planned gets a
+:class:`PlanIssue` instead, and the others are planned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import numpy as np
+
+from .appliances import Appliance
+from .baseline import baseline_energy
+from .issues import ApplianceError, PlanIssue, issue
+from .milp import Backend, solve
+from .problem import (
+    CycleJob,
+    FlexJob,
+    FloatArray,
+    Job,
+    Occurrence,
+    PlanRequest,
+    Problem,
+    build_problem,
+)
+from .schedule import AppliancePlan, PlannedRun, Schedule
+from .solution import Solution, job_draw
+
+
+def plan(request: PlanRequest, backend: Backend | None = None) -> Schedule:
+    """Return the cheapest schedule for the request, with a reason for what cannot be planned."""
+    valid: list[Appliance] = []
+    invalid: list[AppliancePlan] = []
+    for appliance in request.appliances:
+        try:
+            appliance.validate()
+        except ApplianceError as error:
+            invalid.append(_blocked(appliance, None, error.issue))
+        else:
+            valid.append(appliance)
+    problem = build_problem(replace(request, appliances=tuple(valid)))
+    solution, report = solve(problem, backend, request.time_limit)
+    dropped: list[tuple[Job, PlanIssue]] = []
+    if solution is None:
+        problem, dropped = _resolve_conflicts(problem, backend, request.time_limit)
+        solution, report = solve(problem, backend, request.time_limit)
+    assert solution is not None  # every kept job was feasible together
+    plans = [*invalid, *_plans(problem, solution, dropped)]
+    order = {appliance.appliance_id: i for i, appliance in enumerate(request.appliances)}
+    plans.sort(key=lambda p: (order[p.appliance_id], p.due is None, p.due or request.now))
+    return Schedule(
+        created_at=request.now,
+        currency=request.prices.currency,
+        household_limit_kw=request.household_limit_kw,
+        plans=tuple(plans),
+        solver=report,
+    )
+
+
+def _resolve_conflicts(
+    problem: Problem, backend: Backend | None, time_limit: float
+) -> tuple[Problem, list[tuple[Job, PlanIssue]]]:
+    """Drop what cannot run: alone first (with a specific reason), then by priority."""
+    dropped: list[tuple[Job, PlanIssue]] = []
+    alone_feasible: list[Job] = []
+    running = ", ".join(r.occurrence.appliance.name for r in problem.running) or "-"
+    unlimited = replace(problem, limit_kw=None)
+    for job in problem.jobs:
+        if _feasible(problem, [job], backend, time_limit):
+            alone_feasible.append(job)
+        elif _feasible(unlimited, [job], backend, time_limit):
+            # Only what already runs stands in the way.
+            dropped.append(
+                (
+                    job,
+                    issue(
+                        "household_limit_conflict",
+                        appliance=job.appliance.name,
+                        limit_kw=problem.limit_kw,
+                        competing=running,
+                    ),
+                )
+            )
+        else:
+            dropped.append((job, _alone_issue(job, problem)))
+    ranked = sorted(
+        alone_feasible,
+        key=lambda job: (-job.appliance.priority, job.occurrence.due),
+    )
+    kept: list[Job] = []
+    for job in ranked:
+        if _feasible(problem, [*kept, job], backend, time_limit):
+            kept.append(job)
+            continue
+        competing = ", ".join(sorted({other.appliance.name for other in kept}))
+        dropped.append(
+            (
+                job,
+                issue(
+                    "household_limit_conflict",
+                    appliance=job.appliance.name,
+                    limit_kw=problem.limit_kw,
+                    competing=competing or running,
+                ),
+            )
+        )
+    kept_in_order = tuple(job for job in problem.jobs if any(job is k for k in kept))
+    return replace(problem, jobs=kept_in_order), dropped
+
+
+def _feasible(
+    problem: Problem, jobs: list[Job], backend: Backend | None, time_limit: float
+) -> bool:
+    solution, _ = solve(replace(problem, jobs=tuple(jobs)), backend, time_limit)
+    return solution is not None
+
+
+def _alone_issue(job: Job, problem: Problem) -> PlanIssue:
+    """Explain a job that cannot run even alone and without the household limit."""
+    appliance = job.appliance
+    if isinstance(job, FlexJob) and appliance.energy_kwh is not None and job.is_simple:
+        return issue(
+            "energy_cannot_fit",
+            appliance=appliance.name,
+            window_start=job.occurrence.window_start.isoformat(),
+            deadline=job.occurrence.due.isoformat(),
+            energy_kwh=round(job.energy_min, 3),
+            max_energy_kwh=round(_deliverable(job, problem), 3),
+        )
+    return issue(
+        "starts_insufficient",
+        appliance=appliance.name,
+        min_on_hours=round(appliance.min_on_time / timedelta(hours=1), 2),
+        min_off_hours=round(appliance.min_off_time / timedelta(hours=1), 2),
+        max_starts=appliance.max_starts_per_day or "-",
+    )
+
+
+def _deliverable(job: FlexJob, problem: Problem) -> float:
+    room = np.clip(problem.capacity()[job.slots], 0.0, job.max_kw)
+    return float(room.sum() * problem.grid.hours)
+
+
+def _plans(
+    problem: Problem, solution: Solution, dropped: list[tuple[Job, PlanIssue]]
+) -> list[AppliancePlan]:
+    grid = problem.grid
+    plans: list[AppliancePlan] = []
+    for occurrence, reason in problem.issues:
+        if isinstance(occurrence, Occurrence):
+            plans.append(_blocked(occurrence.appliance, occurrence, reason))
+    plans.extend(_blocked(job.appliance, job.occurrence, reason) for job, reason in dropped)
+    for running in problem.running:
+        appliance = running.occurrence.appliance
+        cost = _expected_cost(problem, running.energy)
+        run = PlannedRun(
+            start=running.started,
+            end=running.started + appliance.cycle_duration,
+            power_kw=appliance.peak_kw,
+            energy_kwh=appliance.target_energy_kwh,
+            cost=cost,
+        )
+        plans.append(
+            AppliancePlan(
+                appliance_id=appliance.appliance_id,
+                name=appliance.name,
+                status="running",
+                window_start=running.occurrence.window_start,
+                due=running.occurrence.due,
+                runs=(run,),
+                planned_cost=cost,
+                baseline_cost=cost,
+            )
+        )
+    for number, job in enumerate(problem.jobs):
+        power, energy = job_draw(problem, number, solution)
+        runs = _runs(problem, job, solution.starts.get(number), power, energy)
+        baseline = baseline_energy(job, grid.count, grid.hours)
+        plans.append(
+            AppliancePlan(
+                appliance_id=job.appliance.appliance_id,
+                name=job.appliance.name,
+                status="scheduled",
+                window_start=job.occurrence.window_start,
+                due=job.occurrence.due,
+                runs=runs,
+                planned_cost=_expected_cost(problem, energy),
+                baseline_cost=_expected_cost(problem, baseline),
+            )
+        )
+    return plans
+
+
+def _runs(
+    problem: Problem, job: Job, start: int | None, power: FloatArray, energy: FloatArray
+) -> tuple[PlannedRun, ...]:
+    grid = problem.grid
+    price = np.where(np.isfinite(problem.price), problem.price, 0.0)
+    if isinstance(job, CycleJob):
+        assert start is not None
+        begin = grid.at(start)
+        return (
+            PlannedRun(
+                start=begin,
+                end=begin + job.appliance.cycle_duration,
+                power_kw=job.appliance.peak_kw,
+                energy_kwh=float(energy.sum()),
+                cost=float(energy @ price),
+            ),
+        )
+    runs: list[PlannedRun] = []
+    slot = 0
+    while slot < grid.count:
+        if power[slot] <= 0:
+            slot += 1
+            continue
+        last = slot
+        while last + 1 < grid.count and abs(power[last + 1] - power[slot]) <= 1e-9:
+            last += 1
+        block = slice(slot, last + 1)
+        runs.append(
+            PlannedRun(
+                start=grid.at(slot),
+                end=grid.at(last + 1),
+                power_kw=float(power[slot]),
+                energy_kwh=float(energy[block].sum()),
+                cost=float(energy[block] @ price[block]),
+            )
+        )
+        slot = last + 1
+    return tuple(runs)
+
+
+def _expected_cost(problem: Problem, energy: FloatArray) -> float:
+    used = (energy > 0) & np.isfinite(problem.price)
+    return float(energy[used] @ problem.price[used])
+
+
+def _blocked(
+    appliance: Appliance, occurrence: Occurrence | None, reason: PlanIssue
+) -> AppliancePlan:
+    return AppliancePlan(
+        appliance_id=appliance.appliance_id,
+        name=appliance.name,
+        status="blocked",
+        window_start=None if occurrence is None else occurrence.window_start,
+        due=None if occurrence is None else occurrence.due,
+        issue=reason,
+    )
