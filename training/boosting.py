@@ -19,8 +19,8 @@ class BoostingConfig:
 
     num_leaves: int = 31
     learning_rate: float = 0.05
-    rounds: int = 600
-    early_stopping: int = 50
+    rounds: int = 1500
+    early_stopping: int = 100
     min_data_in_leaf: int = 200
     feature_fraction: float = 0.8
     bagging_fraction: float = 0.7

@@ -31,7 +31,13 @@ WEEK = 168
 # shorter ones need the week before them.
 IN_PERIOD_NAIVE_DAYS = 14
 RECALIBRATION = {
-    "ours": "static members trained once before the test period; lasso member refitted every day",
+    "ours": (
+        "static members trained once before the test period; lasso member refitted every day; "
+        "the market's own blend weights (fitted on its validation year)"
+    ),
+    "ours (global blend)": (
+        "as ours, with the blend weights fitted across all markets (what an unseen zone gets)"
+    ),
     "linear": "refitted every day on the history before it",
     "cnn_lstm": "trained once before the test period",
     "lightgbm": "trained once before the test period",
@@ -55,10 +61,16 @@ class Backtest:
     served: dict[str, int]
     runtime: str
     naive: np.ndarray
+    global_median: np.ndarray
 
 
 def backtest(
-    forecaster: Forecaster, market: Market, test_start: str, test_end: str, progress: bool = True
+    forecaster: Forecaster,
+    market: Market,
+    test_start: str,
+    test_end: str,
+    progress: bool = True,
+    market_blend: bool = True,
 ) -> Backtest:
     """Forecast every day of ``[test_start, test_end]`` from what was known the evening before."""
     first = market.index_of(test_start)
@@ -68,7 +80,8 @@ def backtest(
     history = forecaster.history_hours_wanted
     names = sorted(market.exogenous)
     rows: dict[str, list[np.ndarray]] = {
-        key: [] for key in ("actual", "median", "lower", "upper", "naive", *MEMBERS)
+        key: []
+        for key in ("actual", "median", "lower", "upper", "naive", "global_median", *MEMBERS)
     }
     days, served = [], {}
     for origin in tqdm(origins, desc=f"backtest {market.name}", disable=not progress):
@@ -81,7 +94,7 @@ def backtest(
             values = market.exogenous[name][start : origin + HORIZON_HOURS].copy()
             values[origin - start + DAY :] = np.nan  # nothing after the end of day d
             exogenous[name] = values
-        result = forecaster.predict_hourly(
+        medians, features, windows, missing = forecaster.member_forecasts(
             int(market.hour_starts[origin]),
             market.prices[start:origin],
             exogenous,
@@ -89,6 +102,20 @@ def backtest(
             country=market.country,
             horizon_hours=DAY,
         )
+        combined = {
+            blend: forecaster.combine(
+                int(market.hour_starts[origin]),
+                medians,
+                features.scaling,
+                windows=windows,
+                missing=missing,
+                horizon_hours=DAY,
+                market=market.name if blend == "market" else None,
+            )
+            for blend in ("market", "global")
+        }
+        result = combined["market" if market_blend else "global"]
+        rows["global_median"].append(combined["global"].median)
         rows["actual"].append(actual)
         rows["naive"].append(market.prices[origin - WEEK : origin - WEEK + DAY])
         rows["median"].append(result.median)
@@ -116,6 +143,7 @@ def backtest(
         served=served,
         runtime=forecaster.runtime,
         naive=arrays["naive"],
+        global_median=arrays["global_median"],
     )
 
 
@@ -135,6 +163,8 @@ def metrics_document(
     ours = summary(actual, result.median, naive)
     ours["coverage_p10_p90"] = coverage(actual, result.lower, result.upper)
     rows["ours"] = ours
+    if not np.allclose(result.global_median, result.median):
+        rows["ours (global blend)"] = summary(actual, result.global_median, naive)
     for name, values in result.members.items():
         if np.isfinite(values).all():
             rows[name] = summary(actual, values, naive)
@@ -146,10 +176,8 @@ def metrics_document(
         for name, row in rows.items():
             if name in {"weekly naive", "LEAR Ensemble"}:
                 continue
-            values = (
-                result.median
-                if name == "ours"
-                else result.members.get(name, (references or {}).get(name))
+            values = {"ours": result.median, "ours (global blend)": result.global_median}.get(
+                name, result.members.get(name, (references or {}).get(name))
             )
             if values is not None:
                 row["dm_p_value_vs_lear"] = diebold_mariano_p_value(actual, lear, values)

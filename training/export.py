@@ -216,6 +216,7 @@ def export(
             },
             "linear": report["config"]["linear"],
             "ensemble": report["ensemble"],
+            "ensemble_by_market": report.get("ensemble_by_market", {}),
             "training": {
                 "spans": report["spans"],
                 "samples": report["samples"],

@@ -41,6 +41,8 @@ from .dataset import Samples, build_samples, midnight_origins
 
 BLEND_SETS = (("linear", "cnn_lstm", "lightgbm"), ("cnn_lstm", "lightgbm"))
 WEIGHT_STEP = 0.05
+# A market's own blend needs enough validation days to be more than noise.
+MIN_MARKET_BLEND_ORIGINS = 60
 
 
 @dataclass(frozen=True)
@@ -277,6 +279,12 @@ def run_training(config: TrainConfig, out: Path, progress: bool = True) -> dict[
         blends[blend_key(members)] = blend
         blend_errors[blend_key(members)] = error
     single_errors = {name: fit_blend(scores, (name,))[1] for name in MEMBERS}
+    market_blends = {}
+    for split, market_scores in zip(splits, scores_by_market, strict=True):
+        if market_scores["actual"].shape[0] >= MIN_MARKET_BLEND_ORIGINS:
+            market_blends[split.market.name] = {
+                blend_key(members): fit_blend(market_scores, members)[0] for members in BLEND_SETS
+            }
     timings["blend_s"] = time.perf_counter() - mark
     timings["total_s"] = time.perf_counter() - started
 
@@ -298,6 +306,10 @@ def run_training(config: TrainConfig, out: Path, progress: bool = True) -> dict[
         "network_history": history,
         "lightgbm_rounds": booster.best_iteration or booster.current_iteration(),
         "ensemble": {key: blend.as_dict() for key, blend in blends.items()},
+        "ensemble_by_market": {
+            market: {key: blend.as_dict() for key, blend in entries.items()}
+            for market, entries in market_blends.items()
+        },
         "validation_scaled_mae": {"blends": blend_errors, "members": single_errors},
         "timings": timings,
     }

@@ -33,6 +33,7 @@ from .features import (
     FloatArray,
     ForecastInputs,
     InsufficientHistoryError,
+    LevelScaling,
     build_features,
     calendar_features,
     fill_gaps,
@@ -166,6 +167,12 @@ class Forecaster:
         self.linear_config = LinearConfig.from_dict(metadata["linear"])
         self.blends = {
             key: Blend.from_dict(value) for key, value in metadata.get("ensemble", {}).items()
+        }
+        # Markets the models were validated on keep their own blend weights; any other zone
+        # gets the blend fitted across all of them.
+        self.market_blends = {
+            market: {key: Blend.from_dict(value) for key, value in blends.items()}
+            for market, blends in metadata.get("ensemble_by_market", {}).items()
         }
         self._linear_cache: tuple[bytes, LinearForecast | None] | None = None
 
@@ -323,12 +330,36 @@ class Forecaster:
         zone: tzinfo,
         country: str | None,
         horizon_hours: int = HORIZON_HOURS,
+        market: str | None = None,
     ) -> HourlyForecast:
         """Return the blended hourly forecast for ``horizon_hours`` from ``origin``."""
         medians, features, windows, missing = self.member_forecasts(
             origin, prices, exogenous, zone=zone, country=country, horizon_hours=horizon_hours
         )
-        blend = self.blends[blend_key(list(medians))]
+        return self.combine(
+            origin,
+            medians,
+            features.scaling,
+            windows=windows,
+            missing=missing,
+            horizon_hours=horizon_hours,
+            market=market,
+        )
+
+    def combine(
+        self,
+        origin: int,
+        medians: Mapping[str, FloatArray],
+        scaling: LevelScaling,
+        *,
+        windows: tuple[int, ...],
+        missing: tuple[str, ...],
+        horizon_hours: int,
+        market: str | None,
+    ) -> HourlyForecast:
+        """Blend the members' medians (model units) and add the bands, in prices."""
+        key = blend_key(list(medians))
+        blend = self.market_blends.get(market or "", {}).get(key) or self.blends[key]
         median = np.zeros(HORIZON_HOURS)
         total = 0.0
         for name, weight in blend.weights.items():
@@ -336,7 +367,6 @@ class Forecaster:
                 median += weight * medians[name]
                 total += weight
         median /= total
-        scaling = features.scaling
         keep = slice(0, horizon_hours)
         return HourlyForecast(
             origin=origin,
@@ -359,13 +389,15 @@ class Forecaster:
         country: str | None = None,
         exogenous: Mapping[str, PriceSeries] | None = None,
         horizon: timedelta = timedelta(hours=HORIZON_HOURS),
+        market: str | None = None,
     ) -> Forecast:
         """Forecast from the end of the known prices, at their resolution.
 
         ``prices`` may be hourly or finer and may have gaps; ``exogenous`` series (by
         channel name, ``load`` and ``supply`` for the global models, any name for the
         refitted lasso) carry day-ahead forecasts in their ``price`` field. The forecast
-        starts at the end of the known prices, rounded up to a whole hour.
+        starts at the end of the known prices, rounded up to a whole hour. ``market`` names
+        a training market (see ``metadata["ensemble_by_market"]``) whose own blend to use.
 
         Raises:
             NotEnoughHistoryError: too few prices in the week before the end.
@@ -392,6 +424,7 @@ class Forecaster:
                 zone=zone,
                 country=country,
                 horizon_hours=horizon_hours,
+                market=market,
             )
         except InsufficientHistoryError as error:
             ready = datetime.fromtimestamp(origin, UTC) + timedelta(
