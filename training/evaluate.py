@@ -69,6 +69,7 @@ def backtest(
     market: Market,
     test_start: str,
     test_end: str,
+    *,
     progress: bool = True,
     market_blend: bool = True,
 ) -> Backtest:

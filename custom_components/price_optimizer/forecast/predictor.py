@@ -387,6 +387,7 @@ class Forecaster:
         prices: PriceSeries,
         zone: tzinfo,
         country: str | None = None,
+        *,
         exogenous: Mapping[str, PriceSeries] | None = None,
         horizon: timedelta = timedelta(hours=HORIZON_HOURS),
         market: str | None = None,
