@@ -444,15 +444,16 @@ class Forecaster:
 
 def hourly_means(series: PriceSeries, start: int, hours: int) -> FloatArray:
     """Return the duration-weighted mean price of each hour from ``start`` (NaN if none)."""
-    totals = np.zeros(hours)
-    weights = np.zeros(hours)
-    for slot in series.slots:
-        begin = int(slot.start.timestamp())
-        seconds = int(slot.duration.total_seconds())
-        index = (begin - start) // HOUR_SECONDS
-        if 0 <= index < hours:
-            totals[index] += slot.price * seconds
-            weights[index] += seconds
+    count = len(series.slots)
+    starts = np.fromiter((slot.start.timestamp() for slot in series.slots), np.float64, count)
+    seconds = np.fromiter(
+        (slot.duration.total_seconds() for slot in series.slots), np.float64, count
+    )
+    prices = np.fromiter((slot.price for slot in series.slots), np.float64, count)
+    index = np.floor_divide(starts - start, HOUR_SECONDS).astype(np.int64)
+    inside = (index >= 0) & (index < hours)
+    totals = np.bincount(index[inside], prices[inside] * seconds[inside], minlength=hours)
+    weights = np.bincount(index[inside], seconds[inside], minlength=hours)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(weights > 0, totals / np.where(weights > 0, weights, 1.0), np.nan)
 

@@ -88,12 +88,10 @@ def lstm_layer(
     recurrent = hidden_weight.T
     for step in range(steps):
         gates = projected[:, step] + hidden @ recurrent
-        entry = _sigmoid(gates[:, :size])
-        forget = _sigmoid(gates[:, size : 2 * size])
+        squashed = _sigmoid(gates)
         candidate = np.tanh(gates[:, 2 * size : 3 * size])
-        exit_gate = _sigmoid(gates[:, 3 * size :])
-        cell = forget * cell + entry * candidate
-        hidden = exit_gate * np.tanh(cell)
+        cell = squashed[:, size : 2 * size] * cell + squashed[:, :size] * candidate
+        hidden = squashed[:, 3 * size :] * np.tanh(cell)
         outputs[:, step] = hidden
     return outputs
 

@@ -34,35 +34,72 @@ class TreeDumpError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class TreeEnsemble:
-    """All trees as flat arrays; a child index below zero is leaf ``-index - 1``."""
+    """All trees as one node table; a leaf is a node whose children are itself.
+
+    Self-looping leaves let every tree take the same number of steps, so prediction is a
+    fixed number of whole-array gathers with no bookkeeping of finished trees.
+    """
 
     feature: npt.NDArray[np.int64]
     threshold: FloatArray
-    left: npt.NDArray[np.int64]
-    right: npt.NDArray[np.int64]
+    children: npt.NDArray[np.int64]
     default_left: npt.NDArray[np.bool_]
     missing_type: npt.NDArray[np.int64]
-    leaf_value: FloatArray
+    value: FloatArray
     roots: npt.NDArray[np.int64]
     depth: int
+    deeper_than: npt.NDArray[np.int64]
     feature_names: tuple[str, ...]
+    has_zero_splits: bool
 
     @classmethod
     def from_dump(cls, dump: Mapping[str, Any]) -> TreeEnsemble:
         """Flatten ``Booster.dump_model()`` output."""
         builder = _Builder()
-        roots = [builder.add(tree["tree_structure"]) for tree in dump["tree_info"]]
+        roots = []
+        depths = []
+        for tree in dump["tree_info"]:
+            builder.depth = 0
+            roots.append(builder.add(tree["tree_structure"]))
+            depths.append(builder.depth)
+        # Deepest trees first: step k only needs the first deeper_than[k] trees.
+        order = np.argsort(-np.array(depths, dtype=np.int64), kind="stable")
+        depth_sorted = np.array(depths, dtype=np.int64)[order]
+        splits = len(builder.feature)
+        leaves = len(builder.leaf_value)
+
+        def node(encoded: int) -> int:
+            return encoded if encoded >= 0 else splits - encoded - 1
+
+        leaf_nodes = np.arange(splits, splits + leaves, dtype=np.int64)
+        children = np.concatenate(
+            (
+                np.array(
+                    [[node(a), node(b)] for a, b in zip(builder.left, builder.right, strict=True)],
+                    dtype=np.int64,
+                ).reshape(splits, 2),
+                np.stack((leaf_nodes, leaf_nodes), axis=1),
+            )
+        )
+        missing = np.array(builder.missing_type, dtype=np.int64)
         return cls(
-            feature=np.array(builder.feature, dtype=np.int64),
-            threshold=np.array(builder.threshold, dtype=np.float64),
-            left=np.array(builder.left, dtype=np.int64),
-            right=np.array(builder.right, dtype=np.int64),
-            default_left=np.array(builder.default_left, dtype=np.bool_),
-            missing_type=np.array(builder.missing_type, dtype=np.int64),
-            leaf_value=np.array(builder.leaf_value, dtype=np.float64),
-            roots=np.array(roots, dtype=np.int64),
-            depth=builder.depth,
+            feature=np.concatenate((builder.feature, np.zeros(leaves))).astype(np.int64),
+            threshold=np.concatenate((builder.threshold, np.full(leaves, np.inf))),
+            children=children,
+            default_left=np.concatenate((builder.default_left, np.ones(leaves))).astype(bool),
+            missing_type=np.concatenate((missing, np.zeros(leaves, dtype=np.int64))),
+            value=np.concatenate((np.zeros(splits), builder.leaf_value)),
+            roots=np.array([node(roots[index]) for index in order], dtype=np.int64),
+            depth=int(depth_sorted[0]) if depth_sorted.size else 0,
+            deeper_than=np.array(
+                [
+                    int((depth_sorted > step).sum())
+                    for step in range(int(depth_sorted.max(initial=0)))
+                ],
+                dtype=np.int64,
+            ),
             feature_names=tuple(dump.get("feature_names", ())),
+            has_zero_splits=bool((missing == MISSING_ZERO).any()),
         )
 
     @classmethod
@@ -74,26 +111,31 @@ class TreeEnsemble:
 
     def predict(self, rows: FloatArray) -> FloatArray:
         """Return the raw score (sum of leaf values) for each row of ``rows``."""
-        count = rows.shape[0]
-        nodes = np.broadcast_to(self.roots, (count, self.roots.size)).copy()
-        row_index = np.arange(count)[:, None]
-        for _ in range(self.depth):
-            active = nodes >= 0
-            if not active.any():
-                break
-            index = np.where(active, nodes, 0)
-            values = rows[row_index, self.feature[index]]
-            missing = self.missing_type[index]
-            is_nan = np.isnan(values)
-            values = np.where(is_nan & (missing != MISSING_NAN), 0.0, values)
-            to_default = ((missing == MISSING_ZERO) & (np.abs(values) <= ZERO_THRESHOLD)) | (
-                (missing == MISSING_NAN) & is_nan
-            )
-            go_left = np.where(
-                to_default, self.default_left[index], values <= self.threshold[index]
-            )
-            nodes = np.where(active, np.where(go_left, self.left[index], self.right[index]), nodes)
-        return np.asarray(self.leaf_value[-nodes - 1].sum(axis=1), dtype=np.float64)
+        nodes = np.broadcast_to(self.roots, (rows.shape[0], self.roots.size)).copy()
+        row_index = np.arange(rows.shape[0])[:, None]
+        # Without NaN and zero-as-missing splits, LightGBM's rule is the plain comparison.
+        plain = not self.has_zero_splits and bool(np.isfinite(rows).all())
+        for active in self.deeper_than:
+            current = nodes[:, :active]
+            values = rows[row_index, self.feature[current]]
+            if plain:
+                go_right = values > self.threshold[current]
+            else:
+                go_right = ~self._goes_left(current, values)
+            nodes[:, :active] = self.children[current, go_right.astype(np.intp)]
+        return np.asarray(self.value[nodes].sum(axis=1), dtype=np.float64)
+
+    def _goes_left(self, nodes: npt.NDArray[np.int64], values: FloatArray) -> npt.NDArray[np.bool_]:
+        missing = self.missing_type[nodes]
+        is_nan = np.isnan(values)
+        values = np.where(is_nan & (missing != MISSING_NAN), 0.0, values)
+        to_default = ((missing == MISSING_ZERO) & (np.abs(values) <= ZERO_THRESHOLD)) | (
+            (missing == MISSING_NAN) & is_nan
+        )
+        return np.asarray(
+            np.where(to_default, self.default_left[nodes], values <= self.threshold[nodes]),
+            dtype=np.bool_,
+        )
 
 
 class _Builder:
