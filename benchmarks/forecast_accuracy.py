@@ -24,6 +24,9 @@ from typing import Any
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# LightGBM's OpenMP threads would otherwise spin while waiting, which costs dearly on a
+# machine whose two cores are shared.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from training.integration import ensure_registered
 

@@ -14,6 +14,9 @@ from typing import Any
 # One BLAS thread per process: the lasso's small products run faster so on two shared cores.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+# LightGBM's OpenMP threads would otherwise spin while waiting, which costs dearly on a
+# machine whose two cores are shared.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np
 

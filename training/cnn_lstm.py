@@ -30,11 +30,11 @@ from custom_components.price_optimizer.forecast.runtime import QUANTILES, SKIP_F
 class NetworkConfig:
     """Sizes and training schedule of the network."""
 
-    channels: int = 32
-    hidden: int = 48
+    channels: int = 24
+    hidden: int = 32
     horizon_embedding: int = 64
     head: int = 128
-    epochs: int = 16
+    epochs: int = 10
     batch_size: int = 512
     learning_rate: float = 3e-3
     weight_decay: float = 1e-5
