@@ -54,6 +54,7 @@ from training.train import TrainConfig, load_run, run_training  # noqa: E402
 
 ROW_ORDER = (
     "ours",
+    "ours (global blend)",
     "linear",
     "cnn_lstm",
     "lightgbm",
@@ -135,7 +136,16 @@ def main() -> int:
     parser.add_argument("--epochs", type=int, default=NetworkConfig.epochs)
     parser.add_argument("--reuse-runs", action="store_true", help="skip training when a run exists")
     parser.add_argument("--no-progress", action="store_true")
+    parser.add_argument(
+        "--print-only", action="store_true", help="print the table of an earlier run's JSON"
+    )
     args = parser.parse_args()
+    if args.print_only:
+        saved = json.loads((args.out / "forecast_accuracy.json").read_text(encoding="utf-8"))
+        for document in saved["markets"]:
+            print_market(document)
+        print(markdown(saved["markets"]))
+        return 0
     args.out.mkdir(parents=True, exist_ok=True)
     progress = not args.no_progress
     documents: list[dict[str, Any]] = []
@@ -195,6 +205,45 @@ def main() -> int:
         table([{"step": k, "seconds": round(v)} for k, v in timings.items()], ["step", "seconds"])
     )
     return 0
+
+
+SHORT_RECALIBRATION = {
+    "ours": "lasso refitted daily; static members trained once; market's blend",
+    "ours (global blend)": "as ours, blend fitted across all markets",
+    "linear": "refitted daily",
+    "cnn_lstm": "trained once",
+    "lightgbm": "trained once",
+    "LEAR Ensemble": "recalibrated daily",
+    "DNN Ensemble": "recalibrated daily",
+    "weekly naive": "none",
+}
+
+
+def markdown(documents: list[dict[str, Any]]) -> str:
+    """Return the side-by-side table as Markdown."""
+    lines = [
+        (
+            "| market | model | MAE | rMAE | sMAPE % | RMSE | DM p vs LEAR | p10–p90 coverage "
+            "| fitting during the test |"
+        ),
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for document in documents:
+        for name in ROW_ORDER:
+            row = document["metrics"].get(name)
+            if row is None:
+                continue
+
+            def number(key: str, digits: int = 3, values: dict[str, Any] = row) -> str:
+                value = values.get(key)
+                return "" if value is None else f"{value:.{digits}f}"
+
+            lines.append(
+                f"| {document['data_set']} | {name} | {number('mae')} | {number('rmae')} "
+                f"| {number('smape', 2)} | {number('rmse')} | {number('dm_p_value_vs_lear')} "
+                f"| {number('coverage_p10_p90', 2)} | {SHORT_RECALIBRATION.get(name, '')} |"
+            )
+    return "\n".join(lines)
 
 
 def print_market(document: dict[str, Any]) -> None:
