@@ -223,7 +223,7 @@ def markdown(documents: list[dict[str, Any]]) -> str:
     """Return the side-by-side table as Markdown."""
     lines = [
         (
-            "| market | model | MAE | rMAE | sMAPE % | RMSE | DM p vs LEAR | p10–p90 coverage "
+            "| market | model | MAE | rMAE | sMAPE % | RMSE | DM p vs LEAR | p10-p90 coverage "
             "| fitting during the test |"
         ),
         "|---|---|---|---|---|---|---|---|---|",
