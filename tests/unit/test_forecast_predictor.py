@@ -16,6 +16,7 @@ from custom_components.price_optimizer.forecast.predictor import (
     NETWORK_WEIGHTS,
     TREES_DUMP,
     ArtifactIntegrityError,
+    Blend,
     Forecaster,
     NotEnoughHistoryError,
     blend_key,
@@ -28,8 +29,10 @@ MODELS = Path(__file__).resolve().parents[2] / "custom_components/price_optimize
 BERLIN = ZoneInfo("Europe/Berlin")
 HOUR = timedelta(hours=1)
 QUARTER = timedelta(minutes=15)
-# Real DE-LU day-ahead prices (EUR/MWh) from the bundled replay data, laid on a UTC grid.
-T0 = datetime(2024, 1, 1, tzinfo=UTC) - timedelta(hours=1)
+# Real DE-LU day-ahead prices (EUR/MWh) from the bundled replay data, which starts at
+# midnight of 2022-06-25 in Central European summer time.
+REPLAY_START = datetime(2022, 6, 24, 22, tzinfo=UTC)
+T0 = REPLAY_START
 
 
 @pytest.fixture(scope="module")
@@ -91,10 +94,19 @@ def test_forecasts_two_days_after_the_known_prices_with_bands(forecaster: Foreca
     assert forecast.exogenous_missing == ("load", "supply")
     series = forecast.as_series()
     assert len(series) == len(forecast.slots)
-    # The real prices that followed: the forecast must be far better than a flat guess.
-    following = real_prices(122)[-48:]
-    predicted = np.array([slot.price for slot in forecast.slots])
-    assert np.abs(predicted - following).mean() < np.abs(following - following.mean()).mean()
+
+
+def test_beats_the_weekly_naive_forecast_on_real_prices(forecaster: Forecaster) -> None:
+    prices = real_prices(340)
+    ours, naive = [], []
+    for day in range(130, 340, 40):
+        start = REPLAY_START + (day - 95) * 24 * HOUR
+        history = hourly_series(prices[(day - 95) * 24 : day * 24], start=start)
+        forecast = forecaster.predict(history, BERLIN, "DE")
+        actual = prices[day * 24 : day * 24 + 48]
+        ours.append(np.abs(np.array([slot.price for slot in forecast.slots]) - actual).mean())
+        naive.append(np.abs(prices[day * 24 - 168 : day * 24 - 120] - actual).mean())
+    assert np.mean(ours) < 0.9 * np.mean(naive)
 
 
 def test_forecast_is_the_same_in_any_unit(forecaster: Forecaster) -> None:
@@ -186,3 +198,46 @@ def test_short_horizon_and_hourly_means_of_mixed_slots(forecaster: Forecaster) -
     assert means[0] == pytest.approx(2.0)
     assert np.isnan(means[1])
     assert means[2] == 7.0
+
+
+def test_a_partly_known_hour_is_completed_by_the_forecast(forecaster: Forecaster) -> None:
+    hourly = real_prices(30)
+    slots = [
+        PriceSlot(T0 + i * HOUR + q * QUARTER, QUARTER, float(price))
+        for i, price in enumerate(hourly)
+        for q in range(4)
+    ][:-2]  # the last hour is known only up to half past
+    prices = PriceSeries(tuple(slots))
+    forecast = forecaster.predict(prices, BERLIN, "DE")
+    assert forecast.slots[0].start == prices.end
+    assert forecast.slots[0].start.minute == 30
+    assert len(forecast.slots) == 48 * 4 - 2
+
+
+def test_mixed_resolutions_keep_the_shape_only_from_whole_hours(forecaster: Forecaster) -> None:
+    hourly = real_prices(30)
+    slots = [PriceSlot(T0 + i * HOUR, HOUR, float(p)) for i, p in enumerate(hourly[:-24])]
+    start = T0 + (hourly.size - 24) * HOUR
+    for i, price in enumerate(hourly[-24:]):
+        parts = 4 if i % 2 else 3  # some hours miss a quarter
+        slots += [
+            PriceSlot(start + i * HOUR + q * QUARTER, QUARTER, float(price) + q)
+            for q in range(parts)
+        ]
+    forecast = forecaster.predict(PriceSeries(tuple(slots)), BERLIN, "DE")
+    assert forecast.slots[0].duration == QUARTER
+    assert all(np.isfinite(slot.price) for slot in forecast.slots)
+
+
+def test_repeated_forecasts_reuse_the_refit_and_blends_round_trip(
+    forecaster: Forecaster,
+) -> None:
+    prices = hourly_series(real_prices(70))
+    load = hourly_series(40_000 + 1_000 * np.sin(np.arange(70 * 24) / 4))  # history only
+    first = forecaster.predict(prices, BERLIN, "DE", exogenous={"load": load})
+    again = forecaster.predict(prices, BERLIN, "DE", exogenous={"load": load})
+    assert first == again
+    for blend in forecaster.blends.values():
+        restored = Blend.from_dict(blend.as_dict())
+        assert restored.weights == blend.weights
+        assert restored.lower_offsets == pytest.approx(blend.lower_offsets, abs=1e-6)

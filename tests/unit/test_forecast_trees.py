@@ -94,11 +94,10 @@ def test_shipped_trees_reproduce_lightgbm_predictions() -> None:
     ensemble = TreeEnsemble.from_dump(data)
     assert len(ensemble.roots) == len(data["tree_info"])
     with np.load(MODELS / "conformance.npz") as reference:
-        predicted = ensemble.predict(reference["tree_rows"])
-        assert predicted == pytest.approx(reference["tree_output"], rel=1e-9, abs=1e-9)
-    assert TreeEnsemble.load(MODELS / TREES_DUMP).predict(reference["tree_rows"][:3]) == (
-        pytest.approx(predicted[:3])
-    )
+        rows, expected = reference["tree_rows"], reference["tree_output"]
+    predicted = ensemble.predict(rows)
+    assert predicted == pytest.approx(expected, rel=1e-9, abs=1e-9)
+    assert TreeEnsemble.load(MODELS / TREES_DUMP).predict(rows[:3]) == pytest.approx(predicted[:3])
 
 
 def test_plain_json_dumps_load_too(tmp_path: Path) -> None:

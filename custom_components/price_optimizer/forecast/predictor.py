@@ -397,7 +397,7 @@ class Forecaster:
         ``prices`` may be hourly or finer and may have gaps; ``exogenous`` series (by
         channel name, ``load`` and ``supply`` for the global models, any name for the
         refitted lasso) carry day-ahead forecasts in their ``price`` field. The forecast
-        starts at the end of the known prices, rounded up to a whole hour. ``market`` names
+        starts where the known prices end. ``market`` names
         a training market (see ``metadata["ensemble_by_market"]``) whose own blend to use.
 
         Raises:
@@ -406,7 +406,8 @@ class Forecaster:
         if prices.end is None:
             raise NotEnoughHistoryError(0, datetime.now(UTC) + timedelta(hours=MIN_KNOWN_HOURS))
         resolution = prices.slots[-1].duration
-        origin = math.ceil(prices.end.timestamp() / HOUR_SECONDS) * HOUR_SECONDS
+        # A partly known last hour is forecast too; its known slots are left out below.
+        origin = math.floor(prices.end.timestamp() / HOUR_SECONDS) * HOUR_SECONDS
         hours = min(
             self.history_hours_wanted,
             max((origin - int(prices.slots[0].start.timestamp())) // HOUR_SECONDS, 0),
