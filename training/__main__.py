@@ -118,6 +118,8 @@ def export_command(args: argparse.Namespace) -> int:
     metrics: dict[str, Any] = {}
     for path in args.metrics:
         document = json.loads(Path(path).read_text(encoding="utf-8"))
+        if isinstance(document, dict) and "markets" in document:
+            document = document["markets"]  # the benchmark's JSON
         for item in document if isinstance(document, list) else [document]:
             metrics[item["data_set"]] = {
                 "test_start": item["test_start"],
