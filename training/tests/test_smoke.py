@@ -6,7 +6,6 @@ agree, so a passing export is the three-runtime check; the test repeats it on th
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 import json
 from pathlib import Path
@@ -88,9 +87,7 @@ def test_exported_models_forecast_through_both_runtimes(tiny_models: tuple[Path,
     ]
     assert [f.runtime for f in forecasts] == ["onnx", "numpy"]
     assert len(forecasts[0].slots) == 48
-    assert forecasts[0].members == ("linear", "cnn_lstm", "lightgbm") or (
-        forecasts[0].members[-1] == "lightgbm"
-    )
+    assert forecasts[0].linear_windows == (28,)  # 60 days of history cover the 28-day window
     assert np.allclose(
         [s.price for s in forecasts[0].slots], [s.price for s in forecasts[1].slots], rtol=1e-4
     )
@@ -132,5 +129,7 @@ def test_cli_evaluates_a_generic_csv(tiny_models: tuple[Path, dict], tmp_path: P
     assert document["schema"] == "price-optimizer/forecast-metrics/1"
     assert document["days"] == 7
     assert set(document["metrics"]) >= {"ours", "weekly naive", "cnn_lstm", "lightgbm"}
-    assert document["metrics"]["ours"]["mae"] > 0
-    assert replace(TINY_NETWORK, epochs=1).epochs == 1
+    naive = document["metrics"]["weekly naive"]["mae"]
+    assert document["metrics"]["ours"]["rmae"] == pytest.approx(
+        document["metrics"]["ours"]["mae"] / naive
+    )
