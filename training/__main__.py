@@ -121,7 +121,10 @@ def export_command(args: argparse.Namespace) -> int:
         if isinstance(document, dict) and "markets" in document:
             document = document["markets"]  # the benchmark's JSON
         for item in document if isinstance(document, list) else [document]:
+            # Benchmark rows come from models of the same configuration trained before each
+            # test period; the shipped weights themselves have seen those periods.
             metrics[item["data_set"]] = {
+                "measured_with_model": item.get("model", {}).get("version"),
                 "test_start": item["test_start"],
                 "test_end": item["test_end"],
                 "metrics": item["metrics"],
