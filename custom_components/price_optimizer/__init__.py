@@ -16,6 +16,8 @@ from .coordinator import (
     build_source,
     price_store,
 )
+from .forecast.engine import ForecastEngine
+from .forecast_coordinator import ForecastCoordinator, forecast_store
 from .services import async_register_actions
 
 PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
@@ -32,7 +34,10 @@ async def async_setup_entry(hass: HomeAssistant, entry: PriceOptimizerConfigEntr
     """Start fetching prices for one source and area."""
     coordinator = PriceCoordinator(hass, entry, build_source(hass, entry))
     await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = PriceOptimizerData(coordinator=coordinator)
+    forecast = ForecastCoordinator(hass, entry, coordinator, ForecastEngine(hass))
+    # A forecast that cannot run reports why in its entities; it never stops the setup.
+    await forecast.async_config_entry_first_refresh()
+    entry.runtime_data = PriceOptimizerData(coordinator=coordinator, forecast=forecast)
     entry.async_on_unload(entry.add_update_listener(_async_options_updated))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
@@ -46,6 +51,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: PriceOptimizerConfigEnt
 async def async_remove_entry(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> None:
     """Delete the prices and repair issues kept for a removed entry."""
     await price_store(hass, entry.entry_id).async_remove()
+    await forecast_store(hass, entry.entry_id).async_remove()
     async_clear_repairs(hass, entry.entry_id)
 
 

@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from .coordinator import PriceData, PriceOptimizerConfigEntry
+from .coordinator import PriceCoordinator, PriceData, PriceOptimizerConfigEntry
 from .entity import PriceOptimizerEntity
 from .models import local_day_bounds_of
 
@@ -52,7 +52,7 @@ async def async_setup_entry(
     )
 
 
-class PriceBinarySensor(PriceOptimizerEntity, BinarySensorEntity):
+class PriceBinarySensor(PriceOptimizerEntity[PriceCoordinator], BinarySensorEntity):
     """A binary sensor computed from the held prices."""
 
     entity_description: PriceBinarySensorDescription

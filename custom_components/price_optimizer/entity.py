@@ -8,14 +8,17 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import CONF_SOURCE, DOMAIN
 from .coordinator import PriceCoordinator
+from .forecast_coordinator import ForecastCoordinator
 
 
-class PriceOptimizerEntity(CoordinatorEntity[PriceCoordinator]):
+class PriceOptimizerEntity[CoordinatorT: PriceCoordinator | ForecastCoordinator](
+    CoordinatorEntity[CoordinatorT]
+):
     """An entity of one price entry, on the entry's service device."""
 
     _attr_has_entity_name = True
 
-    def __init__(self, coordinator: PriceCoordinator, description: EntityDescription) -> None:
+    def __init__(self, coordinator: CoordinatorT, description: EntityDescription) -> None:
         """Bind the entity to its coordinator and description."""
         super().__init__(coordinator)
         entry = coordinator.config_entry

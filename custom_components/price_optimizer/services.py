@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
@@ -21,10 +22,23 @@ from .const import ATTR_CONFIG_ENTRY, DOMAIN
 from .coordinator import PriceOptimizerConfigEntry
 
 SERVICE_GET_PRICES = "get_prices"
+SERVICE_GET_FORECAST = "get_forecast"
+ATTR_HOURS_AHEAD = "hours_ahead"
+ATTR_INCLUDE_BANDS = "include_bands"
 
 GET_PRICES_SCHEMA = vol.Schema(
     {
         vol.Required(ATTR_CONFIG_ENTRY): selector.ConfigEntrySelector({"integration": DOMAIN}),
+    }
+)
+
+
+GET_FORECAST_SCHEMA = GET_PRICES_SCHEMA.extend(
+    {
+        vol.Optional(ATTR_HOURS_AHEAD, default=36): vol.All(
+            vol.Coerce(float), vol.Range(min=0.25, max=48)
+        ),
+        vol.Optional(ATTR_INCLUDE_BANDS, default=True): bool,
     }
 )
 
@@ -60,6 +74,37 @@ async def _async_get_prices(call: ServiceCall) -> ServiceResponse:
     return response
 
 
+async def _async_get_forecast(call: ServiceCall) -> ServiceResponse:
+    entry = _loaded_entry(call)
+    forecast = entry.runtime_data.forecast
+    plan = forecast.price_plan
+    now = dt_util.utcnow()
+    current = plan.slot_at(now)
+    start = current.start if current else now
+    slots = []
+    for slot in plan.between(start, start + timedelta(hours=call.data[ATTR_HOURS_AHEAD])):
+        item = slot.as_dict()
+        if not call.data[ATTR_INCLUDE_BANDS]:
+            item.pop("lower", None)
+            item.pop("upper", None)
+        slots.append(item)
+    data = forecast.data
+    response: dict[str, Any] = {
+        "currency": plan.currency,
+        "unit": f"{plan.currency}/kWh",
+        "forecast_status": data.status,
+        "generated_at": data.generated_at.isoformat() if data.generated_at else None,
+        "known_until": (end.isoformat() if (end := forecast.prices.data.prices.end) else None),
+        "model_version": (
+            forecast.engine.forecaster.version if forecast.engine.forecaster else None
+        ),
+        "runtime": data.runtime,
+        "members": list(data.members),
+        "slots": slots,
+    }
+    return response
+
+
 @callback
 def async_register_actions(hass: HomeAssistant) -> None:
     """Register the integration's actions."""
@@ -68,5 +113,12 @@ def async_register_actions(hass: HomeAssistant) -> None:
         SERVICE_GET_PRICES,
         _async_get_prices,
         schema=GET_PRICES_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_GET_FORECAST,
+        _async_get_forecast,
+        schema=GET_FORECAST_SCHEMA,
         supports_response=SupportsResponse.ONLY,
     )

@@ -60,5 +60,6 @@ async def loaded_entry(
     """Return the replay entry set up at a frozen Tuesday afternoon."""
     freezer.move_to(AFTERNOON)
     assert await berlin.config_entries.async_setup(mock_entry.entry_id)
-    await berlin.async_block_till_done()
+    # The forecast's history backfill runs in the background; let it finish.
+    await berlin.async_block_till_done(wait_background_tasks=True)
     return mock_entry
