@@ -297,6 +297,21 @@ def priced_run(start: datetime, end: datetime, power_kw: float, prices: PriceSer
     )
 
 
+def promise(
+    record: ApplianceRecord, appliance: Appliance, plan: AppliancePlan, prices: PriceSeries
+) -> tuple[float | None, float | None]:
+    """Return the expected cost of a planned occurrence, and its savings as the ledger counts them.
+
+    The optimizer's own savings compare with starting now, which shrinks to
+    nothing as the run comes closer. The ledger compares with starting when
+    the window opened (or the appliance was added), so the promise does too.
+    """
+    costs = realised_costs(appliance, plan.runs, _baseline_start(record, plan.window_start), prices)
+    if costs is None or plan.planned_cost is None:
+        return plan.planned_cost, plan.savings
+    return plan.planned_cost, costs[1] - plan.planned_cost
+
+
 def next_change(
     records: Mapping[str, ApplianceRecord],
     plans: Sequence[AppliancePlan],
@@ -354,12 +369,13 @@ def _start(
         # Blocks of an earlier occurrence that never completed: settle them first.
         record = _finish(record, appliance, prices, record.due)
     if record.due is None:
+        expected_cost, expected_savings = promise(record, appliance, plan, prices)
         record = replace(
             record,
             due=plan.due,
             window_start=plan.window_start,
-            expected_cost=plan.planned_cost,
-            expected_savings=plan.savings,
+            expected_cost=expected_cost,
+            expected_savings=expected_savings,
         )
     return replace(record, current=run)
 
@@ -375,7 +391,7 @@ def _finish(
     paid: float | None = None
     baseline: float | None = None
     if record.finished:
-        earliest = max(record.window_start or record.tracked_since, record.tracked_since)
+        earliest = _baseline_start(record, record.window_start)
         costs = realised_costs(appliance, record.finished, earliest, prices)
         if costs is not None:
             paid, baseline = costs
@@ -402,6 +418,11 @@ def _finish(
         last_outcome=outcome if record.finished else record.last_outcome,
         ledger=ledger,
     )
+
+
+def _baseline_start(record: ApplianceRecord, window_start: datetime | None) -> datetime:
+    """Return when the occurrence could first have started: its window, once it was tracked."""
+    return max(window_start or record.tracked_since, record.tracked_since)
 
 
 def _run_covering(

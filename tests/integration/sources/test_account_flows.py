@@ -149,6 +149,8 @@ async def test_tibber_token_then_home_then_reauth(
     )
     assert result["reason"] == "reauth_successful"
     assert entry.data["access_token"] == "renewed"
+    # Let the reload the renewed credential triggers finish before the test ends.
+    await hass.async_block_till_done()
 
 
 async def test_amber_single_site_is_chosen_without_asking(
