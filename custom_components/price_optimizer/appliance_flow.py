@@ -259,7 +259,6 @@ class ApplianceSubentryFlow(ConfigSubentryFlow):
             step_id="appliance",
             data_schema=self.add_suggested_values_to_schema(APPLIANCE_SCHEMA, values),
             errors=errors,
-            description_placeholders={"kind": self._kind},
         )
 
     async def _async_kind_name(self, kind: str) -> str:
