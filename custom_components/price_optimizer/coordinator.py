@@ -39,6 +39,7 @@ from .sources.base import (
 
 if TYPE_CHECKING:
     from .forecast_coordinator import ForecastCoordinator
+    from .planner import PlanCoordinator
 
 type PriceOptimizerConfigEntry = ConfigEntry[PriceOptimizerData]
 
@@ -62,6 +63,7 @@ class PriceOptimizerData:
 
     coordinator: PriceCoordinator
     forecast: ForecastCoordinator
+    planner: PlanCoordinator
 
 
 def build_source(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> PriceSource:

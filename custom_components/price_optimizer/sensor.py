@@ -1,4 +1,4 @@
-"""Price sensors: now, next, today's statistics, and what the source delivered."""
+"""Price sensors of the entry, and each appliance's plan, status and savings."""
 
 from __future__ import annotations
 
@@ -20,8 +20,11 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .coordinator import PriceCoordinator, PriceData, PriceOptimizerConfigEntry
-from .entity import PriceOptimizerEntity
+from .entity import ApplianceEntity, PriceOptimizerEntity
 from .forecast_coordinator import ForecastCoordinator
+from .issue_text import localised_placeholders
+from .lifecycle import STATUSES, ApplianceRecord
+from .planner import PlanCoordinator, PlanData
 
 # Every entity follows the coordinator; none polls on its own.
 PARALLEL_UPDATES = 0
@@ -238,6 +241,93 @@ FORECAST_SENSORS: tuple[ForecastSensorDescription, ...] = (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class ApplianceSensorDescription(SensorEntityDescription):
+    """A sensor of one appliance, read from the plan and the appliance's record."""
+
+    value_fn: Callable[[PlanData, str, datetime], float | datetime | str | None]
+    attributes_fn: Callable[[PlanData, str], dict[str, Any]] | None = None
+    monetary: bool = False
+
+
+def _next_run_edge(data: PlanData, appliance_id: str, now: datetime, end: bool) -> datetime | None:
+    current = data.records[appliance_id].current
+    if current is not None and current.end > now:
+        return current.end if end else current.start
+    run = data.schedule.next_run(appliance_id, now)
+    if run is None:
+        return None
+    return run.end if end else run.start
+
+
+def _status_attributes(data: PlanData, appliance_id: str) -> dict[str, Any]:
+    record = data.records[appliance_id]
+    issue = record.issue
+    return {
+        "reason": None if issue is None else issue.code,
+        "reason_details": None if issue is None else localised_placeholders(issue),
+    }
+
+
+def _ledger_attributes(data: PlanData, appliance_id: str) -> dict[str, Any]:
+    record: ApplianceRecord = data.records[appliance_id]
+    return {
+        "runs": record.ledger.runs,
+        "last_run": None if record.last_outcome is None else record.last_outcome.as_dict(),
+    }
+
+
+APPLIANCE_SENSORS: tuple[ApplianceSensorDescription, ...] = (
+    ApplianceSensorDescription(
+        key="status",
+        translation_key="status",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(STATUSES),
+        value_fn=lambda data, appliance_id, now: data.records[appliance_id].status,
+        attributes_fn=_status_attributes,
+    ),
+    ApplianceSensorDescription(
+        key="next_start",
+        translation_key="next_start",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda data, appliance_id, now: _next_run_edge(data, appliance_id, now, False),
+    ),
+    ApplianceSensorDescription(
+        key="next_end",
+        translation_key="next_end",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda data, appliance_id, now: _next_run_edge(data, appliance_id, now, True),
+    ),
+    ApplianceSensorDescription(
+        key="planned_cost",
+        translation_key="planned_cost",
+        device_class=SensorDeviceClass.MONETARY,
+        suggested_display_precision=2,
+        monetary=True,
+        value_fn=lambda data, appliance_id, now: data.promised(appliance_id)[0],
+    ),
+    ApplianceSensorDescription(
+        key="expected_savings",
+        translation_key="expected_savings",
+        device_class=SensorDeviceClass.MONETARY,
+        suggested_display_precision=2,
+        monetary=True,
+        value_fn=lambda data, appliance_id, now: data.promised(appliance_id)[1],
+    ),
+    ApplianceSensorDescription(
+        key="realised_savings",
+        translation_key="realised_savings",
+        device_class=SensorDeviceClass.MONETARY,
+        # A running total that only grows by finished runs: long-term statistics sum it.
+        state_class=SensorStateClass.TOTAL,
+        suggested_display_precision=2,
+        monetary=True,
+        value_fn=lambda data, appliance_id, now: data.records[appliance_id].ledger.total,
+        attributes_fn=_ledger_attributes,
+    ),
+)
+
+
 def _scaled(value: float | None, forecast: ForecastCoordinator) -> float | None:
     return None if value is None else value * _household_scale(forecast)
 
@@ -247,7 +337,7 @@ async def async_setup_entry(
     entry: PriceOptimizerConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the price sensors of one entry."""
+    """Add the price sensors of one entry, and the sensors of each appliance on its device."""
     coordinator = entry.runtime_data.coordinator
     forecast = entry.runtime_data.forecast
     async_add_entities(
@@ -256,6 +346,16 @@ async def async_setup_entry(
             *(ForecastSensor(forecast, description) for description in FORECAST_SENSORS),
         ]
     )
+    planner = entry.runtime_data.planner
+    currency = coordinator.data.prices.currency
+    for appliance_id in planner.appliances:
+        async_add_entities(
+            (
+                ApplianceSensor(planner, appliance_id, description, currency)
+                for description in APPLIANCE_SENSORS
+            ),
+            config_subentry_id=appliance_id,
+        )
 
 
 class PriceSensor(PriceOptimizerEntity[PriceCoordinator], SensorEntity):
@@ -308,3 +408,35 @@ class ForecastSensor(PriceOptimizerEntity[ForecastCoordinator], SensorEntity):
     def extra_state_attributes(self) -> dict[str, Any]:
         """Return the description's attributes."""
         return self.entity_description.attributes_fn(self.coordinator)
+
+
+class ApplianceSensor(ApplianceEntity, SensorEntity):
+    """A sensor of one appliance's plan, status or savings."""
+
+    entity_description: ApplianceSensorDescription
+
+    def __init__(
+        self,
+        planner: PlanCoordinator,
+        appliance_id: str,
+        description: ApplianceSensorDescription,
+        currency: str,
+    ) -> None:
+        """Bind the sensor to its appliance; money is in the prices' currency."""
+        super().__init__(planner, appliance_id, description)
+        if description.monetary:
+            self._attr_native_unit_of_measurement = currency
+
+    @property
+    def native_value(self) -> float | datetime | str | None:
+        """Return the value for the present moment."""
+        return self.entity_description.value_fn(
+            self.coordinator.data, self.appliance_id, dt_util.utcnow()
+        )
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Return the description's attributes, if it has any."""
+        if self.entity_description.attributes_fn is None:
+            return None
+        return self.entity_description.attributes_fn(self.coordinator.data, self.appliance_id)
