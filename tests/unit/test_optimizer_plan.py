@@ -194,6 +194,24 @@ def test_a_running_cycle_stays_in_place_and_takes_its_share_of_the_limit() -> No
     assert only_plan(schedule, "washer").start == T0 + 5 * HOUR
 
 
+def test_a_cycle_running_past_its_deadline_keeps_its_own_occurrence() -> None:
+    # Started by hand at 06:30 Berlin, due 07:00: at 07:30 it still runs, past its due time.
+    due = datetime(2026, 3, 2, 6, tzinfo=UTC)
+    now = due + 30 * timedelta(minutes=1)
+    prices = series([5.0] * 6 + [1.0] * 2 + [5.0] * 16, start=due)
+    dishwasher = preset("dishwasher", "dw", "Dishwasher", duration=2 * HOUR)
+    states = {"dw": ApplianceState(running_since=due - 30 * timedelta(minutes=1))}
+    schedule = plan(request(prices, [dishwasher], zone=BERLIN, now=now, states=states))
+    running, tomorrow, *_ = schedule.for_appliance("dw")
+    assert running.status == "running"
+    assert running.due == due
+    assert running.start == due - 30 * timedelta(minutes=1)
+    # The next morning's run is still owed and planned in its cheapest hours.
+    assert tomorrow.status == "scheduled"
+    assert tomorrow.due == due + 24 * HOUR
+    assert tomorrow.start == due + 6 * HOUR
+
+
 def test_finished_occurrences_are_not_planned_again() -> None:
     prices = series([1, 2, 3, 4])
     dryer = one_off("dryer", "dryer", T0, T0 + 4 * HOUR)

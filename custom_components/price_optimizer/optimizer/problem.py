@@ -9,7 +9,7 @@ need no special case.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 import math
 from typing import Final
@@ -303,10 +303,12 @@ def build_problem(request: PlanRequest) -> Problem:
         state = request.states.get(appliance.appliance_id, ApplianceState())
         price = upper if appliance.risk == "upper" else median
         pending = occurrences(appliance, state, request, grid.end)
-        if state.running_since is not None and appliance.operation == "cycle" and pending:
-            occurrence = pending.pop(0)
+        owner = _running_occurrence(appliance, state, request, pending, grid.end)
+        if owner is not None and state.running_since is not None:
+            if pending and pending[0].due == owner.due:
+                pending.pop(0)
             energy, peak = cycle_on_grid(appliance.profile, state.running_since, grid)
-            running.append(RunningCycle(occurrence, state.running_since, energy, peak))
+            running.append(RunningCycle(owner, state.running_since, energy, peak))
             fixed_kw += peak
         delivered = state.delivered_kwh
         for occurrence in pending:
@@ -334,6 +336,27 @@ def build_problem(request: PlanRequest) -> Problem:
         limit_kw=limit,
         issues=tuple(issues),
     )
+
+
+def _running_occurrence(
+    appliance: Appliance,
+    state: ApplianceState,
+    request: PlanRequest,
+    pending: list[Occurrence],
+    horizon_end: datetime,
+) -> Occurrence | None:
+    """Return the occurrence a running cycle belongs to: the first due after it started.
+
+    A cycle started late (by hand, or held up) may still run after that
+    occurrence's due time, which ``pending`` has already left out: it must not
+    take the next day's occurrence instead.
+    """
+    if state.running_since is None or appliance.operation != "cycle":
+        return None
+    if not appliance.is_daily:
+        return pending[0] if pending else None
+    since = occurrences(appliance, state, replace(request, now=state.running_since), horizon_end)
+    return since[0] if since else None
 
 
 def _job_issue(
