@@ -209,7 +209,19 @@ class ForecastCoordinator(DataUpdateCoordinator[ForecastData]):
         except NotEnoughHistoryError as err:
             LOGGER.info("%s: no forecast yet: %s", self.config_entry.title, err)
             return replace(waiting, ready_at=err.ready_at)
-        series = forecast.as_series(raw.currency)
+        # A millionth of a currency unit per kWh is finer than any tariff.
+        series = PriceSeries(
+            tuple(
+                replace(
+                    slot,
+                    price=round(slot.price, 6),
+                    lower=None if slot.lower is None else round(slot.lower, 6),
+                    upper=None if slot.upper is None else round(slot.upper, 6),
+                )
+                for slot in forecast.as_series(raw.currency)
+            ),
+            raw.currency,
+        )
         self._accuracy.issue(raw.end, series)
         return replace(
             waiting,
