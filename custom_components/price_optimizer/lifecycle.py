@@ -12,10 +12,14 @@ transition is tested without a core. The planner keeps one
 * otherwise the nearest occurrence of the plan says whether the appliance is
   scheduled, blocked (with the reason) or idle.
 
-Until plugs are switched for real, a run counts as started at its planned start
-and finished at its planned end. What has run is committed: a fresh plan may
-change what an interruptible appliance does from the next slot boundary on
-(:func:`adopt`), never what already ran, and a running cycle stays in place.
+An appliance without a control target is assumed to run as planned: a run
+starts at its planned start and finishes at its planned end. One with a
+target follows what its plug did instead: the actuator reports each real
+start and stop (:func:`start_run`, :func:`stop_run`), and a person switching
+the plug by hand starts or ends the occurrence's run. What has run is
+committed: a fresh plan may change what an interruptible appliance does from
+the next slot boundary on (:func:`adopt`), never what already ran, and a
+running cycle stays in place.
 """
 
 from __future__ import annotations
@@ -34,11 +38,16 @@ from .optimizer import (
     PlanIssue,
     PlannedRun,
     SavingsLedger,
+    cycle_part,
+    profile_cost,
     realised_costs,
 )
 
 Status = Literal["idle", "scheduled", "running", "done", "blocked"]
 STATUSES: Final[tuple[Status, ...]] = Status.__args__  # type: ignore[attr-defined]
+# Who started the run under way: assumed from the plan, switched by the actuator, or by hand.
+StartedBy = Literal["plan", "automatic", "manual"]
+STARTED_BY: Final[tuple[StartedBy, ...]] = StartedBy.__args__  # type: ignore[attr-defined]
 
 # An occurrence waiting for tomorrow's prices is not a problem to show as one.
 WAITING: Final = "awaiting_prices"
@@ -101,6 +110,8 @@ class ApplianceRecord:
     ``expected_cost``/``expected_savings`` are what the plan promised when the
     occurrence started. ``tracked_since`` bounds the baseline: an appliance
     added in the afternoon could not have run in that morning's window.
+    ``started_by`` says who started ``current``: a run the actuator switched on
+    ends when it reports the plug off, any other at its end.
     """
 
     tracked_since: datetime
@@ -118,6 +129,7 @@ class ApplianceRecord:
     automatic_control: bool = True
     # The window of the one-off request that finished; a new window is a new request.
     finished_window: tuple[str | None, str | None] | None = None
+    started_by: StartedBy = "plan"
 
     @property
     def delivered_kwh(self) -> float:
@@ -143,14 +155,16 @@ class ApplianceRecord:
             "finished_window": (
                 None if self.finished_window is None else list(self.finished_window)
             ),
+            "started_by": self.started_by,
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ApplianceRecord:
         """Rebuild a record from :meth:`as_dict` output."""
         status = data.get("status", "idle")
-        if status not in STATUSES:
-            raise ValueError(f"unknown status {status!r}")
+        started_by = data.get("started_by", "plan")
+        if status not in STATUSES or started_by not in STARTED_BY:
+            raise ValueError(f"unknown status {status!r} or starter {started_by!r}")
         return cls(
             tracked_since=datetime.fromisoformat(data["tracked_since"]),
             status=status,
@@ -174,6 +188,7 @@ class ApplianceRecord:
                 if data.get("finished_window") is None
                 else (data["finished_window"][0], data["finished_window"][1])
             ),
+            started_by=started_by,
         )
 
 
@@ -234,7 +249,13 @@ def adopt(
     far as the new plan continues it at the same power.
     """
     current = record.current
-    if current is None or appliance.operation == "cycle" or current.end <= start:
+    if (
+        current is None
+        or appliance.operation == "cycle"
+        or current.end <= start
+        or record.started_by == "manual"
+    ):
+        # A person's run is theirs: the plan does not shorten it.
         return record
     continuation = next(
         (
@@ -261,13 +282,15 @@ def follow(  # noqa: PLR0917
 
     With ``starts`` false only what ended is settled: after a restart nothing
     was switched on while Home Assistant was down, so a stale plan starts
-    nothing.
+    nothing; nor does the plan start an appliance the actuator switches. A run
+    the actuator switched on ends when it reports the plug off, not at its
+    planned end.
     """
     if record.due is not None and not appliance.is_daily and plans and plans[0].due is not None:
         # A one-off request without a deadline is due when the prices end, which moves.
         record = replace(record, due=plans[0].due)
     current = record.current
-    if current is not None and current.end <= now:
+    if current is not None and current.end <= now and record.started_by != "automatic":
         record = replace(record, finished=(*record.finished, current), current=None)
         if _occurrence_complete(record, appliance, plans, current.end):
             record = _finish(record, appliance, prices, current.end)
@@ -277,8 +300,76 @@ def follow(  # noqa: PLR0917
     if starts and record.current is None:
         found = _run_covering(plans, now)
         if found is not None:
-            record = _start(record, appliance, prices, *found)
+            record = replace(_start(record, appliance, prices, *found), started_by="plan")
     return _with_status(record, plans, now)
+
+
+def start_run(  # noqa: PLR0917
+    record: ApplianceRecord,
+    appliance: Appliance,
+    plans: Sequence[AppliancePlan],
+    at: datetime,
+    prices: PriceSeries,
+    run: PlannedRun | None = None,
+) -> ApplianceRecord:
+    """Record that the plug went on at ``at``: switched for the planned ``run``, or by hand.
+
+    A switched run that began within :data:`START_GRACE` of its planned start
+    counts from there; a later one from ``at`` (a cycle then ends as much
+    later). A block that follows a switched block without a break continues
+    the run. A start by hand (``run`` None) is the run of the occurrence whose
+    window holds ``at``, as long as its cycle lasts or until its energy is
+    delivered; outside every window it is not the plan's business.
+    """
+    current = record.current
+    if current is not None:
+        if run is None or record.started_by != "automatic" or current.end > at:
+            return record
+        record = replace(record, finished=(*record.finished, current), current=None)
+    if run is not None:
+        plan = next((p for p in plans for r in p.runs if r.start == run.start), None)
+        if plan is None:
+            plan = _occurrence_at(record, plans, at)
+        began = run.start if at - run.start <= START_GRACE else at
+        started: PlannedRun | None = _moved(run, began, appliance, prices)
+        started_by: StartedBy = "automatic"
+    else:
+        plan = _occurrence_at(record, plans, at)
+        started = None if plan is None else _run_by_hand(record, appliance, plan, at, prices)
+        started_by = "manual"
+    if plan is None or started is None:
+        return record
+    if run is None:
+        plan = replace(plan, runs=(started,), planned_cost=started.cost)
+    record = _start(record, appliance, prices, started, plan)
+    return _with_status(replace(record, started_by=started_by), plans, at)
+
+
+def stop_run(  # noqa: PLR0917
+    record: ApplianceRecord,
+    appliance: Appliance,
+    plans: Sequence[AppliancePlan],
+    at: datetime,
+    prices: PriceSeries,
+    by_hand: bool = False,
+) -> ApplianceRecord:
+    """Record that the plug went off at ``at``; by hand, that ends the occurrence.
+
+    A switched stop within :data:`START_GRACE` of the planned end counts at
+    the planned end. What ran is what the ledger is paid for: a cycle cut
+    short by its part of the power profile, a block by its time at power.
+    """
+    current = record.current
+    if current is None:
+        return record
+    ended = max(at, current.start)
+    if not by_hand and abs(ended - current.end) <= START_GRACE:
+        ended = current.end
+    ran = _ran(current, ended, appliance, prices)
+    record = replace(record, finished=(*record.finished, ran), current=None, started_by="plan")
+    if by_hand or _occurrence_complete(record, appliance, plans, ended):
+        record = _finish(record, appliance, prices, ended)
+    return _with_status(record, plans, at)
 
 
 def priced_run(start: datetime, end: datetime, power_kw: float, prices: PriceSeries) -> PlannedRun:
@@ -417,7 +508,91 @@ def _finish(
         finished_window=None if appliance.is_daily else one_off_window(appliance),
         last_outcome=outcome if record.finished else record.last_outcome,
         ledger=ledger,
+        started_by="plan",
     )
+
+
+def _occurrence_at(
+    record: ApplianceRecord, plans: Sequence[AppliancePlan], at: datetime
+) -> AppliancePlan | None:
+    """Return the occurrence a run started at ``at`` belongs to, if any.
+
+    The occurrence under way (between an interruptible appliance's blocks)
+    keeps it; otherwise the occurrence whose window holds ``at``.
+    """
+    if record.due is not None:
+        under_way = next((plan for plan in plans if plan.due == record.due), None)
+        if under_way is not None:
+            return under_way
+    return next(
+        (
+            plan
+            for plan in plans
+            if plan.due is not None
+            and plan.due > at
+            and (plan.window_start is None or plan.window_start <= at)
+        ),
+        None,
+    )
+
+
+def _run_by_hand(
+    record: ApplianceRecord,
+    appliance: Appliance,
+    plan: AppliancePlan,
+    at: datetime,
+    prices: PriceSeries,
+) -> PlannedRun | None:
+    """Return the run a start by hand makes: the whole cycle, or the energy still owed."""
+    if appliance.operation == "cycle":
+        end = at + appliance.cycle_duration
+        return PlannedRun(
+            start=at,
+            end=end,
+            power_kw=appliance.peak_kw,
+            energy_kwh=appliance.target_energy_kwh,
+            cost=profile_cost(prices, at, appliance.profile) or 0.0,
+        )
+    delivered = record.delivered_kwh if record.due == plan.due else 0.0
+    owed = appliance.target_energy_kwh - delivered
+    if owed <= ENERGY_EPSILON:
+        return None
+    return priced_run(at, at + owed / appliance.power_kw * HOUR, appliance.power_kw, prices)
+
+
+def _moved(
+    run: PlannedRun, start: datetime, appliance: Appliance, prices: PriceSeries
+) -> PlannedRun:
+    """Return a planned run begun at ``start``: a cycle keeps its length, a block its end."""
+    if start == run.start:
+        return run
+    if appliance.operation == "cycle":
+        return replace(
+            run,
+            start=start,
+            end=start + (run.end - run.start),
+            cost=profile_cost(prices, start, appliance.profile) or run.cost,
+        )
+    return priced_run(start, max(run.end, start), run.power_kw, prices)
+
+
+def _ran(
+    current: PlannedRun, ended: datetime, appliance: Appliance, prices: PriceSeries
+) -> PlannedRun:
+    """Return the part of ``current`` that ran until ``ended``."""
+    if ended == current.end:
+        return current
+    if appliance.operation == "cycle":
+        phases = cycle_part(appliance.profile, ended - current.start)
+        energy = sum(phase.power_kw * (phase.duration / HOUR) for phase in phases)
+        cost = profile_cost(prices, current.start, phases)
+        return replace(
+            current,
+            end=ended,
+            energy_kwh=energy,
+            cost=current.cost if cost is None else cost,
+        )
+    return priced_run(current.start, ended, current.power_kw, prices)
 
 
 def _baseline_start(record: ApplianceRecord, window_start: datetime | None) -> datetime:
@@ -441,7 +616,11 @@ def _with_status(
     """Say what the appliance is doing, from its record and its nearest occurrence."""
     if record.current is not None:
         return replace(record, status="running", issue=None)
-    nearest = plans[0] if plans else None
+    # An occurrence ended by hand is done, whatever the plan made before still says.
+    done_until = record.done_until
+    nearest = next(
+        (p for p in plans if done_until is None or p.due is None or p.due > done_until), None
+    )
     if nearest is not None and any(run.end > now for run in nearest.runs):
         return replace(record, status="scheduled", issue=None)
     issue = None if nearest is None else nearest.issue

@@ -25,7 +25,14 @@ from .issues import ISSUE_CODES, ApplianceError, PlanIssue, PlanningError
 from .milp import SolveReport, SolverUnavailableError, available_backends
 from .planner import plan
 from .problem import PlanRequest
-from .savings import SavingsEstimate, SavingsLedger, estimate_savings, realised_costs
+from .savings import (
+    SavingsEstimate,
+    SavingsLedger,
+    cycle_part,
+    estimate_savings,
+    profile_cost,
+    realised_costs,
+)
 from .schedule import AppliancePlan, PlannedRun, Schedule
 from .windows import PriceWindow, find_cheapest_windows
 
@@ -50,9 +57,11 @@ __all__ = [
     "SolveReport",
     "SolverUnavailableError",
     "available_backends",
+    "cycle_part",
     "estimate_savings",
     "find_cheapest_windows",
     "plan",
     "preset",
+    "profile_cost",
     "realised_costs",
 ]

@@ -84,6 +84,18 @@ def profile_cost(
     return cost
 
 
+def cycle_part(phases: Sequence[CyclePhase], length: timedelta) -> tuple[CyclePhase, ...]:
+    """Return the first ``length`` of a power profile (all of it when it is shorter)."""
+    part: list[CyclePhase] = []
+    left = length
+    for phase in phases:
+        if left <= timedelta(0):
+            break
+        part.append(CyclePhase(min(phase.duration, left), phase.power_kw))
+        left -= phase.duration
+    return tuple(part)
+
+
 def realised_costs(
     appliance: Appliance,
     runs: Sequence[PlannedRun],
@@ -93,13 +105,15 @@ def realised_costs(
     """Return (cost paid, baseline cost) of a finished occurrence at the prices paid.
 
     ``runs`` are the blocks that actually ran. The baseline delivers the same
-    energy from ``window_start`` on: the cycle itself, or a block at full
-    power. None when a price of either is unknown.
+    energy from ``window_start`` on: the cycle itself (as far as it ran), or a
+    block at full power. None when a price of either is unknown.
     """
     paid: float | None
     if appliance.operation == "cycle":
-        baseline_phases: Sequence[CyclePhase] = appliance.profile
-        paid = profile_cost(prices, runs[0].start, appliance.profile) if runs else 0.0
+        # A cycle stopped early ran only the start of its profile; so does its baseline.
+        ran = runs[0].end - runs[0].start if runs else appliance.cycle_duration
+        baseline_phases: Sequence[CyclePhase] = cycle_part(appliance.profile, ran)
+        paid = profile_cost(prices, runs[0].start, baseline_phases) if runs else 0.0
     else:
         energy = sum(run.energy_kwh for run in runs)
         baseline_phases = (CyclePhase(energy / appliance.power_kw * HOUR, appliance.power_kw),)
