@@ -10,6 +10,7 @@ the id and name, which the subentry's own id and title carry.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime, time, timedelta, tzinfo
 import re
 from typing import Any, Final, Literal
@@ -20,7 +21,17 @@ from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
-from .const import DOMAIN
+from .const import CONF_CONTROL, DOMAIN
+from .control import (
+    MQTT_PRESETS,
+    ControlTarget,
+    MqttTarget,
+    SwitchTarget,
+    mqtt_preset,
+    target_as_dict,
+    target_from_dict,
+    target_problems,
+)
 from .optimizer import APPLIANCE_KINDS, Appliance, ApplianceError, preset
 from .optimizer.issues import IssueCode
 from .planner import appliance_from_subentry
@@ -43,6 +54,14 @@ CONF_MIN_OFF_TIME: Final = "min_off_time"
 CONF_MAX_STARTS: Final = "max_starts_per_day"
 CONF_PRIORITY: Final = "priority"
 CONF_RISK: Final = "risk"
+CONF_TARGET: Final = "target"
+CONF_SWITCH_ENTITY: Final = "switch_entity"
+CONF_MQTT_PRESET: Final = "mqtt_preset"
+CONF_MQTT_DEVICE: Final = "mqtt_device"
+CONF_COMMAND_TOPIC: Final = "command_topic"
+CONF_PAYLOAD_ON: Final = "payload_on"
+CONF_PAYLOAD_OFF: Final = "payload_off"
+CONF_STATE_TOPIC: Final = "state_topic"
 
 # Where each reason of Appliance.validate() shows: next to the field to correct.
 ERROR_FIELDS: Final[Mapping[IssueCode, str]] = {
@@ -114,6 +133,22 @@ APPLIANCE_SCHEMA: Final = vol.Schema(
         vol.Optional(CONF_MAX_STARTS): _number(1, 96, 1),
         vol.Required(CONF_PRIORITY): _number(0, 10, 1),
         vol.Required(CONF_RISK): _choice(["median", "upper"], "risk"),
+    }
+)
+CONTROL_SCHEMA: Final = vol.Schema(
+    {
+        vol.Required(CONF_TARGET, default="none"): _choice(["none", "switch", "mqtt"], "target"),
+        vol.Optional(CONF_SWITCH_ENTITY): selector.EntitySelector(
+            selector.EntitySelectorConfig(domain=["switch", "input_boolean"])
+        ),
+        vol.Optional(CONF_MQTT_PRESET, default="tasmota"): _choice(
+            list(MQTT_PRESETS), "mqtt_preset"
+        ),
+        vol.Optional(CONF_MQTT_DEVICE): selector.TextSelector(),
+        vol.Optional(CONF_COMMAND_TOPIC): selector.TextSelector(),
+        vol.Optional(CONF_PAYLOAD_ON): selector.TextSelector(),
+        vol.Optional(CONF_PAYLOAD_OFF): selector.TextSelector(),
+        vol.Optional(CONF_STATE_TOPIC): selector.TextSelector(),
     }
 )
 KIND_SCHEMA: Final = vol.Schema(
@@ -200,12 +235,85 @@ def parse_phases(text: str) -> list[dict[str, float]]:
     return phases
 
 
+class ControlFormError(ValueError):
+    """A control form that does not describe a target; ``errors`` says which field and why."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        """Keep the form errors."""
+        super().__init__(errors)
+        self.errors = errors
+
+
+def control_values(target: ControlTarget | None) -> dict[str, Any]:
+    """Return the control form's fields for a stored target."""
+    if target is None:
+        return {CONF_TARGET: "none"}
+    if isinstance(target, SwitchTarget):
+        return {CONF_TARGET: "switch", CONF_SWITCH_ENTITY: target.entity_id}
+    values: dict[str, Any] = {
+        CONF_TARGET: "mqtt",
+        CONF_MQTT_PRESET: target.preset,
+        CONF_MQTT_DEVICE: target.device,
+    }
+    if target.device is None or mqtt_preset(target.preset, target.device) != target:
+        # Topics or payloads changed from the preset's: show them as they are.
+        values |= {
+            CONF_COMMAND_TOPIC: target.command_topic,
+            CONF_PAYLOAD_ON: target.payload_on,
+            CONF_PAYLOAD_OFF: target.payload_off,
+            CONF_STATE_TOPIC: target.state_topic,
+        }
+    return {key: value for key, value in values.items() if value not in (None, "")}
+
+
+def target_from_form(user_input: Mapping[str, Any]) -> ControlTarget | None:
+    """Return the target the control form describes; raise :class:`ControlFormError` if none."""
+    kind = user_input.get(CONF_TARGET, "none")
+    if kind == "none":
+        return None
+    if kind == "switch":
+        entity_id = user_input.get(CONF_SWITCH_ENTITY)
+        if not entity_id:
+            raise ControlFormError({CONF_SWITCH_ENTITY: "switch_missing"})
+        return SwitchTarget(entity_id=entity_id)
+    preset_name = user_input.get(CONF_MQTT_PRESET, "generic")
+    device = str(user_input.get(CONF_MQTT_DEVICE) or "").strip()
+    command_topic = str(user_input.get(CONF_COMMAND_TOPIC) or "").strip()
+    if preset_name == "generic":
+        # A generic plug is addressed by its command topic alone.
+        device = device or command_topic
+    if not device:
+        raise ControlFormError({CONF_MQTT_DEVICE: "device_missing"})
+    base: MqttTarget = mqtt_preset(preset_name, device)
+    state_topic = str(user_input.get(CONF_STATE_TOPIC) or "").strip()
+    target = MqttTarget(
+        command_topic=command_topic or base.command_topic,
+        payload_on=str(user_input.get(CONF_PAYLOAD_ON) or base.payload_on),
+        payload_off=str(user_input.get(CONF_PAYLOAD_OFF) or base.payload_off),
+        state_topic=state_topic or base.state_topic,
+        state_on=base.state_on,
+        state_off=base.state_off,
+        state_key=base.state_key,
+        preset=base.preset,
+        device=device,
+    )
+    if target.state_topic is not None and target.state_topic != base.state_topic:
+        # A state topic of one's own speaks plainly: its payloads are the command's.
+        target = replace(
+            target, state_key=None, state_on=target.payload_on, state_off=target.payload_off
+        )
+    if problems := target_problems(target):
+        raise ControlFormError(dict(problems))
+    return target
+
+
 class ApplianceSubentryFlow(ConfigSubentryFlow):
     """Add an appliance from a preset, or edit one."""
 
     def __init__(self) -> None:
         """Start with no kind chosen."""
         self._kind = "custom"
+        self._appliance: Appliance | None = None
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         """Offer the presets; each fills the form with our defaults for that kind."""
@@ -244,15 +352,41 @@ class ApplianceSubentryFlow(ConfigSubentryFlow):
             return self._show_form(user_input, {field: err.issue.code})
         if not appliance.name:
             return self._show_form(user_input, {CONF_NAME: "name_missing"})
-        data = subentry_data(appliance)
+        self._appliance = appliance
+        control: Mapping[str, Any] | None = None
         if reconfiguring:
+            control = self._get_reconfigure_subentry().data.get(CONF_CONTROL)
+        return self._show_control_form(control_values(target_from_dict(control)), {})
+
+    async def async_step_control(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Check where the appliance is switched, then save it."""
+        assert user_input is not None  # shown by the appliance step
+        assert self._appliance is not None
+        try:
+            target = target_from_form(user_input)
+        except ControlFormError as err:
+            return self._show_control_form(user_input, err.errors)
+        data = subentry_data(self._appliance)
+        data[CONF_CONTROL] = None if target is None else target_as_dict(target)
+        if self.source == SOURCE_RECONFIGURE:
             return self.async_update_and_abort(
                 self._get_entry(),
                 self._get_reconfigure_subentry(),
-                title=appliance.name,
+                title=self._appliance.name,
                 data=data,
             )
-        return self.async_create_entry(title=appliance.name, data=data)
+        return self.async_create_entry(title=self._appliance.name, data=data)
+
+    def _show_control_form(
+        self, values: Mapping[str, Any], errors: dict[str, str]
+    ) -> SubentryFlowResult:
+        return self.async_show_form(
+            step_id="control",
+            data_schema=self.add_suggested_values_to_schema(CONTROL_SCHEMA, values),
+            errors=errors,
+        )
 
     def _show_form(self, values: Mapping[str, Any], errors: dict[str, str]) -> SubentryFlowResult:
         return self.async_show_form(

@@ -44,13 +44,24 @@ async def start_appliance_flow(
 
 
 async def add_appliance(
-    hass: HomeAssistant, entry: MockConfigEntry, kind: str, **changes: Any
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    kind: str,
+    control: dict[str, Any] | None = None,
+    **changes: Any,
 ) -> str:
-    """Add an appliance from its preset changed by ``changes``; return its subentry id."""
+    """Add an appliance from its preset changed by ``changes``; return its subentry id.
+
+    ``control`` is what is entered in the switching step (none when not given).
+    """
     before = set(entry.subentries)
     form = await start_appliance_flow(hass, entry, kind)
     result = await hass.config_entries.subentries.async_configure(
         form["flow_id"], with_changes(suggested_values(form), changes)
+    )
+    assert result["step_id"] == "control", result.get("errors")
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], control or {"target": "none"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY, result.get("errors")
     await hass.async_block_till_done()
@@ -59,9 +70,13 @@ async def add_appliance(
 
 
 async def reconfigure_appliance(
-    hass: HomeAssistant, entry: MockConfigEntry, subentry_id: str, **changes: Any
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    subentry_id: str,
+    control: dict[str, Any] | None = None,
+    **changes: Any,
 ) -> FlowResult:
-    """Change an appliance through its reconfigure flow."""
+    """Change an appliance through its reconfigure flow; ``control`` changes its switching."""
     form = await hass.config_entries.subentries.async_init(
         (entry.entry_id, SUBENTRY_APPLIANCE),
         context={"source": SOURCE_RECONFIGURE, "subentry_id": subentry_id},
@@ -69,6 +84,10 @@ async def reconfigure_appliance(
     result = await hass.config_entries.subentries.async_configure(
         form["flow_id"], with_changes(suggested_values(form), changes)
     )
+    if result.get("step_id") == "control":
+        result = await hass.config_entries.subentries.async_configure(
+            result["flow_id"], with_changes(suggested_values(result), control or {})
+        )
     await hass.async_block_till_done()
     return result
 

@@ -41,7 +41,8 @@ async def test_each_preset_fills_the_form_and_becomes_an_appliance(
     subentry = loaded_entry.subentries[subentry_id]
     assert subentry.title == KIND_NAMES[kind]
     expected = preset(kind, subentry_id, KIND_NAMES[kind]).as_dict()  # type: ignore[arg-type]
-    assert {**subentry.data, "appliance_id": subentry_id, "name": subentry.title} == expected
+    stored = {**subentry.data, "appliance_id": subentry_id, "name": subentry.title}
+    assert stored == {**expected, "control": None}
     planner = loaded_entry.runtime_data.planner
     assert planner.appliances[subentry_id].as_dict() == expected
     device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, subentry_id)})
@@ -224,6 +225,10 @@ async def test_a_corrected_form_is_saved(
     assert result["errors"] == {"duration": "demand_missing"}
     fixed = {**wrong, "duration": {"hours": 1, "minutes": 45, "seconds": 0}}
     result = await hass.config_entries.subentries.async_configure(result["flow_id"], fixed)
+    assert result["step_id"] == "control"
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"target": "none"}
+    )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     (subentry,) = loaded_entry.subentries.values()

@@ -427,9 +427,10 @@ async def test_an_appliance_added_while_the_entry_reloads_is_planned_too(
 
     with patch.object(PlanCoordinator, "async_load", load_and_meanwhile_add_another):
         form = await start_appliance_flow(hass, loaded_entry, "dishwasher")
-        await hass.config_entries.subentries.async_configure(
+        result = await hass.config_entries.subentries.async_configure(
             form["flow_id"], suggested_values(form)
         )
+        await hass.config_entries.subentries.async_configure(result["flow_id"], {"target": "none"})
         await hass.async_block_till_done()
     assert len(loaded_entry.subentries) == 2
     assert set(loaded_entry.runtime_data.planner.appliances) == set(loaded_entry.subentries)

@@ -7,10 +7,12 @@ from datetime import UTC, datetime, time, timedelta
 import json
 from pathlib import Path
 import string
+from typing import get_args
 
 import pytest
 
 from custom_components.price_optimizer.appliance_flow import ERROR_FIELDS
+from custom_components.price_optimizer.control import TopicProblem
 from custom_components.price_optimizer.models import PriceSeries, PriceSlot
 from custom_components.price_optimizer.optimizer import (
     ISSUE_CODES,
@@ -135,4 +137,5 @@ def test_every_reason_has_a_status_attribute_translation() -> None:
 
 def test_every_form_error_is_translated() -> None:
     errors = TRANSLATIONS["config_subentries"]["appliance"]["error"]
-    assert set(ERROR_FIELDS) | {"phases_format", "name_missing"} == set(errors)
+    control = {"switch_missing", "device_missing", *get_args(TopicProblem)}
+    assert set(ERROR_FIELDS) | {"phases_format", "name_missing"} | control == set(errors)
