@@ -6,9 +6,14 @@ from typing import Any
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import config_validation as cv, device_registry as dr
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    issue_registry as ir,
+)
 from homeassistant.helpers.typing import ConfigType
 
+from .actuator import Actuator, control_store, issue_ids
 from .const import DOMAIN
 from .coordinator import (
     PriceCoordinator,
@@ -58,6 +63,9 @@ async def async_setup_entry(hass: HomeAssistant, entry: PriceOptimizerConfigEntr
         coordinator=coordinator, forecast=forecast, planner=planner
     )
     _async_remove_stale_devices(hass, entry)
+    actuator = Actuator(hass, entry, planner)
+    await actuator.async_start()
+    entry.async_on_unload(actuator.async_stop)
     entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
     if _configuration(entry) != configured:
         # Changed while this setup ran (an appliance added during a reload): nobody listened yet.
@@ -76,7 +84,10 @@ async def async_remove_entry(hass: HomeAssistant, entry: PriceOptimizerConfigEnt
     await price_store(hass, entry.entry_id).async_remove()
     await forecast_store(hass, entry.entry_id).async_remove()
     await plan_store(hass, entry.entry_id).async_remove()
+    await control_store(hass, entry.entry_id).async_remove()
     async_clear_repairs(hass, entry.entry_id)
+    for issue_id in issue_ids(entry):
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
 
 
 async def async_remove_config_entry_device(

@@ -68,9 +68,9 @@ class MqttTarget:
         """Return the command payload that turns the plug on or off."""
         return self.payload_on if turn_on else self.payload_off
 
-    def read_state(self, payload: str | bytes) -> bool | None:
+    def read_state(self, payload: str | bytes | bytearray) -> bool | None:
         """Return True for a state message that says on, False for off, None otherwise."""
-        text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload
+        text = payload if isinstance(payload, str) else bytes(payload).decode("utf-8", "replace")
         value: Any = text
         if self.state_key is not None:
             try:

@@ -277,14 +277,15 @@ def follow(  # noqa: PLR0917
     now: datetime,
     prices: PriceSeries,
     starts: bool = True,
+    starter: StartedBy = "plan",
 ) -> ApplianceRecord:
     """Move the record to ``now`` along ``plans`` (this appliance's, earliest due first).
 
     With ``starts`` false only what ended is settled: after a restart nothing
     was switched on while Home Assistant was down, so a stale plan starts
-    nothing; nor does the plan start an appliance the actuator switches. A run
-    the actuator switched on ends when it reports the plug off, not at its
-    planned end.
+    nothing. ``starter`` "automatic" marks a run the actuator is to switch on:
+    it ends when the actuator reports the plug off, not at its planned end.
+    An occurrence that is done (ended by hand) starts no run again.
     """
     if record.due is not None and not appliance.is_daily and plans and plans[0].due is not None:
         # A one-off request without a deadline is due when the prices end, which moves.
@@ -298,9 +299,9 @@ def follow(  # noqa: PLR0917
         # The deadline passed between blocks: what ran is all there will be.
         record = _finish(record, appliance, prices, record.due)
     if starts and record.current is None:
-        found = _run_covering(plans, now)
+        found = _run_covering(plans, now, record.done_until)
         if found is not None:
-            record = replace(_start(record, appliance, prices, *found), started_by="plan")
+            record = replace(_start(record, appliance, prices, *found), started_by=starter)
     return _with_status(record, plans, now)
 
 
@@ -601,9 +602,11 @@ def _baseline_start(record: ApplianceRecord, window_start: datetime | None) -> d
 
 
 def _run_covering(
-    plans: Sequence[AppliancePlan], now: datetime
+    plans: Sequence[AppliancePlan], now: datetime, done_until: datetime | None = None
 ) -> tuple[PlannedRun, AppliancePlan] | None:
     for plan in plans:
+        if done_until is not None and plan.due is not None and plan.due <= done_until:
+            continue
         for run in plan.runs:
             if run.start <= now < run.end:
                 return run, plan

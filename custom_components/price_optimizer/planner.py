@@ -5,7 +5,13 @@ today; market and forecast slots once the forecast exists) and re-plans
 
 * when the feed reports new prices, which it also does at every slot boundary;
 * when an appliance subentry is added, edited or removed (the entry reloads);
-* when a run starts or a block ends, at that moment (a point-in-time listener).
+* when a run starts or a block ends, at that moment (a point-in-time listener);
+* when the actuator reports what a switched plug did.
+
+An appliance with a control target starts by the plan only while its
+automatic control is on; such a run (``started_by`` "automatic") is switched
+by the actuator and ends when the actuator reports the plug off. A person
+switching the plug by hand starts or ends the occurrence's run instead.
 
 The optimizer runs in the executor. Each appliance's :class:`ApplianceRecord`
 (the state machine of :mod:`.lifecycle`), the savings ledger and the last
@@ -27,15 +33,26 @@ from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_HOUSEHOLD_LIMIT_KW, DOMAIN, LOGGER, STORAGE_VERSION, SUBENTRY_APPLIANCE
+from .const import (
+    CONF_CONTROL,
+    CONF_HOUSEHOLD_LIMIT_KW,
+    DOMAIN,
+    LOGGER,
+    STORAGE_VERSION,
+    SUBENTRY_APPLIANCE,
+)
+from .control import ControlTarget, target_from_dict
 from .lifecycle import (
     ApplianceRecord,
+    StartedBy,
     adopt,
     follow,
     next_change,
     plan_state,
     planning_start,
     promise,
+    start_run,
+    stop_run,
 )
 from .models import PriceSeries
 from .optimizer import Appliance, AppliancePlan, PlanRequest, Schedule, SolverUnavailableError, plan
@@ -97,6 +114,24 @@ def appliances_of(entry: PriceOptimizerConfigEntry) -> dict[str, Appliance]:
     return found
 
 
+def targets_of(entry: PriceOptimizerConfigEntry) -> dict[str, ControlTarget]:
+    """Return where each switched appliance is switched, keyed by subentry id."""
+    found: dict[str, ControlTarget] = {}
+    for subentry_id, subentry in entry.subentries.items():
+        if subentry.subentry_type != SUBENTRY_APPLIANCE:
+            continue
+        try:
+            target = target_from_dict(subentry.data.get(CONF_CONTROL))
+        except (KeyError, TypeError, ValueError) as err:
+            LOGGER.error(
+                "Appliance %s is not switched: its target cannot be read: %s", subentry.title, err
+            )
+            continue
+        if target is not None:
+            found[subentry_id] = target
+    return found
+
+
 def appliance_from_subentry(subentry_id: str, title: str, data: Mapping[str, Any]) -> Appliance:
     """Return the appliance a subentry stores; its id and title name it."""
     return Appliance.from_dict({**data, "appliance_id": subentry_id, "name": title})
@@ -131,6 +166,11 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
         )
         self._feed = feed
         self.appliances = appliances_of(config_entry)
+        self.targets = {
+            key: target
+            for key, target in targets_of(config_entry).items()
+            if key in self.appliances
+        }
         self.household_limit_kw = household_limit(config_entry.options)
         self._store = plan_store(hass, config_entry.entry_id)
         self._records: dict[str, ApplianceRecord] = {}
@@ -202,7 +242,8 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
                     self._schedule.for_appliance(appliance_id),
                     now,
                     prices,
-                    starts=self._schedule_is_fresh,
+                    self._schedule_is_fresh and self._plan_starts(appliance_id),
+                    self._starter(appliance_id),
                 )
                 self._records[appliance_id] = record
                 states[appliance_id] = plan_state(record, appliance, start)
@@ -225,7 +266,15 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
             for appliance_id, appliance in self.appliances.items():
                 plans = schedule.for_appliance(appliance_id)
                 record = adopt(self._records[appliance_id], appliance, plans, start, prices)
-                self._records[appliance_id] = follow(record, appliance, plans, now, prices)
+                self._records[appliance_id] = follow(
+                    record,
+                    appliance,
+                    plans,
+                    now,
+                    prices,
+                    self._plan_starts(appliance_id),
+                    self._starter(appliance_id),
+                )
             if self._records != self._saved_records:
                 await self._async_save()
             else:
@@ -242,6 +291,46 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
             await self._async_save()
         if self.data is not None:
             self.async_set_updated_data(self._data())
+
+    async def async_report_stop(self, appliance_id: str, at: datetime, by_hand: bool) -> None:
+        """Record that the plug went off at ``at``; by hand (or failed) it ends the occurrence."""
+        await self._async_report(appliance_id, at, by_hand=by_hand, turned_on=False)
+
+    async def async_report_start_by_hand(self, appliance_id: str, at: datetime) -> None:
+        """Record that a person switched the plug on at ``at``: the occurrence's run, theirs."""
+        await self._async_report(appliance_id, at, by_hand=True, turned_on=True)
+
+    async def _async_report(
+        self, appliance_id: str, at: datetime, *, by_hand: bool, turned_on: bool
+    ) -> None:
+        async with self._lock:
+            record = self._records[appliance_id]
+            appliance = self.appliances[appliance_id]
+            plans = self._schedule.for_appliance(appliance_id)
+            prices = self.price_plan()
+            if turned_on:
+                changed = start_run(record, appliance, plans, at, prices)
+            else:
+                changed = stop_run(record, appliance, plans, at, prices, by_hand)
+            if changed == record:
+                return
+            self._records[appliance_id] = changed
+            await self._async_save()
+        if self.data is not None:
+            self.async_set_updated_data(self._data())
+        # What ran by hand is committed: plan the rest (or the next occurrence) around it.
+        self.async_request_plan()
+
+    def record(self, appliance_id: str) -> ApplianceRecord:
+        """Return what the planner knows of the appliance now."""
+        return self._records[appliance_id]
+
+    def _plan_starts(self, appliance_id: str) -> bool:
+        """Return whether the plan may start the appliance: always, unless a person switches it."""
+        return appliance_id not in self.targets or self._records[appliance_id].automatic_control
+
+    def _starter(self, appliance_id: str) -> StartedBy:
+        return "automatic" if appliance_id in self.targets else "plan"
 
     def price_plan(self) -> PriceSeries:
         """Return the prices plans are made with (empty when none are held)."""
