@@ -88,7 +88,8 @@ class Actuator:
         self._stop_timers: dict[str, CALLBACK_TYPE] = {}
         self._confirm_timers: dict[str, CALLBACK_TYPE] = {}
         self._unsubs: list[CALLBACK_TYPE] = []
-        self._mqtt_ready = False
+        # None while Home Assistant's MQTT client is still being waited for.
+        self._mqtt_ready: bool | None = None
         self._stopped = False
 
     async def async_start(self) -> None:
@@ -146,6 +147,14 @@ class Actuator:
         record = self._planner.record(appliance_id)
         command = command_due(journal, record, now)
         if command is not None and not self._can_send(appliance_id):
+            if self._mqtt_ready is False:
+                # MQTT is not there to carry it: say so rather than pretend the plug followed.
+                self._journals[appliance_id] = replace(journal, last_started_run=command.run_start)
+                self._entry.async_create_task(
+                    self.hass,
+                    self._async_failed(appliance_id, command, "mqtt_unavailable"),
+                    "price_optimizer command",
+                )
             command = None
         if command is not None:
             if command.turn_on:
@@ -163,7 +172,7 @@ class Actuator:
         self._set_stop_timer(appliance_id, stop_moment(self._journals[appliance_id], record))
 
     def _can_send(self, appliance_id: str) -> bool:
-        return isinstance(self._targets[appliance_id], SwitchTarget) or self._mqtt_ready
+        return isinstance(self._targets[appliance_id], SwitchTarget) or self._mqtt_ready is True
 
     @callback
     def _set_stop_timer(self, appliance_id: str, when: datetime | None) -> None:
@@ -422,9 +431,8 @@ class Actuator:
                     )
                 )
         self._mqtt_ready = ready
-        if ready:
-            for appliance_id in self._targets:
-                self._act(appliance_id)
+        for appliance_id in self._targets:
+            self._act(appliance_id)
 
     def _state_message_handler(
         self, appliance_id: str, target: MqttTarget
