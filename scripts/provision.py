@@ -154,6 +154,9 @@ class Instance:
             values.update(changes)
             values = {key: value for key, value in values.items() if value is not None}
             result = await self.request("POST", path, json=values)
+            if result.get("step_id") == "control":
+                # The demo plans only: no plug is switched.
+                result = await self.request("POST", path, json={"target": "none"})
             if result.get("type") != "create_entry":
                 raise RuntimeError(f"adding the {kind} failed: {result}")
 

@@ -431,8 +431,24 @@ class Actuator:
                     )
                 )
         self._mqtt_ready = ready
+        if ready:
+            self._unsubs.append(
+                mqtt.async_subscribe_connection_status(self.hass, self._async_mqtt_connection)
+            )
         for appliance_id in self._targets:
             self._act(appliance_id)
+
+    @callback
+    def _async_mqtt_connection(self, connected: bool) -> None:
+        """With the broker back, send again the stops it could not carry."""
+        if not connected:
+            return
+        for appliance_id, target in self._targets.items():
+            journal = self._journals[appliance_id]
+            if isinstance(target, MqttTarget) and journal.failed and not journal.failed.turn_on:
+                LOGGER.info("%s: the broker is back; switching off again", self._name(appliance_id))
+                self._journals[appliance_id] = replace(journal, failed=None)
+                self._act(appliance_id)
 
     def _state_message_handler(
         self, appliance_id: str, target: MqttTarget
