@@ -203,6 +203,9 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
                 # Its first plan could not start it before the next boundary: nor can the baseline.
                 else ApplianceRecord(tracked_since=planning_start(prices, now))
             )
+            if record.started_by == "automatic" and appliance_id not in self.targets:
+                # Its plug was taken out of the plan's hands mid-run: it ends as planned.
+                record = replace(record, started_by="plan")
             self._records[appliance_id] = follow(
                 record,
                 appliance,

@@ -26,7 +26,7 @@ from custom_components.price_optimizer.actuator import (
 from custom_components.price_optimizer.const import DOMAIN
 from custom_components.price_optimizer.switching import CONFIRM_TIMEOUT, MAX_ATTEMPTS
 
-from .appliances import add_appliance, entity_id, move_to, state_of
+from .appliances import add_appliance, entity_id, move_to, reconfigure_appliance, state_of
 from .test_appliance_runs import planned_run, restart
 
 pytestmark = pytest.mark.usefixtures("market_prices_only")
@@ -281,3 +281,16 @@ async def test_each_new_plan_is_announced_with_the_one_it_replaces(
     # A restart re-plans the same: nothing to announce.
     await restart(hass, loaded_entry)
     assert len(changes) == 1
+
+
+async def test_a_run_whose_plug_is_removed_from_the_appliance_ends_at_its_planned_end(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, freezer: FrozenDateTimeFactory, plug: str
+) -> None:
+    dishwasher = await switched_dishwasher(hass, loaded_entry, plug)
+    start, end = planned_run(hass, dishwasher)
+    await move_to(hass, freezer, start)
+    assert hass.states.get(plug).state == "on"  # type: ignore[union-attr]
+    await reconfigure_appliance(hass, loaded_entry, dishwasher, control={"target": "none"})
+    assert state_of(hass, "sensor", dishwasher, "status").state == "running"
+    await move_to(hass, freezer, end)
+    assert state_of(hass, "sensor", dishwasher, "status").state == "done"

@@ -130,6 +130,7 @@ async def test_a_target_that_cannot_be_switched_is_refused_on_its_field(
         form["flow_id"], {"target": "switch", "switch_entity": "switch.plug"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
 
 
 async def test_reconfigure_keeps_the_target_unless_it_is_changed(
