@@ -111,6 +111,7 @@ class Actuator:
                 self.hass, self._async_start_mqtt(), "price_optimizer mqtt"
             )
         self._unsubs.append(self._planner.async_add_listener(self._async_plan_updated))
+        self._unsubs.append(self._planner.async_add_record_listener(self._async_records_moved))
         self._async_plan_updated()
 
     async def async_stop(self) -> None:
@@ -134,6 +135,13 @@ class Actuator:
         if self._stopped:
             return
         self._announce_plan_changes()
+        for appliance_id in self._targets:
+            self._act(appliance_id)
+
+    @callback
+    def _async_records_moved(self) -> None:
+        if self._stopped:
+            return
         for appliance_id in self._targets:
             self._act(appliance_id)
 

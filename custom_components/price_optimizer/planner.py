@@ -187,6 +187,7 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
         self._queued = False
         self._unsub_change: CALLBACK_TYPE | None = None
         self._unsub_feed: CALLBACK_TYPE | None = None
+        self._record_listeners: list[CALLBACK_TYPE] = []
 
     async def async_load(self) -> None:
         """Restore records and schedule, settle blocks that ended while stopped, follow the feed."""
@@ -237,6 +238,7 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
             if not prices:
                 raise UpdateFailed(translation_domain=DOMAIN, translation_key="no_prices_to_plan")
             start = planning_start(prices, now)
+            before = dict(self._records)
             states = {}
             for appliance_id, appliance in self.appliances.items():
                 record = follow(
@@ -250,6 +252,9 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
                 )
                 self._records[appliance_id] = record
                 states[appliance_id] = plan_state(record, appliance, start)
+            if self._records != before:
+                # A run starts now: its plug must not wait for the plan that follows.
+                self._notify_record_listeners()
             request = PlanRequest(
                 prices=prices,
                 now=now,
@@ -323,6 +328,21 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
             self.async_set_updated_data(self._data())
         # What ran by hand is committed: plan the rest (or the next occurrence) around it.
         self.async_request_plan()
+
+    @callback
+    def async_add_record_listener(self, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call ``listener`` as soon as a record moves, before the plan made with it is ready."""
+        self._record_listeners.append(listener)
+
+        @callback
+        def remove() -> None:
+            self._record_listeners.remove(listener)
+
+        return remove
+
+    def _notify_record_listeners(self) -> None:
+        for listener in list(self._record_listeners):
+            listener()
 
     def record(self, appliance_id: str) -> ApplianceRecord:
         """Return what the planner knows of the appliance now."""
