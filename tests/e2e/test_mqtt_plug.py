@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 import json
@@ -358,7 +359,9 @@ def test_plugs_follow_the_plan_through_a_restart_and_a_broker_outage(
 ) -> None:
     hass = home_assistant
     window = _quarter_after(hass.now() + timedelta(seconds=60))
-    token = asyncio.run(_provision(hass, broker.port, window))
+    # In a thread of its own: the browser tests of this session keep an event loop running here.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        token = thread.submit(asyncio.run, _provision(hass, broker.port, window)).result()
     # Each appliance added reloads the entry; wait until both are planned.
     _wait_for(
         lambda: all(_status(hass, token, plug) == "scheduled" for plug in PLUGS),
