@@ -115,7 +115,8 @@ def _resolve_conflicts(
 def _feasible(
     problem: Problem, jobs: list[Job], backend: Backend | None, time_limit: float
 ) -> bool:
-    solution, _ = solve(replace(problem, jobs=tuple(jobs)), backend, time_limit)
+    # Any plan answers the question: no need to search on for the cheapest one.
+    solution, _ = solve(replace(problem, jobs=tuple(jobs)), backend, time_limit, first_plan=True)
     return solution is not None
 
 
