@@ -21,7 +21,11 @@ from custom_components.price_optimizer.optimizer import (
     preset,
 )
 from custom_components.price_optimizer.optimizer.baseline import _flex_placements, brute_force
-from custom_components.price_optimizer.optimizer.formulation import formulate, maximal_counts
+from custom_components.price_optimizer.optimizer.formulation import (
+    encode,
+    formulate,
+    maximal_counts,
+)
 from custom_components.price_optimizer.optimizer.milp import (
     REL_GAP,
     _highs_model,
@@ -37,6 +41,7 @@ from custom_components.price_optimizer.optimizer.problem import (
     build_problem,
 )
 from custom_components.price_optimizer.optimizer.solution import total_cost, total_load
+from custom_components.price_optimizer.optimizer.tree import Tree
 
 # 20:00 UTC: windows of a few hours cross midnight in Berlin, so starts per day are counted twice.
 T0 = datetime(2026, 6, 1, 20, tzinfo=UTC)
@@ -406,3 +411,34 @@ def test_a_modulating_charger_with_a_minimum_power_is_planned_exactly() -> None:
     assert within_tolerance(total_cost(problem, solution), optimum)
     power = solution.power[0]
     assert np.all((power == 0) | ((power >= 3.0 - 1e-9) & (power <= 7.0 + 1e-9)))
+
+
+def test_a_freely_modulating_charger_leaves_nothing_to_branch_on_once_cycles_are_placed() -> None:
+    # The charger has no on/off decisions: an integral point must end the branching, not fail.
+    window = {"daily_ready_by": None, "earliest_start": T0, "deadline": T0 + 8 * HOUR}
+    household = (
+        preset(
+            "ev_charger", "ev", "EV", duration=None, energy_kwh=21.0, min_power_kw=0.0, **window
+        ),
+        preset("dryer", "dryer", "Dryer", duration=2 * HOUR, **window),
+        preset("washing_machine", "washer", "Washer", duration=2 * HOUR, **window),
+        preset("dishwasher", "dw", "Dishwasher", duration=3 * HOUR, **window),
+    )
+    problem = build_problem(
+        PlanRequest(
+            prices=hourly([6.0, 8.0, 5.0, 5.0, 8.0, 6.0, 6.0, 5.0]),
+            now=T0,
+            appliances=household,
+            household_limit_kw=10.5,
+        )
+    )
+    formulation = formulate(problem)
+    solution, report = solve(problem, "highs", 5.0)
+    assert solution is not None
+    assert report.status == "optimal"
+    assert within_tolerance(total_cost(problem, solution), exact_optimum(problem))
+    model = _highs_model(formulation, integer=False, time_limit=5.0)
+    tree = Tree(
+        problem, formulation, model, 0.0, formulation.lower, formulation.lower, lambda _: 0.0
+    )
+    assert tree._branch(encode(problem, formulation, solution)) is None

@@ -231,8 +231,10 @@ class Tree:
         formulation = self.formulation
         best: tuple[float, int] | None = None
         for number, columns in formulation.start_columns.items():
-            top = float(point[columns].max())
-            if top < 1 - INTEGRALITY and (best is None or top < best[0]):
+            share = point[columns]
+            top = float(share.max())
+            spread = np.count_nonzero(share > INTEGRALITY) > 1
+            if spread and top < 1 - INTEGRALITY and (best is None or top < best[0]):
                 best = (top, number)
         if best is not None:
             columns = formulation.start_columns[best[1]]
@@ -249,6 +251,8 @@ class Tree:
         candidate: tuple[float, int, float] | None = None
         for columns in formulation.on_columns.values():
             present = columns[columns != NO_COLUMN]
+            if not len(present):
+                continue
             share = point[present]
             distance = np.minimum(share, 1.0 - share)
             index = int(np.argmax(distance))
