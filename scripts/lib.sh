@@ -120,3 +120,22 @@ ensure_debian_packages() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
   fi
 }
+
+# --- Training (offline model building) ---------------------------------------------------
+# torch 2.13.0 exists here only as a CPU wheel for Python 3.11 in /opt/wheels, which pip finds
+# and uv does not, so this environment is built with pip from training/requirements.txt.
+TRAINING_PYTHON_VERSION="3.11"
+
+ensure_training_venv() {
+  local venv="$VENVS/training" python stamp
+  python="$(find_python "$TRAINING_PYTHON_VERSION")"
+  stamp="$(printf '%s\n' "$python" | cat - "$ROOT/training/requirements.txt" | sha256sum | cut -c1-16)"
+  if [ -f "$venv/.stamp" ] && [ "$(cat "$venv/.stamp")" = "$stamp" ]; then
+    return 0
+  fi
+  log "Building $venv (PyTorch, LightGBM, ONNX Runtime; a few minutes)"
+  rm -rf "$venv"
+  "$python" -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$ROOT/training/requirements.txt"
+  echo "$stamp" > "$venv/.stamp"
+}

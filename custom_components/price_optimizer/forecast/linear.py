@@ -1,0 +1,202 @@
+"""The member refitted on the device: a lasso on asinh-scaled prices, like the LEAR model.
+
+Each call fits, for every calibration window that the given history covers, one model
+per hour of each forecast day on whole 24-hour blocks, and averages the windows'
+forecasts. The lasso is solved by accelerated proximal gradient on the Gram matrix,
+so one refit costs a few hundred small matrix products: cheap enough for a Raspberry Pi
+once per new origin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+
+from .features import (
+    LINEAR_PRICE_DAYS,
+    FloatArray,
+    IntArray,
+    LevelScaling,
+    linear_design,
+    robust_scaling,
+)
+
+# A window needs most of its days: fitting 247 coefficients on a handful would overfit.
+MIN_WINDOW_SHARE: Final = 0.8
+LOOKBACK_DAYS: Final = max(LINEAR_PRICE_DAYS)
+
+
+@dataclass(frozen=True, slots=True)
+class LinearConfig:
+    """Calibration windows (days), the lasso penalty path and the solver's iteration count."""
+
+    windows: tuple[int, ...] = (56, 84, 728, 1092)
+    penalties: tuple[float, ...] = (0.1, 0.05, 0.025, 0.012, 0.006)
+    iterations: int = 100
+    criterion: str = "aic"
+
+    def as_dict(self) -> dict[str, object]:
+        """Return a JSON-safe form for ``metadata.json``."""
+        return {
+            "windows": list(self.windows),
+            "penalties": list(self.penalties),
+            "iterations": self.iterations,
+            "criterion": self.criterion,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> LinearConfig:
+        """Rebuild from :meth:`as_dict` output."""
+        return cls(
+            windows=tuple(int(window) for window in data["windows"]),
+            penalties=tuple(float(penalty) for penalty in data["penalties"]),
+            iterations=int(data["iterations"]),
+            criterion=str(data["criterion"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LinearForecast:
+    """Prices of the forecast blocks (24 per block) and the windows that served."""
+
+    prices: FloatArray
+    windows: tuple[int, ...]
+
+
+def _fista(
+    gram: FloatArray,
+    targets: FloatArray,
+    penalty: float,
+    start: FloatArray,
+    *,
+    step: float,
+    iterations: int,
+) -> FloatArray:
+    """Minimise ``0.5 w'Gw - w'b + penalty * |w|_1`` for each column of ``targets``."""
+    weights = start
+    momentum = start
+    speed = 1.0
+    for _ in range(iterations):
+        moved = momentum - step * (gram @ momentum - targets)
+        updated = np.sign(moved) * np.maximum(np.abs(moved) - step * penalty, 0.0)
+        next_speed = (1.0 + np.sqrt(1.0 + 4.0 * speed * speed)) / 2.0
+        momentum = updated + ((speed - 1.0) / next_speed) * (updated - weights)
+        weights, speed = updated, next_speed
+    return weights
+
+
+def _lasso_path(
+    gram: FloatArray,
+    targets: FloatArray,
+    target_variance: FloatArray,
+    count: int,
+    config: LinearConfig,
+) -> FloatArray:
+    """Return, per target column, the lasso along the penalty path with the best AIC.
+
+    Like LassoLarsIC in the LEAR model, the information criterion picks each hour's
+    penalty from the calibration data itself, so no market needs its own setting.
+    """
+    lipschitz = float(np.linalg.eigvalsh(gram)[-1])
+    if lipschitz <= 0.0:
+        return np.zeros_like(targets)
+    step = 1.0 / lipschitz
+    complexity = np.log(count) if config.criterion == "bic" else 2.0
+    weights = np.zeros_like(targets)
+    best = np.zeros_like(targets)
+    best_criterion = np.full(targets.shape[1], np.inf)
+    for stage, penalty in enumerate(config.penalties):
+        iterations = config.iterations if stage == 0 else config.iterations // 2
+        weights = _fista(gram, targets, penalty, weights, step=step, iterations=iterations)
+        residual = (
+            target_variance
+            - 2.0 * np.einsum("pj,pj->j", weights, targets)
+            + np.einsum("pj,pj->j", weights, gram @ weights)
+        )
+        nonzero = np.count_nonzero(weights, axis=0)
+        criterion = count * np.log(np.maximum(residual, 1e-12)) + complexity * nonzero
+        better = criterion < best_criterion
+        best[:, better] = weights[:, better]
+        best_criterion[better] = criterion[better]
+    return best
+
+
+def _transform(values: FloatArray, scaling: LevelScaling) -> FloatArray:
+    return np.asarray(np.arcsinh((values - scaling.center) / scaling.scale), dtype=np.float64)
+
+
+def _fit_window(
+    day_prices: FloatArray,
+    day_exogenous: FloatArray,
+    weekdays: IntArray,
+    window: int,
+    *,
+    blocks: int,
+    config: LinearConfig,
+) -> FloatArray | None:
+    origin = day_prices.shape[0]
+    first = origin - window
+    if first < LOOKBACK_DAYS:
+        return None
+    span = slice(first - LOOKBACK_DAYS, origin)
+    price_scaling = robust_scaling(day_prices[span].ravel())
+    prices = _transform(day_prices, price_scaling)
+    exogenous = np.empty_like(day_exogenous)
+    for channel in range(day_exogenous.shape[2]):
+        scaling = robust_scaling(day_exogenous[span, :, channel].ravel())
+        exogenous[:, :, channel] = _transform(day_exogenous[:, :, channel], scaling)
+    forecast = np.empty((blocks, 24), dtype=np.float64)
+    for block in range(blocks):
+        origins = np.arange(first, origin - block)
+        design = linear_design(prices, exogenous, weekdays, origins, block)
+        targets = prices[origins + block]
+        usable = np.isfinite(design).all(axis=1) & np.isfinite(targets).all(axis=1)
+        if usable.sum() < MIN_WINDOW_SHARE * window:
+            return None
+        design, targets = design[usable], targets[usable]
+        row = linear_design(prices, exogenous, weekdays, np.array([origin]), block)
+        if not np.isfinite(row).all():
+            return None
+        mean = design.mean(axis=0)
+        spread = design.std(axis=0)
+        spread[spread < 1e-9] = 1.0
+        standard = (design - mean) / spread
+        target_mean = targets.mean(axis=0)
+        count = standard.shape[0]
+        gram = standard.T @ standard / count
+        correlations = standard.T @ (targets - target_mean) / count
+        variance = (targets - target_mean).var(axis=0)
+        weights = _lasso_path(gram, correlations, variance, count, config)
+        scaled = ((row - mean) / spread) @ weights + target_mean
+        forecast[block] = price_scaling.center + price_scaling.scale * np.sinh(scaled[0])
+    return forecast.ravel()
+
+
+def fit_predict(
+    day_prices: FloatArray,
+    day_exogenous: FloatArray,
+    weekdays: IntArray,
+    blocks: int,
+    config: LinearConfig,
+) -> LinearForecast | None:
+    """Refit on the history and forecast ``blocks`` 24-hour blocks after it.
+
+    ``day_prices`` is [days, 24] up to the origin (NaN where unknown); ``day_exogenous`` is
+    [days + blocks, 24, channels] and ``weekdays`` [days + blocks], both reaching past the
+    origin. Returns None when no calibration window is covered.
+    """
+    forecasts = []
+    served = []
+    for window in config.windows:
+        forecast = _fit_window(
+            day_prices, day_exogenous, weekdays, window, blocks=blocks, config=config
+        )
+        if forecast is not None:
+            forecasts.append(forecast)
+            served.append(window)
+    if not forecasts:
+        return None
+    return LinearForecast(np.mean(forecasts, axis=0), tuple(served))

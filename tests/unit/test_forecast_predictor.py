@@ -1,0 +1,243 @@
+"""The forecaster as the integration calls it: shipped models, real prices, degraded inputs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+import shutil
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+
+from custom_components.price_optimizer.forecast.onnx import onnx_runtime_available
+from custom_components.price_optimizer.forecast.predictor import (
+    METADATA_FILE,
+    NETWORK_WEIGHTS,
+    TREES_DUMP,
+    ArtifactIntegrityError,
+    Blend,
+    Forecaster,
+    NotEnoughHistoryError,
+    blend_key,
+    hourly_means,
+)
+from custom_components.price_optimizer.models import PriceSeries, PriceSlot
+from custom_components.price_optimizer.sources.replay import load_table
+
+MODELS = Path(__file__).resolve().parents[2] / "custom_components/price_optimizer/forecast/models"
+BERLIN = ZoneInfo("Europe/Berlin")
+HOUR = timedelta(hours=1)
+QUARTER = timedelta(minutes=15)
+# Real DE-LU day-ahead prices (EUR/MWh) from the bundled replay data, which starts at
+# midnight of 2022-06-25 in Central European summer time.
+REPLAY_START = datetime(2022, 6, 24, 22, tzinfo=UTC)
+T0 = REPLAY_START
+
+
+@pytest.fixture(scope="module")
+def forecaster() -> Forecaster:
+    return Forecaster.load(MODELS, prefer_onnx=False)
+
+
+def real_prices(days: int, zone: str = "DE_LU") -> np.ndarray:
+    return np.array(load_table().prices[zone][: days * 24])
+
+
+def hourly_series(prices: np.ndarray, start: datetime = T0) -> PriceSeries:
+    return PriceSeries(
+        tuple(PriceSlot(start + i * HOUR, HOUR, float(p)) for i, p in enumerate(prices))
+    )
+
+
+def test_load_checks_every_artifact_against_its_sha256(tmp_path: Path) -> None:
+    copy = tmp_path / "models"
+    shutil.copytree(MODELS, copy)
+    weights = copy / NETWORK_WEIGHTS
+    data = bytearray(weights.read_bytes())
+    data[-1] ^= 0xFF
+    weights.write_bytes(bytes(data))
+    with pytest.raises(ArtifactIntegrityError) as error:
+        Forecaster.load(copy)
+    assert error.value.artifact == NETWORK_WEIGHTS
+    assert error.value.actual is not None
+    assert error.value.actual != error.value.expected
+    shutil.copyfile(MODELS / NETWORK_WEIGHTS, weights)
+    (copy / TREES_DUMP).unlink()
+    with pytest.raises(ArtifactIntegrityError, match="missing") as error:
+        Forecaster.load(copy)
+    assert error.value.actual is None
+
+
+def test_loads_with_onnx_only_when_onnxruntime_is_importable(forecaster: Forecaster) -> None:
+    assert forecaster.runtime == "numpy"
+    preferred = Forecaster.load(MODELS, prefer_onnx=True)
+    assert preferred.runtime == ("onnx" if onnx_runtime_available() else "numpy")
+    assert forecaster.version == preferred.version != ""
+    assert (MODELS / METADATA_FILE).is_file()
+
+
+def test_forecasts_two_days_after_the_known_prices_with_bands(forecaster: Forecaster) -> None:
+    prices = hourly_series(real_prices(120))
+    forecast = forecaster.predict(prices, BERLIN, "DE")
+    assert prices.end is not None
+    assert forecast.slots[0].start == prices.end
+    assert forecast.slots[-1].end - prices.end >= timedelta(hours=36)
+    assert all(slot.origin == "forecast" and slot.duration == HOUR for slot in forecast.slots)
+    for slot in forecast.slots:
+        assert slot.lower is not None
+        assert slot.upper is not None
+        assert slot.lower <= slot.price <= slot.upper
+    assert forecast.members == ("linear", "cnn_lstm", "lightgbm")
+    assert forecast.linear_windows == (56, 84)
+    assert forecast.runtime == "numpy"
+    assert forecast.exogenous_missing == ("load", "supply")
+    series = forecast.as_series()
+    assert len(series) == len(forecast.slots)
+
+
+def test_beats_the_weekly_naive_forecast_on_real_prices(forecaster: Forecaster) -> None:
+    prices = real_prices(340)
+    ours, naive = [], []
+    for day in range(130, 340, 40):
+        start = REPLAY_START + (day - 95) * 24 * HOUR
+        history = hourly_series(prices[(day - 95) * 24 : day * 24], start=start)
+        forecast = forecaster.predict(history, BERLIN, "DE")
+        actual = prices[day * 24 : day * 24 + 48]
+        ours.append(np.abs(np.array([slot.price for slot in forecast.slots]) - actual).mean())
+        naive.append(np.abs(prices[day * 24 - 168 : day * 24 - 120] - actual).mean())
+    assert np.mean(ours) < 0.9 * np.mean(naive)
+
+
+def test_forecast_is_the_same_in_any_unit(forecaster: Forecaster) -> None:
+    prices = real_prices(70)
+    per_mwh = forecaster.predict(hourly_series(prices), BERLIN, "DE")
+    per_kwh = forecaster.predict(hourly_series(prices / 1000), BERLIN, "DE")
+    assert [s.price for s in per_kwh.slots] == pytest.approx(
+        [s.price / 1000 for s in per_mwh.slots], rel=1e-6
+    )
+
+
+def test_without_enough_history_for_the_lasso_the_static_members_serve(
+    forecaster: Forecaster,
+) -> None:
+    forecast = forecaster.predict(hourly_series(real_prices(20)), BERLIN, "DE")
+    assert forecast.members == ("cnn_lstm", "lightgbm")
+    assert forecast.linear_windows == ()
+    assert blend_key(forecast.members) in forecaster.blends
+
+
+def test_too_little_history_says_when_forecasts_start(forecaster: Forecaster) -> None:
+    prices = hourly_series(real_prices(5)[:100])
+    with pytest.raises(NotEnoughHistoryError) as error:
+        forecaster.predict(prices, BERLIN, "DE")
+    assert error.value.known_hours == 100
+    assert prices.end is not None
+    assert error.value.ready_at == prices.end + 44 * HOUR
+    with pytest.raises(NotEnoughHistoryError):
+        forecaster.predict(PriceSeries(), BERLIN, "DE")
+
+
+def test_gaps_in_the_history_are_bridged(forecaster: Forecaster) -> None:
+    prices = hourly_series(real_prices(90))
+    slots = [s for i, s in enumerate(prices.slots) if not 2100 <= i < 2110]
+    forecast = forecaster.predict(PriceSeries(tuple(slots)), BERLIN, "DE")
+    assert len(forecast.slots) == 48
+    assert all(np.isfinite(slot.price) for slot in forecast.slots)
+
+
+def test_quarter_hour_prices_give_quarter_hour_forecasts_with_their_shape(
+    forecaster: Forecaster,
+) -> None:
+    hourly = real_prices(70)
+    ramp = (-3.0, -1.0, 1.0, 3.0)
+    slots = tuple(
+        PriceSlot(T0 + i * HOUR + q * QUARTER, QUARTER, float(price) + ramp[q])
+        for i, price in enumerate(hourly)
+        for q in range(4)
+    )
+    forecast = forecaster.predict(PriceSeries(slots), BERLIN, "DE")
+    assert len(forecast.slots) == 48 * 4
+    assert all(slot.duration == QUARTER for slot in forecast.slots)
+    first_hour = [slot.price for slot in forecast.slots[:4]]
+    assert np.diff(first_hour) == pytest.approx([2.0, 2.0, 2.0])
+    same_hourly = forecaster.predict(hourly_series(hourly), BERLIN, "DE")
+    assert np.mean(first_hour) == pytest.approx(same_hourly.slots[0].price)
+
+
+def test_exogenous_forecasts_are_used_and_a_missing_one_is_reported(
+    forecaster: Forecaster,
+) -> None:
+    days = 90
+    prices = hourly_series(real_prices(days))
+    hours = np.arange(days * 24 + 48)
+    load = 50_000 + 8_000 * np.sin(2 * np.pi * (hours - 6) / 24)
+    supply = 20_000 + 6_000 * np.cos(2 * np.pi * hours / (24 * 5))
+    full = {"load": hourly_series(load), "supply": hourly_series(supply)}
+    with_both = forecaster.predict(prices, BERLIN, "DE", exogenous=full)
+    assert with_both.exogenous_missing == ()
+    only_load = forecaster.predict(prices, BERLIN, "DE", exogenous={"load": full["load"]})
+    assert only_load.exogenous_missing == ("supply",)
+    assert [s.price for s in with_both.slots] != [s.price for s in only_load.slots]
+
+
+def test_short_horizon_and_hourly_means_of_mixed_slots(forecaster: Forecaster) -> None:
+    forecast = forecaster.predict(
+        hourly_series(real_prices(30)), BERLIN, "DE", horizon=timedelta(hours=24)
+    )
+    assert len(forecast.slots) == 24
+    start = T0
+    series = PriceSeries(
+        (
+            PriceSlot(start, QUARTER, 1.0),
+            PriceSlot(start + QUARTER, QUARTER, 3.0),
+            PriceSlot(start + 2 * HOUR, HOUR, 7.0),
+        )
+    )
+    means = hourly_means(series, int(start.timestamp()), 3)
+    assert means[0] == pytest.approx(2.0)
+    assert np.isnan(means[1])
+    assert means[2] == 7.0
+
+
+def test_a_partly_known_hour_is_completed_by_the_forecast(forecaster: Forecaster) -> None:
+    hourly = real_prices(30)
+    slots = [
+        PriceSlot(T0 + i * HOUR + q * QUARTER, QUARTER, float(price))
+        for i, price in enumerate(hourly)
+        for q in range(4)
+    ][:-2]  # the last hour is known only up to half past
+    prices = PriceSeries(tuple(slots))
+    forecast = forecaster.predict(prices, BERLIN, "DE")
+    assert forecast.slots[0].start == prices.end
+    assert forecast.slots[0].start.minute == 30
+    assert len(forecast.slots) == 48 * 4 - 2
+
+
+def test_mixed_resolutions_keep_the_shape_only_from_whole_hours(forecaster: Forecaster) -> None:
+    hourly = real_prices(30)
+    slots = [PriceSlot(T0 + i * HOUR, HOUR, float(p)) for i, p in enumerate(hourly[:-24])]
+    start = T0 + (hourly.size - 24) * HOUR
+    for i, price in enumerate(hourly[-24:]):
+        parts = 4 if i % 2 else 3  # some hours miss a quarter
+        slots += [
+            PriceSlot(start + i * HOUR + q * QUARTER, QUARTER, float(price) + q)
+            for q in range(parts)
+        ]
+    forecast = forecaster.predict(PriceSeries(tuple(slots)), BERLIN, "DE")
+    assert forecast.slots[0].duration == QUARTER
+    assert all(np.isfinite(slot.price) for slot in forecast.slots)
+
+
+def test_repeated_forecasts_reuse_the_refit_and_blends_round_trip(
+    forecaster: Forecaster,
+) -> None:
+    prices = hourly_series(real_prices(70))
+    load = hourly_series(40_000 + 1_000 * np.sin(np.arange(70 * 24) / 4))  # history only
+    first = forecaster.predict(prices, BERLIN, "DE", exogenous={"load": load})
+    again = forecaster.predict(prices, BERLIN, "DE", exogenous={"load": load})
+    assert first == again
+    for blend in forecaster.blends.values():
+        restored = Blend.from_dict(blend.as_dict())
+        assert restored.weights == blend.weights
+        assert restored.lower_offsets == pytest.approx(blend.lower_offsets, abs=1e-6)

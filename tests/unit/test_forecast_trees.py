@@ -1,0 +1,106 @@
+"""LightGBM trees in numpy: LightGBM's decision rule, missing values, and the shipped dump."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from custom_components.price_optimizer.forecast.predictor import TREES_DUMP
+from custom_components.price_optimizer.forecast.trees import TreeDumpError, TreeEnsemble
+
+MODELS = Path(__file__).resolve().parents[2] / "custom_components/price_optimizer/forecast/models"
+
+
+def split(
+    feature: int,
+    threshold: float,
+    left: dict[str, Any],
+    right: dict[str, Any],
+    missing: str = "None",
+    default_left: bool = True,
+) -> dict[str, Any]:
+    return {
+        "split_feature": feature,
+        "threshold": threshold,
+        "decision_type": "<=",
+        "default_left": default_left,
+        "missing_type": missing,
+        "left_child": left,
+        "right_child": right,
+    }
+
+
+def leaf(value: float) -> dict[str, Any]:
+    return {"leaf_value": value}
+
+
+def dump(*trees: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "feature_names": ["a", "b"],
+        "tree_info": [{"tree_structure": tree} for tree in trees],
+    }
+
+
+def test_threshold_goes_left_when_equal_and_trees_add_up() -> None:
+    ensemble = TreeEnsemble.from_dump(
+        dump(
+            split(0, 1.5, leaf(1.0), split(1, -2.0, leaf(10.0), leaf(20.0))),
+            leaf(0.25),  # a tree that never split
+        )
+    )
+    rows = np.array([[1.5, 0.0], [1.6, -2.0], [1.6, -1.9]])
+    assert ensemble.predict(rows).tolist() == [1.25, 10.25, 20.25]
+    assert ensemble.feature_names == ("a", "b")
+    assert ensemble.depth == 2
+
+
+@pytest.mark.parametrize(
+    ("missing", "default_left", "value", "expected"),
+    [
+        ("None", False, np.nan, 1.0),  # NaN reads as 0.0, which is <= 0.5
+        ("None", False, 0.7, 2.0),
+        ("NaN", False, np.nan, 2.0),  # NaN takes the learnt side
+        ("NaN", True, np.nan, 1.0),
+        ("NaN", False, 0.0, 1.0),
+        ("Zero", False, 0.0, 2.0),  # zero takes the default side
+        ("Zero", False, np.nan, 2.0),  # NaN reads as zero first
+        ("Zero", True, 1e-36, 1.0),
+        ("Zero", False, 0.3, 1.0),
+    ],
+)
+def test_missing_values_follow_lightgbm(
+    missing: str, default_left: bool, value: float, expected: float
+) -> None:
+    ensemble = TreeEnsemble.from_dump(
+        dump(split(0, 0.5, leaf(1.0), leaf(2.0), missing, default_left))
+    )
+    assert ensemble.predict(np.array([[value, 0.0]])).tolist() == [expected]
+
+
+def test_categorical_splits_are_refused() -> None:
+    tree = split(0, 1.0, leaf(1.0), leaf(2.0)) | {"decision_type": "=="}
+    with pytest.raises(TreeDumpError):
+        TreeEnsemble.from_dump(dump(tree))
+
+
+def test_shipped_trees_reproduce_lightgbm_predictions() -> None:
+    with gzip.open(MODELS / TREES_DUMP, "rt", encoding="utf-8") as handle:
+        data = json.load(handle)
+    ensemble = TreeEnsemble.from_dump(data)
+    assert len(ensemble.roots) == len(data["tree_info"])
+    with np.load(MODELS / "conformance.npz") as reference:
+        rows, expected = reference["tree_rows"], reference["tree_output"]
+    predicted = ensemble.predict(rows)
+    assert predicted == pytest.approx(expected, rel=1e-9, abs=1e-9)
+    assert TreeEnsemble.load(MODELS / TREES_DUMP).predict(rows[:3]) == pytest.approx(predicted[:3])
+
+
+def test_plain_json_dumps_load_too(tmp_path: Path) -> None:
+    path = tmp_path / "trees.json"
+    path.write_text(json.dumps(dump(leaf(3.0))), encoding="utf-8")
+    assert TreeEnsemble.load(path).predict(np.zeros((2, 2))).tolist() == [3.0, 3.0]

@@ -1,0 +1,333 @@
+"""Training: samples from every data set, the two static members, then the blend on validation.
+
+Each data set is cut at ``cutoff`` (the first day of a test period, or the end of the data):
+the last ``validation_days`` before it are held out for early stopping, the blend weights
+and the bands; everything before them trains the networks. Nothing at or after the cutoff
+is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+import itertools
+import json
+from pathlib import Path
+import time
+from typing import Any
+
+import lightgbm
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from custom_components.price_optimizer.forecast.features import (
+    HORIZON_HOURS,
+    InsufficientHistoryError,
+)
+from custom_components.price_optimizer.forecast.linear import LinearConfig
+from custom_components.price_optimizer.forecast.predictor import (
+    MEMBERS,
+    Blend,
+    Forecaster,
+    blend_key,
+)
+from custom_components.price_optimizer.forecast.trees import TreeEnsemble
+
+from .boosting import BoostingConfig, train_boosting
+from .cnn_lstm import CnnLstm, NetworkConfig, predict_torch, train_network
+from .data import DEFAULT_DATA_ROOT, Market, load_named
+from .dataset import Samples, build_samples, midnight_origins
+
+BLEND_SETS = (("linear", "cnn_lstm", "lightgbm"), ("cnn_lstm", "lightgbm"))
+WEIGHT_STEP = 0.05
+# A market's own blend needs enough validation days to be more than noise.
+MIN_MARKET_BLEND_ORIGINS = 60
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything a training run depends on; saved beside its outputs."""
+
+    data_sets: tuple[str, ...]
+    cutoffs: dict[str, str] = field(default_factory=dict)
+    validation_days: int = 364
+    blend_stride_days: int = 3
+    blend_horizon_hours: int = HORIZON_HOURS
+    drop_probability: float = 0.2
+    max_history_days: int | None = None
+    min_training_days: int = 120
+    network: NetworkConfig = field(default_factory=NetworkConfig)
+    boosting: BoostingConfig = field(default_factory=BoostingConfig)
+    linear: LinearConfig = field(default_factory=LinearConfig)
+    data_root: str = str(DEFAULT_DATA_ROOT)
+    seed: int = 7
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-safe form."""
+        data = asdict(self)
+        data["linear"] = self.linear.as_dict()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TrainConfig:
+        """Rebuild from :meth:`as_dict` output."""
+        return cls(
+            data_sets=tuple(data["data_sets"]),
+            cutoffs=dict(data.get("cutoffs", {})),
+            validation_days=data["validation_days"],
+            blend_stride_days=data["blend_stride_days"],
+            blend_horizon_hours=data.get("blend_horizon_hours", HORIZON_HOURS),
+            drop_probability=data["drop_probability"],
+            max_history_days=data.get("max_history_days"),
+            min_training_days=data.get("min_training_days", 120),
+            network=NetworkConfig(**data["network"]),
+            boosting=BoostingConfig(**data["boosting"]),
+            linear=LinearConfig.from_dict(data["linear"]),
+            data_root=data["data_root"],
+            seed=data["seed"],
+        )
+
+
+@dataclass
+class Split:
+    """Grid indices of one data set: training, then validation, then the unread rest."""
+
+    market: Market
+    start: int
+    validation: int
+    cutoff: int
+
+
+def split_of(market: Market, config: TrainConfig) -> Split:
+    """Return where training, validation and the unread rest begin."""
+    day = config.cutoffs.get(market.name)
+    cutoff = market.position_of(day) if day else market.prices.size
+    validation = max(cutoff - config.validation_days * 24, 0)
+    start = 0
+    if config.max_history_days is not None:
+        start = max(validation - config.max_history_days * 24, 0)
+    return Split(market, start, validation, cutoff)
+
+
+def member_scores(
+    forecaster: Forecaster, split: Split, stride_days: int, horizon_hours: int, progress: bool
+) -> dict[str, np.ndarray]:
+    """Return members' medians and the actual prices (model units) on validation origins."""
+    market = split.market
+    origins = midnight_origins(market)
+    origins = origins[(origins >= split.validation) & (origins + HORIZON_HOURS <= split.cutoff)]
+    origins = origins[::stride_days]
+    history = forecaster.history_hours_wanted
+    names = sorted(market.exogenous)
+    collected: dict[str, list[np.ndarray]] = {name: [] for name in (*MEMBERS, "actual")}
+    centers, scales = [], []
+    for origin in tqdm(origins, desc=f"validation {market.name}", disable=not progress):
+        actual = market.prices[origin : origin + HORIZON_HOURS]
+        if not np.isfinite(actual).all():
+            continue
+        first = max(origin - history, 0)
+        try:
+            medians, features, _, _ = forecaster.member_forecasts(
+                int(market.hour_starts[origin]),
+                market.prices[first:origin],
+                {name: market.exogenous[name][first : origin + HORIZON_HOURS] for name in names},
+                zone=market.zone,
+                country=market.country,
+                horizon_hours=horizon_hours,
+            )
+        except InsufficientHistoryError:
+            continue
+        for name in MEMBERS:
+            values = medians.get(name, np.full(HORIZON_HOURS, np.nan))
+            collected[name].append(values[:horizon_hours])
+        collected["actual"].append(features.scaling.normalise(actual[:horizon_hours]))
+        centers.append(features.scaling.center)
+        scales.append(features.scaling.scale)
+    result = {name: np.array(values) for name, values in collected.items()}
+    result["center"] = np.array(centers)
+    result["scale"] = np.array(scales)
+    return result
+
+
+def _simplex(members: int, step: float) -> list[tuple[float, ...]]:
+    grid = np.round(np.arange(0.0, 1.0 + step / 2, step), 6)
+    return [
+        (*combo, round(1.0 - sum(combo), 6))
+        for combo in itertools.product(grid, repeat=members - 1)
+        if sum(combo) <= 1.0 + 1e-9
+    ]
+
+
+def fit_blend(scores: dict[str, np.ndarray], members: tuple[str, ...]) -> tuple[Blend, float]:
+    """Return convex weights minimising the scale-free MAE, and bands from the residuals.
+
+    Errors are divided by each origin's price scale, so every market counts alike whatever
+    its currency or price level.
+    """
+    usable = np.ones(scores["actual"].shape[0], dtype=bool)
+    for name in members:
+        usable &= np.isfinite(scores[name]).all(axis=1)
+    center = scores["center"][usable, None]
+    scale = scores["scale"][usable, None]
+    actual = center + scale * np.sinh(scores["actual"][usable])
+    best: tuple[float, tuple[float, ...]] = (np.inf, ())
+    for weights in _simplex(len(members), WEIGHT_STEP):
+        blended = sum(w * scores[name][usable] for w, name in zip(weights, members, strict=True))
+        error = np.mean(np.abs(center + scale * np.sinh(blended) - actual) / scale)
+        if error < best[0]:
+            best = (float(error), weights)
+    weights = dict(zip(members, best[1], strict=True))
+    blended = sum(w * scores[name][usable] for name, w in weights.items())
+    residual = scores["actual"][usable] - blended
+    # Blends fitted on the first day only (the benchmark's case) repeat its bands on day two.
+    repeats = HORIZON_HOURS // residual.shape[1]
+    blend = Blend(
+        weights={name: weights.get(name, 0.0) for name in MEMBERS if name in weights},
+        lower_offsets=np.tile(np.quantile(residual, 0.1, axis=0), repeats),
+        upper_offsets=np.tile(np.quantile(residual, 0.9, axis=0), repeats),
+    )
+    return blend, best[0]
+
+
+def torch_runner(model: CnnLstm) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+    """Return the network as the forecaster's network callable."""
+
+    def run(sequence: np.ndarray, horizon: np.ndarray) -> np.ndarray:
+        return predict_torch(model, sequence, horizon)
+
+    return run
+
+
+def partial_metadata(config: TrainConfig, blends: dict[str, Blend] | None = None) -> dict[str, Any]:
+    """Return the metadata the forecaster needs before export adds the rest."""
+    return {
+        "model_version": "unreleased",
+        "linear": config.linear.as_dict(),
+        "ensemble": {key: blend.as_dict() for key, blend in (blends or {}).items()},
+        "artifacts": {},
+    }
+
+
+def run_training(config: TrainConfig, out: Path, progress: bool = True) -> dict[str, Any]:
+    """Train both static members, fit the blends, save everything in ``out``; return the report."""
+    started = time.perf_counter()
+    torch.manual_seed(config.seed)
+    torch.set_num_threads(2)
+    out.mkdir(parents=True, exist_ok=True)
+    root = Path(config.data_root)
+    splits = []
+    for name in config.data_sets:
+        split = split_of(load_named(name, root), config)
+        # A set that starts after the cutoff (or just before it) has nothing to teach.
+        if split.validation - split.start >= config.min_training_days * 24:
+            splits.append(split)
+    if not splits:
+        raise ValueError("no data set has enough days before its validation period")
+    train_parts, validation_parts = [], []
+    for index, split in enumerate(splits):
+        train_parts.append(
+            build_samples(
+                split.market,
+                split.start,
+                split.validation,
+                drop_probability=config.drop_probability,
+                seed=config.seed + index,
+                progress=progress,
+            )
+        )
+        validation_parts.append(
+            build_samples(split.market, split.validation, split.cutoff, progress=progress)
+        )
+    train = Samples.concatenate(train_parts)
+    validation = Samples.concatenate(validation_parts)
+    timings = {"features_s": time.perf_counter() - started}
+
+    mark = time.perf_counter()
+    network, history = train_network(
+        config.network,
+        (train.sequence, train.horizon, train.target),
+        (validation.sequence, validation.horizon, validation.target),
+        progress,
+    )
+    timings["cnn_lstm_s"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    booster = train_boosting(config.boosting, train, validation, progress)
+    timings["lightgbm_s"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    forecaster = Forecaster(
+        partial_metadata(config),
+        torch_runner(network),
+        TreeEnsemble.from_dump(booster.dump_model()),
+        "torch",
+    )
+    scores_by_market = [
+        member_scores(
+            forecaster, split, config.blend_stride_days, config.blend_horizon_hours, progress
+        )
+        for split in splits
+    ]
+    scores = {
+        name: np.concatenate([part[name] for part in scores_by_market])
+        for name in scores_by_market[0]
+    }
+    blends = {}
+    blend_errors = {}
+    for members in BLEND_SETS:
+        blend, error = fit_blend(scores, members)
+        blends[blend_key(members)] = blend
+        blend_errors[blend_key(members)] = error
+    single_errors = {name: fit_blend(scores, (name,))[1] for name in MEMBERS}
+    market_blends = {}
+    for split, market_scores in zip(splits, scores_by_market, strict=True):
+        if market_scores["actual"].shape[0] >= MIN_MARKET_BLEND_ORIGINS:
+            market_blends[split.market.name] = {
+                blend_key(members): fit_blend(market_scores, members)[0] for members in BLEND_SETS
+            }
+    timings["blend_s"] = time.perf_counter() - mark
+    timings["total_s"] = time.perf_counter() - started
+
+    torch.save(network.state_dict(), out / "cnn_lstm.pt")
+    booster.save_model(str(out / "lightgbm.txt"))
+    report = {
+        "config": config.as_dict(),
+        "spans": {
+            split.market.name: {
+                "train": [_day(split.market, split.start), _day(split.market, split.validation)],
+                "validation": [
+                    _day(split.market, split.validation),
+                    _day(split.market, split.cutoff),
+                ],
+            }
+            for split in splits
+        },
+        "samples": {"train": len(train), "validation": len(validation)},
+        "network_history": history,
+        "lightgbm_rounds": booster.best_iteration or booster.current_iteration(),
+        "ensemble": {key: blend.as_dict() for key, blend in blends.items()},
+        "ensemble_by_market": {
+            market: {key: blend.as_dict() for key, blend in entries.items()}
+            for market, entries in market_blends.items()
+        },
+        "validation_scaled_mae": {"blends": blend_errors, "members": single_errors},
+        "timings": timings,
+    }
+    (out / "run.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    return report
+
+
+def _day(market: Market, index: int) -> str:
+    index = min(index, market.hour_starts.size - 1)
+    return time.strftime("%Y-%m-%d", time.gmtime(int(market.hour_starts[index])))
+
+
+def load_run(run_dir: Path) -> tuple[dict[str, Any], CnnLstm, lightgbm.Booster]:
+    """Return a saved run's report, network and booster."""
+    report = json.loads((run_dir / "run.json").read_text(encoding="utf-8"))
+    config = TrainConfig.from_dict(report["config"])
+    network = CnnLstm(config.network)
+    network.load_state_dict(torch.load(run_dir / "cnn_lstm.pt", weights_only=True))
+    network.eval()
+    booster = lightgbm.Booster(model_file=str(run_dir / "lightgbm.txt"))
+    return report, network, booster
