@@ -55,7 +55,7 @@ CROWDED_SEARCH_SHARE: Final = 0.35
 # so that a call returns within its time limit; HiGHS's branch and cut checks its clock less
 # often and gets more margin. The least HiGHS is given.
 FINISHING_TIME: Final = 0.03
-HIGHS_MARGIN: Final = 0.05
+HIGHS_MARGIN: Final = 0.1
 MINIMUM_TIME: Final = 0.01
 
 
@@ -275,7 +275,7 @@ def _dive_plan(
     problem: Problem, formulation: Formulation, model: Any, highspy: Any
 ) -> Solution | None:
     """Return the dive's plan, polished; the model's bounds are as before afterwards."""
-    dived, _ = _dive(model, formulation, highspy)
+    dived = _dive(model, formulation, highspy)
     everything = np.arange(formulation.columns, dtype=np.int32)
     model.changeColsBounds(len(everything), everything, formulation.lower, formulation.upper)
     if dived is None:
@@ -288,7 +288,6 @@ def _highs_model(
     *,
     integer: bool,
     time_limit: float,
-    upper: FloatArray | None = None,
 ) -> Any:
     import highspy  # noqa: PLC0415
 
@@ -302,7 +301,7 @@ def _highs_model(
         count,
         formulation.cost,
         formulation.lower,
-        formulation.upper if upper is None else upper,
+        formulation.upper,
         0,
         empty,
         empty,
@@ -325,8 +324,8 @@ def _highs_model(
     return model
 
 
-def _dive(model: Any, formulation: Formulation, highspy: Any) -> tuple[FloatArray | None, int]:
-    """Round the relaxation job by job; return an integral point (or None) and the fixes made.
+def _dive(model: Any, formulation: Formulation, highspy: Any) -> FloatArray | None:
+    """Round the relaxation job by job; return an integral point, or None.
 
     Each step settles the most decided fractional choice; when that makes the
     relaxation infeasible, the opposite choice is taken instead (one backtrack).
@@ -334,15 +333,13 @@ def _dive(model: Any, formulation: Formulation, highspy: Any) -> tuple[FloatArra
     integer = np.flatnonzero(formulation.integer)
     lower = formulation.lower.copy()
     upper = formulation.upper.copy()
-    fixes = 0
     optimal = highspy.HighsModelStatus.kOptimal
     for _ in range(2 * len(integer) + 1):
         if model.getModelStatus() != optimal:
-            return None, fixes
+            return None
         value = np.array(model.getSolution().col_value)
         if np.all(np.abs(value[integer] - np.round(value[integer])) <= INTEGRALITY):
-            return value, fixes
-        fixes += 1
+            return value
         for columns, new_lower, new_upper in _next_fix(formulation, value):
             _set_bounds(model, columns, new_lower, new_upper)
             model.run()
@@ -352,8 +349,8 @@ def _dive(model: Any, formulation: Formulation, highspy: Any) -> tuple[FloatArra
                 break
             _set_bounds(model, columns, lower[columns], upper[columns])
         else:
-            return None, fixes
-    return None, fixes  # pragma: no cover - every step settles at least one binary
+            return None
+    return None  # pragma: no cover - every step settles at least one binary
 
 
 def _set_bounds(model: Any, columns: IntArray, lower: FloatArray, upper: FloatArray) -> None:

@@ -53,7 +53,6 @@ class TreeResult:
     objective: float
     bound: float
     closed: bool
-    nodes: int
 
 
 class _UnsolvedError(Exception):
@@ -93,7 +92,6 @@ class Tree:
         self.upper = self.base_upper.copy()
         self.incumbent: Solution | None = None
         self.objective = math.inf
-        self.nodes = 0
         self.memo = BlockMemo()
         self._counter = itertools.count()
         self._heap: list[tuple[float, int, _Node]] = [
@@ -151,7 +149,6 @@ class Tree:
                 except _UnsolvedError:
                     stopped = True
                     break
-                self.nodes += 1
                 plunge = self._expand(plunge, value, depth)
                 depth += 1
             if plunge is not None:
@@ -163,7 +160,6 @@ class Tree:
             objective=self.objective,
             bound=max(bound, self.root_bound) if math.isfinite(bound) else self.root_bound,
             closed=not heap,
-            nodes=self.nodes,
         )
 
     def _expand(
