@@ -44,6 +44,8 @@ class PlanRequest:
     default keeps a re-plan short beside Home Assistant: six appliances over a
     day of quarter-hours are proven optimal well within it; a much larger
     household may stop at it with a small gap (see benchmarks/optimizer_speed).
+    A solve that has no plan at all when the limit ends it is tried once more
+    with ten seconds (see planner.PATIENT_TIME_LIMIT).
     """
 
     prices: PriceSeries
