@@ -39,16 +39,12 @@ def fitting_starts(job: CycleJob, capacity: FloatArray) -> BoolArray:
     return fits
 
 
-def best_cycle_start(
-    job: CycleJob, capacity: FloatArray, costs: FloatArray | None = None
-) -> int | None:
+def best_cycle_start(job: CycleJob, capacity: FloatArray) -> int | None:
     """Return the cheapest start that fits ``capacity`` (the earliest among equals)."""
     fits = fitting_starts(job, capacity)
     if not fits.any():
         return None
-    if costs is None:
-        costs = job.start_costs()
-    masked = np.where(fits, costs, np.inf)
+    masked = np.where(fits, job.start_costs(), np.inf)
     best = float(masked.min())
     # The earliest start whose cost ties the cheapest one.
     return int(job.starts[np.flatnonzero(masked <= best + COST_TIE)[0]])
