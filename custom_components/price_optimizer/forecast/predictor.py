@@ -1,8 +1,8 @@
 """The forecast as the integration runs it: load the shipped models, forecast from a PriceSeries.
 
 Three members forecast in model units and are blended with weights fitted on validation
-data before any test period: the CNN-LSTM (numpy, or ONNX Runtime when present), the
-LightGBM trees (numpy), and a lasso refitted here from the given history for each new
+data before any test period: the CNN-LSTM and the LightGBM trees (numpy, or both through
+ONNX Runtime when present), and a lasso refitted here from the given history for each new
 origin. A member that cannot serve (too little history for the lasso) leaves the others
 with their own fitted weights. Bands are the blend's validation errors, in model units,
 around its median.
@@ -19,7 +19,7 @@ import json
 import math
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import numpy as np
 
@@ -44,7 +44,7 @@ from .features import (
     local_weekdays,
 )
 from .linear import LOOKBACK_DAYS, LinearConfig, LinearForecast, fit_predict
-from .onnx import OnnxNetwork, onnx_runtime_available
+from .onnx import OnnxNetwork, OnnxTrees, onnx_runtime_available
 from .runtime import CnnLstmWeights, forward
 from .trees import TreeEnsemble
 
@@ -52,11 +52,19 @@ METADATA_FILE: Final = "metadata.json"
 NETWORK_WEIGHTS: Final = "cnn_lstm_weights.npz"
 NETWORK_ONNX: Final = "cnn_lstm.onnx"
 TREES_DUMP: Final = "lightgbm_trees.json.gz"
+TREES_ONNX: Final = "lightgbm_trees.onnx.gz"
 MEMBERS: Final = ("linear", "cnn_lstm", "lightgbm")
 # A lasso channel must be known on most calibration days, and on every forecast hour.
 LINEAR_CHANNEL_COVERAGE: Final = 0.8
 
 NetworkRunner = Callable[[FloatArray, FloatArray], FloatArray]
+
+
+class TreeModel(Protocol):
+    """The LightGBM member: numpy (``TreeEnsemble``) or ONNX Runtime (``OnnxTrees``)."""
+
+    def predict(self, rows: FloatArray) -> FloatArray:
+        """Return the raw score of each tabular row."""
 
 
 class ArtifactIntegrityError(Exception):
@@ -214,7 +222,7 @@ class Forecaster:
         self,
         metadata: Mapping[str, Any],
         network: NetworkRunner | None,
-        trees: TreeEnsemble | None,
+        trees: TreeModel | None,
         runtime: str,
     ) -> None:
         """Assemble from loaded parts; training builds one before the blends are known."""
@@ -250,10 +258,15 @@ class Forecaster:
             actual = sha256_of(path) if path.is_file() else None
             if actual != expected["sha256"]:
                 raise ArtifactIntegrityError(name, expected["sha256"], actual)
-        trees = TreeEnsemble.load(models_dir / TREES_DUMP)
         network: NetworkRunner
-        if prefer_onnx and onnx_runtime_available() and NETWORK_ONNX in metadata["artifacts"]:
+        trees: TreeModel
+        if (
+            prefer_onnx
+            and onnx_runtime_available()
+            and {NETWORK_ONNX, TREES_ONNX} <= metadata["artifacts"].keys()
+        ):
             network = OnnxNetwork(models_dir / NETWORK_ONNX)
+            trees = OnnxTrees(models_dir / TREES_ONNX)
             runtime = "onnx"
         else:
             weights = CnnLstmWeights.load(models_dir / NETWORK_WEIGHTS)
@@ -261,6 +274,7 @@ class Forecaster:
             def network(sequence: FloatArray, horizon: FloatArray) -> FloatArray:
                 return forward(weights, sequence, horizon)
 
+            trees = TreeEnsemble.load(models_dir / TREES_DUMP)
             runtime = "numpy"
         return cls(metadata, network, trees, runtime)
 
