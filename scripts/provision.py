@@ -1,7 +1,7 @@
-"""Make a fresh develop instance usable without clicks: user, onboarding, the price entry, a token.
+"""Make a fresh develop instance usable without clicks: user, onboarding, entry, appliances, token.
 
 Everything goes through Home Assistant's own HTTP and WebSocket APIs, the way the onboarding
-screens and the "Add integration" dialog do it.
+screens, the "Add integration" and the "Add appliance" dialogs do it.
 """
 
 from __future__ import annotations
@@ -19,6 +19,11 @@ USERNAME = "demo"
 # The documented password of the local demo user; the instance listens on loopback only.
 PASSWORD = "price-optimizer"  # noqa: S105
 ENTRY = {"area": "DE-LU", "resolution": "60"}
+# Presets as the "Add appliance" dialog fills them, with these changes: the EV charges 20 kWh.
+APPLIANCES: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("dishwasher", {}),
+    ("ev_charger", {"duration": None, "energy_kwh": 20}),
+)
 # Onboarding adds these; each needs the internet, which the demo does without.
 ONBOARDING_STEPS = ("user", "core_config", "analytics", "integration")
 ONLINE_ONLY = {"google_translate", "met", "radio_browser"}
@@ -126,6 +131,49 @@ class Instance:
         if result.get("type") != "create_entry":
             raise RuntimeError(f"adding the price entry failed: {result}")
 
+    async def add_appliances(self) -> None:
+        """Add the demo appliances through the subentry flow, as the dialog does, once."""
+        (entry,) = await self.request(
+            "GET", "/api/config/config_entries/entry?domain=price_optimizer"
+        )
+        if entry.get("num_subentries"):
+            return
+        for kind, changes in APPLIANCES:
+            flow = await self.request(
+                "POST",
+                "/api/config/config_entries/subentries/flow",
+                json={"handler": [entry["entry_id"], "appliance"]},
+            )
+            path = f"/api/config/config_entries/subentries/flow/{flow['flow_id']}"
+            form = await self.request("POST", path, json={"kind": kind})
+            values = {
+                field["name"]: field["description"]["suggested_value"]
+                for field in form["data_schema"]
+                if "suggested_value" in (field.get("description") or {})
+            }
+            values.update(changes)
+            values = {key: value for key, value in values.items() if value is not None}
+            result = await self.request("POST", path, json=values)
+            if result.get("type") != "create_entry":
+                raise RuntimeError(f"adding the {kind} failed: {result}")
+
+    async def wait_for_plans(self, timeout: float) -> list[dict[str, Any]]:
+        """Wait until every appliance has a status, and return those states."""
+        deadline = time.monotonic() + timeout
+        while True:
+            states = [
+                state
+                for state in await self.request("GET", "/api/states")
+                if state["entity_id"].startswith("sensor.")
+                and state["entity_id"].endswith("_status")
+                and state["state"] not in ("unknown", "unavailable")
+            ]
+            if len(states) >= len(APPLIANCES):
+                return states
+            if time.monotonic() > deadline:
+                raise RuntimeError("the appliances have no plan")
+            await asyncio.sleep(1)
+
     async def remove_online_only_entries(self) -> None:
         for entry in await self.request("GET", "/api/config/config_entries/entry"):
             if entry["domain"] in ONLINE_ONLY:
@@ -172,6 +220,8 @@ async def provision(url: str, token_file: Path, timeout: float, pid: int | None)
         await instance.onboard(await instance.wait_until_up(timeout, pid))
         await instance.add_price_entry()
         price = await instance.wait_for_prices(timeout)
+        await instance.add_appliances()
+        plans = await instance.wait_for_plans(timeout)
         await instance.remove_online_only_entries()
         if not token_file.exists():
             token_file.write_text(await instance.long_lived_token())
@@ -180,7 +230,10 @@ async def provision(url: str, token_file: Path, timeout: float, pid: int | None)
         f"Home Assistant is up at {url} (user {USERNAME!r}, password {PASSWORD!r}).\n"
         f"{price['attributes'].get('friendly_name')}: {price['state']} "
         f"{price['attributes'].get('unit_of_measurement')}\n"
-        f'REST API: curl -s -H "Authorization: Bearer $(cat {token_file})" {url}/api/states'
+        + "".join(
+            f"{state['attributes'].get('friendly_name')}: {state['state']}\n" for state in plans
+        )
+        + f'REST API: curl -s -H "Authorization: Bearer $(cat {token_file})" {url}/api/states'
     )
 
 

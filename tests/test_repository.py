@@ -188,13 +188,20 @@ def test_every_exception_translation_key_exists() -> None:
 
 def test_every_config_step_and_abort_is_translated() -> None:
     steps = keyword_strings("step_id")
+    subentry_steps = {
+        step for flow in TRANSLATIONS["config_subentries"].values() for step in flow["step"]
+    }
     config_steps = set(TRANSLATIONS["config"]["step"]) | set(TRANSLATIONS["options"]["step"])
-    assert steps <= config_steps
+    assert steps <= config_steps | subentry_steps
     for step in TRANSLATIONS["config"]["step"].values():
         for field in step.get("data", {}):
             assert field in step.get("data_description", {}), f"{field} has no data_description"
     for step in TRANSLATIONS["options"]["step"].values():
         assert set(step["data"]) == set(step["data_description"])
+    for flow in TRANSLATIONS["config_subentries"].values():
+        assert {"entry_type", "initiate_flow", "step", "error", "abort"} <= set(flow)
+        for step in flow["step"].values():
+            assert set(step["data"]) == set(step["data_description"])
 
 
 def test_every_action_and_field_is_translated_and_has_an_icon() -> None:

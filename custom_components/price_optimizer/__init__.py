@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
@@ -16,9 +18,17 @@ from .coordinator import (
     build_source,
     price_store,
 )
+from .forecast.engine import ForecastEngine
+from .forecast_coordinator import ForecastCoordinator, forecast_store
+from .planner import PlanCoordinator, PriceFeed, plan_store
 from .services import async_register_actions
 
-PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.SENSOR]
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.CALENDAR,
+    Platform.SENSOR,
+    Platform.SWITCH,
+]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
@@ -29,11 +39,29 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> bool:
-    """Start fetching prices for one source and area."""
+    """Start fetching prices for one source and area, and planning its appliances."""
+    configured = _configuration(entry)
     coordinator = PriceCoordinator(hass, entry, build_source(hass, entry))
     await coordinator.async_config_entry_first_refresh()
-    entry.runtime_data = PriceOptimizerData(coordinator=coordinator)
-    entry.async_on_unload(entry.add_update_listener(_async_options_updated))
+    forecast = ForecastCoordinator(hass, entry, coordinator, ForecastEngine(hass))
+    # A forecast that cannot run reports why in its entities; it never stops the setup.
+    await forecast.async_config_entry_first_refresh()
+    # The one place the planner's prices come from: market prices, then the forecast.
+    feed = PriceFeed(
+        current=lambda: forecast.price_plan if coordinator.data else None,
+        subscribe=forecast.async_add_listener,
+    )
+    planner = PlanCoordinator(hass, entry, feed)
+    await planner.async_load()
+    await planner.async_refresh()
+    entry.runtime_data = PriceOptimizerData(
+        coordinator=coordinator, forecast=forecast, planner=planner
+    )
+    _async_remove_stale_devices(hass, entry)
+    entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
+    if _configuration(entry) != configured:
+        # Changed while this setup ran (an appliance added during a reload): nobody listened yet.
+        hass.config_entries.async_schedule_reload(entry.entry_id)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
@@ -44,11 +72,44 @@ async def async_unload_entry(hass: HomeAssistant, entry: PriceOptimizerConfigEnt
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> None:
-    """Delete the prices and repair issues kept for a removed entry."""
+    """Delete the prices, plans and repair issues kept for a removed entry."""
     await price_store(hass, entry.entry_id).async_remove()
+    await forecast_store(hass, entry.entry_id).async_remove()
+    await plan_store(hass, entry.entry_id).async_remove()
     async_clear_repairs(hass, entry.entry_id)
 
 
-async def _async_options_updated(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> None:
-    """Apply new VAT, fee or multiplier by reloading; the held prices come back from the Store."""
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: PriceOptimizerConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Let a person delete an appliance device whose subentry is gone, and nothing else."""
+    return not _known_device(entry, device)
+
+
+async def _async_entry_updated(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> None:
+    """Apply new options or appliances by reloading; prices, records and plan are on disk."""
     await hass.config_entries.async_reload(entry.entry_id)
+
+
+def _configuration(entry: PriceOptimizerConfigEntry) -> tuple[Any, ...]:
+    """Return what a setup is built from: the options and every subentry."""
+    return (
+        dict(entry.options),
+        {
+            subentry_id: (subentry.subentry_type, subentry.title, dict(subentry.data))
+            for subentry_id, subentry in entry.subentries.items()
+        },
+    )
+
+
+def _async_remove_stale_devices(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> None:
+    """Remove appliance devices left behind by a subentry that no longer exists."""
+    registry = dr.async_get(hass)
+    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+        if not _known_device(entry, device):
+            registry.async_update_device(device.id, remove_config_entry_id=entry.entry_id)
+
+
+def _known_device(entry: PriceOptimizerConfigEntry, device: dr.DeviceEntry) -> bool:
+    known = {entry.entry_id, *entry.subentries}
+    return any(domain == DOMAIN and key in known for domain, key in device.identifiers)

@@ -1,4 +1,4 @@
-"""Binary sensors: whether tomorrow's prices are out."""
+"""Binary sensors: whether tomorrow's prices are out, and whether an appliance should run now."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from .coordinator import PriceData, PriceOptimizerConfigEntry
-from .entity import PriceOptimizerEntity
+from .coordinator import PriceCoordinator, PriceData, PriceOptimizerConfigEntry
+from .entity import ApplianceEntity, PriceOptimizerEntity
 from .models import local_day_bounds_of
 
 PARALLEL_UPDATES = 0
@@ -40,19 +40,27 @@ BINARY_SENSORS: tuple[PriceBinarySensorDescription, ...] = (
 )
 
 
+RUN_NOW = BinarySensorEntityDescription(key="run_now", translation_key="run_now")
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: PriceOptimizerConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the binary sensors of one entry."""
+    """Add the binary sensors of one entry, and "run now" of each appliance."""
     coordinator = entry.runtime_data.coordinator
     async_add_entities(
         PriceBinarySensor(coordinator, description) for description in BINARY_SENSORS
     )
+    planner = entry.runtime_data.planner
+    for appliance_id in planner.appliances:
+        async_add_entities(
+            [RunNowBinarySensor(planner, appliance_id, RUN_NOW)], config_subentry_id=appliance_id
+        )
 
 
-class PriceBinarySensor(PriceOptimizerEntity, BinarySensorEntity):
+class PriceBinarySensor(PriceOptimizerEntity[PriceCoordinator], BinarySensorEntity):
     """A binary sensor computed from the held prices."""
 
     entity_description: PriceBinarySensorDescription
@@ -61,3 +69,13 @@ class PriceBinarySensor(PriceOptimizerEntity, BinarySensorEntity):
     def is_on(self) -> bool:
         """Return the state at the current local time."""
         return self.entity_description.is_on_fn(self.coordinator.data, dt_util.now())
+
+
+class RunNowBinarySensor(ApplianceEntity, BinarySensorEntity):
+    """On while a run of the appliance is under way."""
+
+    @property
+    def is_on(self) -> bool:
+        """Return whether the appliance runs now (a running block includes its committed slot)."""
+        current = self.record.current
+        return current is not None and current.start <= dt_util.utcnow() < current.end

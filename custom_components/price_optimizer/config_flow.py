@@ -18,6 +18,7 @@ from homeassistant.config_entries import (
     ConfigEntry,
     ConfigFlow,
     ConfigFlowResult,
+    ConfigSubentryFlow,
     OptionsFlow,
 )
 from homeassistant.const import CONF_API_KEY, CONF_LATITUDE, CONF_LONGITUDE
@@ -26,6 +27,7 @@ from homeassistant.helpers import entity_registry as er, selector
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
+from .appliance_flow import ApplianceSubentryFlow
 from .const import (
     CONF_ACCESS_TOKEN,
     CONF_ACCOUNT_ID,
@@ -36,6 +38,7 @@ from .const import (
     CONF_FEE_PER_KWH,
     CONF_HOME_ID,
     CONF_HOST,
+    CONF_HOUSEHOLD_LIMIT_KW,
     CONF_LOCATION_ID,
     CONF_MULTIPLIER,
     CONF_PRODUCT_CODE,
@@ -64,6 +67,7 @@ from .const import (
     SOURCE_REPLAY,
     SOURCE_TIBBER,
     SOURCE_URDB,
+    SUBENTRY_APPLIANCE,
 )
 from .source_factory import SOURCE_NAMES, async_list_places, source_from_config
 from .sources import (
@@ -543,8 +547,16 @@ class PriceOptimizerConfigFlow(ConfigFlow, domain=DOMAIN):
     @staticmethod
     @callback
     def async_get_options_flow(config_entry: ConfigEntry) -> PriceOptimizerOptionsFlow:
-        """Return the options flow for VAT, fee and multiplier."""
+        """Return the options flow for VAT, fee, multiplier and the household limit."""
         return PriceOptimizerOptionsFlow()
+
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Return the appliance subentry flow."""
+        return {SUBENTRY_APPLIANCE: ApplianceSubentryFlow}
 
 
 def _errors_for(err: SourceError) -> dict[str, str]:
@@ -560,10 +572,10 @@ def _errors_for(err: SourceError) -> dict[str, str]:
 
 
 class PriceOptimizerOptionsFlow(OptionsFlow):
-    """Adjust what the household pays on top of the market price."""
+    """Adjust what the household pays on top of the market price, and how much it may draw."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Ask for VAT, a fixed fee per kWh and a multiplier."""
+        """Ask for VAT, a fixed fee per kWh, a multiplier and the household power limit."""
         if user_input is not None:
             return self.async_create_entry(data=user_input)
         options = self.config_entry.options
@@ -578,6 +590,10 @@ class PriceOptimizerOptionsFlow(OptionsFlow):
                 vol.Required(CONF_MULTIPLIER, default=options.get(CONF_MULTIPLIER, 1.0)): _number(
                     0, 10
                 ),
+                # Optional without a default, so clearing the field removes the limit.
+                vol.Optional(CONF_HOUSEHOLD_LIMIT_KW): _number(0.1, 1000, "any", "kW"),
             }
         )
-        return self.async_show_form(step_id="init", data_schema=schema)
+        return self.async_show_form(
+            step_id="init", data_schema=self.add_suggested_values_to_schema(schema, options)
+        )

@@ -15,6 +15,10 @@ CONF_RESOLUTION: Final = "resolution"
 CONF_VAT_PERCENT: Final = "vat_percent"
 CONF_FEE_PER_KWH: Final = "fee_per_kwh"
 CONF_MULTIPLIER: Final = "multiplier"
+CONF_HOUSEHOLD_LIMIT_KW: Final = "household_limit_kw"
+
+# Config subentries: one per appliance.
+SUBENTRY_APPLIANCE: Final = "appliance"
 
 SOURCE_REPLAY: Final = "replay"
 

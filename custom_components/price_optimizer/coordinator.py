@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -37,6 +37,10 @@ from .sources.base import (
     SourceError,
 )
 
+if TYPE_CHECKING:
+    from .forecast_coordinator import ForecastCoordinator
+    from .planner import PlanCoordinator
+
 type PriceOptimizerConfigEntry = ConfigEntry[PriceOptimizerData]
 
 
@@ -58,6 +62,8 @@ class PriceOptimizerData:
     """Everything a config entry runs, kept in its ``runtime_data``."""
 
     coordinator: PriceCoordinator
+    forecast: ForecastCoordinator
+    planner: PlanCoordinator
 
 
 def build_source(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> PriceSource:

@@ -36,9 +36,11 @@ TO_REDACT = {
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: PriceOptimizerConfigEntry
 ) -> dict[str, Any]:
-    """Return settings, source state, last fetch and data-quality findings."""
+    """Return settings, source state, findings, the appliances, their records and the plan."""
     coordinator = entry.runtime_data.coordinator
+    planner = entry.runtime_data.planner
     data = coordinator.data
+    plan = planner.data
     return {
         "entry": {
             "title": entry.title,
@@ -63,5 +65,19 @@ async def async_get_config_entry_diagnostics(
                 "until": str(series.end),
             }
             for series in data.exogenous
+        },
+        "appliances": {
+            subentry_id: {"title": subentry.title, "data": dict(subentry.data)}
+            for subentry_id, subentry in entry.subentries.items()
+        },
+        "household_limit_kw": planner.household_limit_kw,
+        "plan": {
+            "available": planner.last_update_success,
+            "records": (
+                {}
+                if plan is None
+                else {key: record.as_dict() for key, record in plan.records.items()}
+            ),
+            "schedule": None if plan is None else plan.schedule.as_dict(),
         },
     }

@@ -91,6 +91,14 @@ class PriceAdjustment:
         """Return the price the household pays for ``raw_price`` per kWh."""
         return (raw_price * self.multiplier + self.fee_per_kwh) * (1.0 + self.vat_percent / 100.0)
 
+    def market_price(self, household_price: float) -> float | None:
+        """Return the market price behind a household price; None if a zero multiplier hides it."""
+        if self.multiplier == 0:
+            return None
+        return (household_price / (1.0 + self.vat_percent / 100.0) - self.fee_per_kwh) / (
+            self.multiplier
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class PriceSeries:

@@ -1,4 +1,4 @@
-"""Price sensors: now, next, today's statistics, and what the source delivered."""
+"""Price sensors of the entry, and each appliance's plan, status and savings."""
 
 from __future__ import annotations
 
@@ -19,8 +19,12 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from .coordinator import PriceData, PriceOptimizerConfigEntry
-from .entity import PriceOptimizerEntity
+from .coordinator import PriceCoordinator, PriceData, PriceOptimizerConfigEntry
+from .entity import ApplianceEntity, PriceOptimizerEntity
+from .forecast_coordinator import ForecastCoordinator
+from .issue_text import localised_placeholders
+from .lifecycle import STATUSES, ApplianceRecord
+from .planner import PlanCoordinator, PlanData
 
 # Every entity follows the coordinator; none polls on its own.
 PARALLEL_UPDATES = 0
@@ -138,17 +142,223 @@ SENSORS: tuple[PriceSensorDescription, ...] = (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class ForecastSensorDescription(SensorEntityDescription):
+    """A sensor about the forecast: its prices, its accuracy or its model."""
+
+    value_fn: Callable[[ForecastCoordinator], float | str | None]
+    attributes_fn: Callable[[ForecastCoordinator], dict[str, Any]]
+    priced: bool = True
+
+
+def _next_forecast_price(forecast: ForecastCoordinator) -> float | None:
+    """Return the forecast for the first slot the market has not published."""
+    known_until = forecast.prices.data.prices.end
+    slot = forecast.price_plan.slot_at(known_until) if known_until else None
+    return slot.price if slot and slot.origin == "forecast" else None
+
+
+def _forecast_attributes(forecast: ForecastCoordinator) -> dict[str, Any]:
+    data = forecast.data
+    now = dt_util.utcnow()
+    return {
+        "status": data.status,
+        "generated_at": data.generated_at,
+        "known_until": forecast.prices.data.prices.end,
+        "ready_at": data.ready_at,
+        "series": [slot.as_dict() for slot in forecast.price_plan if slot.end > now],
+    }
+
+
+def _household_scale(forecast: ForecastCoordinator) -> float:
+    """Return how much a market-price error weighs in the household's price."""
+    adjustment = forecast.prices.adjustment
+    return adjustment.multiplier * (1 + adjustment.vat_percent / 100)
+
+
+def _accuracy(forecast: ForecastCoordinator) -> dict[str, Any]:
+    return forecast.data.accuracy if forecast.data else {}
+
+
+def _model_attributes(forecast: ForecastCoordinator) -> dict[str, Any]:
+    data = forecast.data
+    forecaster = forecast.engine.forecaster
+    metadata = forecaster.metadata if forecaster else {}
+    return {
+        "status": data.status,
+        "error": data.error,
+        "runtime": data.runtime or (forecaster.runtime if forecaster else None),
+        "members": list(data.members),
+        "inputs_missing": list(data.exogenous_missing),
+        "lasso_windows_days": list(data.linear_windows),
+        "history_hours": data.history_hours,
+        "ready_at": data.ready_at,
+        "horizon_hours": metadata.get("horizon_hours"),
+        "benchmark_mae": {
+            market: round(entry["metrics"]["ours"]["mae"], 3)
+            for market, entry in metadata.get("metrics", {}).items()
+        },
+    }
+
+
+FORECAST_SENSORS: tuple[ForecastSensorDescription, ...] = (
+    ForecastSensorDescription(
+        key="forecast_price",
+        translation_key="forecast_price",
+        suggested_display_precision=4,
+        value_fn=_next_forecast_price,
+        attributes_fn=_forecast_attributes,
+    ),
+    ForecastSensorDescription(
+        key="forecast_accuracy",
+        translation_key="forecast_accuracy",
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=4,
+        value_fn=lambda forecast: _scaled(_accuracy(forecast).get("mae"), forecast),
+        attributes_fn=lambda forecast: {
+            "count": _accuracy(forecast).get("count", 0),
+            "bias": _scaled(_accuracy(forecast).get("bias"), forecast),
+            "band_coverage": _accuracy(forecast).get("band_coverage"),
+            "horizons": {
+                name: {
+                    "mae": _scaled(bucket["mae"], forecast),
+                    "count": bucket["count"],
+                }
+                for name, bucket in _accuracy(forecast).get("buckets", {}).items()
+            },
+        },
+    ),
+    ForecastSensorDescription(
+        key="forecast_model",
+        translation_key="forecast_model",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        priced=False,
+        value_fn=lambda forecast: (
+            forecast.engine.forecaster.version if forecast.engine.forecaster else None
+        ),
+        attributes_fn=_model_attributes,
+    ),
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApplianceSensorDescription(SensorEntityDescription):
+    """A sensor of one appliance, read from the plan and the appliance's record."""
+
+    value_fn: Callable[[PlanData, str, datetime], float | datetime | str | None]
+    attributes_fn: Callable[[PlanData, str], dict[str, Any]] | None = None
+    monetary: bool = False
+
+
+def _next_run_edge(data: PlanData, appliance_id: str, now: datetime, end: bool) -> datetime | None:
+    current = data.records[appliance_id].current
+    if current is not None and current.end > now:
+        return current.end if end else current.start
+    run = data.schedule.next_run(appliance_id, now)
+    if run is None:
+        return None
+    return run.end if end else run.start
+
+
+def _status_attributes(data: PlanData, appliance_id: str) -> dict[str, Any]:
+    record = data.records[appliance_id]
+    issue = record.issue
+    return {
+        "reason": None if issue is None else issue.code,
+        "reason_details": None if issue is None else localised_placeholders(issue),
+    }
+
+
+def _ledger_attributes(data: PlanData, appliance_id: str) -> dict[str, Any]:
+    record: ApplianceRecord = data.records[appliance_id]
+    return {
+        "runs": record.ledger.runs,
+        "last_run": None if record.last_outcome is None else record.last_outcome.as_dict(),
+    }
+
+
+APPLIANCE_SENSORS: tuple[ApplianceSensorDescription, ...] = (
+    ApplianceSensorDescription(
+        key="status",
+        translation_key="status",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(STATUSES),
+        value_fn=lambda data, appliance_id, now: data.records[appliance_id].status,
+        attributes_fn=_status_attributes,
+    ),
+    ApplianceSensorDescription(
+        key="next_start",
+        translation_key="next_start",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda data, appliance_id, now: _next_run_edge(data, appliance_id, now, False),
+    ),
+    ApplianceSensorDescription(
+        key="next_end",
+        translation_key="next_end",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda data, appliance_id, now: _next_run_edge(data, appliance_id, now, True),
+    ),
+    ApplianceSensorDescription(
+        key="planned_cost",
+        translation_key="planned_cost",
+        device_class=SensorDeviceClass.MONETARY,
+        suggested_display_precision=2,
+        monetary=True,
+        value_fn=lambda data, appliance_id, now: data.promised(appliance_id)[0],
+    ),
+    ApplianceSensorDescription(
+        key="expected_savings",
+        translation_key="expected_savings",
+        device_class=SensorDeviceClass.MONETARY,
+        suggested_display_precision=2,
+        monetary=True,
+        value_fn=lambda data, appliance_id, now: data.promised(appliance_id)[1],
+    ),
+    ApplianceSensorDescription(
+        key="realised_savings",
+        translation_key="realised_savings",
+        device_class=SensorDeviceClass.MONETARY,
+        # A running total that only grows by finished runs: long-term statistics sum it.
+        state_class=SensorStateClass.TOTAL,
+        suggested_display_precision=2,
+        monetary=True,
+        value_fn=lambda data, appliance_id, now: data.records[appliance_id].ledger.total,
+        attributes_fn=_ledger_attributes,
+    ),
+)
+
+
+def _scaled(value: float | None, forecast: ForecastCoordinator) -> float | None:
+    return None if value is None else value * _household_scale(forecast)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: PriceOptimizerConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the price sensors of one entry."""
+    """Add the price sensors of one entry, and the sensors of each appliance on its device."""
     coordinator = entry.runtime_data.coordinator
-    async_add_entities(PriceSensor(coordinator, description) for description in SENSORS)
+    forecast = entry.runtime_data.forecast
+    async_add_entities(
+        [
+            *(PriceSensor(coordinator, description) for description in SENSORS),
+            *(ForecastSensor(forecast, description) for description in FORECAST_SENSORS),
+        ]
+    )
+    planner = entry.runtime_data.planner
+    currency = coordinator.data.prices.currency
+    for appliance_id in planner.appliances:
+        async_add_entities(
+            (
+                ApplianceSensor(planner, appliance_id, description, currency)
+                for description in APPLIANCE_SENSORS
+            ),
+            config_subentry_id=appliance_id,
+        )
 
 
-class PriceSensor(PriceOptimizerEntity, SensorEntity):
+class PriceSensor(PriceOptimizerEntity[PriceCoordinator], SensorEntity):
     """A sensor computed from the held prices."""
 
     entity_description: PriceSensorDescription
@@ -173,3 +383,60 @@ class PriceSensor(PriceOptimizerEntity, SensorEntity):
         if self.entity_description.attributes_fn is None:
             return None
         return self.entity_description.attributes_fn(self.coordinator.data, dt_util.now())
+
+
+class ForecastSensor(PriceOptimizerEntity[ForecastCoordinator], SensorEntity):
+    """A sensor computed from the latest forecast."""
+
+    entity_description: ForecastSensorDescription
+    # The series holds two days of slots: far over the recorder's 16 KB attribute limit.
+    _unrecorded_attributes = frozenset({"series", "horizons", "benchmark_mae"})
+
+    @property
+    def native_unit_of_measurement(self) -> str | None:
+        """Return currency per kWh for prices and errors."""
+        if not self.entity_description.priced:
+            return None
+        return f"{self.coordinator.prices.data.prices.currency}/{UnitOfEnergy.KILO_WATT_HOUR}"
+
+    @property
+    def native_value(self) -> float | str | None:
+        """Return the value from the latest forecast."""
+        return self.entity_description.value_fn(self.coordinator)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Return the description's attributes."""
+        return self.entity_description.attributes_fn(self.coordinator)
+
+
+class ApplianceSensor(ApplianceEntity, SensorEntity):
+    """A sensor of one appliance's plan, status or savings."""
+
+    entity_description: ApplianceSensorDescription
+
+    def __init__(
+        self,
+        planner: PlanCoordinator,
+        appliance_id: str,
+        description: ApplianceSensorDescription,
+        currency: str,
+    ) -> None:
+        """Bind the sensor to its appliance; money is in the prices' currency."""
+        super().__init__(planner, appliance_id, description)
+        if description.monetary:
+            self._attr_native_unit_of_measurement = currency
+
+    @property
+    def native_value(self) -> float | datetime | str | None:
+        """Return the value for the present moment."""
+        return self.entity_description.value_fn(
+            self.coordinator.data, self.appliance_id, dt_util.utcnow()
+        )
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Return the description's attributes, if it has any."""
+        if self.entity_description.attributes_fn is None:
+            return None
+        return self.entity_description.attributes_fn(self.coordinator.data, self.appliance_id)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from datetime import datetime
 from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
@@ -17,10 +19,22 @@ from custom_components.price_optimizer.const import (
     DOMAIN,
     SOURCE_REPLAY,
 )
+from custom_components.price_optimizer.forecast.engine import ForecastEngine
 
 # A Tuesday in November, after that day's publication: today and tomorrow are known.
 AFTERNOON = datetime.fromisoformat("2026-11-24T14:07:00+01:00")
 MORNING = datetime.fromisoformat("2026-11-24T09:30:00+01:00")
+
+
+@pytest.fixture
+def market_prices_only() -> Generator[None]:
+    """Plan on published prices alone, as when the forecast cannot run.
+
+    Tests of the planner's own rules use it, so their expectations follow from the
+    market prices; tests with the forecast are in test_plan_with_forecast.py.
+    """
+    with patch.object(ForecastEngine, "async_load", return_value=False):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -60,5 +74,6 @@ async def loaded_entry(
     """Return the replay entry set up at a frozen Tuesday afternoon."""
     freezer.move_to(AFTERNOON)
     assert await berlin.config_entries.async_setup(mock_entry.entry_id)
-    await berlin.async_block_till_done()
+    # The forecast's history backfill runs in the background; let it finish.
+    await berlin.async_block_till_done(wait_background_tasks=True)
     return mock_entry

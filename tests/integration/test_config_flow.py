@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from homeassistant import config_entries
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -20,6 +20,15 @@ from custom_components.price_optimizer.const import (
 )
 
 from .conftest import replay_entry
+
+
+def suggested_values(result: FlowResult) -> dict[str, object]:
+    """Return what a form shows filled in."""
+    return {
+        str(key): key.description["suggested_value"]
+        for key in result["data_schema"].schema
+        if key.description and "suggested_value" in key.description
+    }
 
 
 async def test_user_picks_the_replay_source_and_an_area(hass: HomeAssistant) -> None:
@@ -85,7 +94,8 @@ async def test_options_change_every_price(
     )
 
     result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
-    schema_defaults = {
-        str(key): key.default() for key in result["data_schema"].schema if hasattr(key, "default")
+    assert suggested_values(result) == {
+        CONF_VAT_PERCENT: 19.0,
+        CONF_FEE_PER_KWH: 0.12,
+        CONF_MULTIPLIER: 1.1,
     }
-    assert schema_defaults == {CONF_VAT_PERCENT: 19.0, CONF_FEE_PER_KWH: 0.12, CONF_MULTIPLIER: 1.1}

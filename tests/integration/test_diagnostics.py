@@ -10,11 +10,13 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.components.diagnostics import REDACTED
 from homeassistant.core import HomeAssistant
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.price_optimizer.diagnostics import async_get_config_entry_diagnostics
 from custom_components.price_optimizer.sources.base import SourceError
 from custom_components.price_optimizer.sources.replay import ReplaySource
 
+from .appliances import add_appliance
 from .conftest import AFTERNOON, replay_entry
 
 SECRETS = {"api_key": "sk-live-7f3a9c", "token": "tibber-1b2c3d", "password": "hunter2-but-longer"}
@@ -50,3 +52,18 @@ async def test_diagnostics_redact_every_credential_and_logs_carry_none(
     text = repr(diagnostics) + caplog.text
     for secret in SECRETS.values():
         assert secret not in text
+
+
+async def test_diagnostics_show_the_appliances_their_records_and_the_plan(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    dishwasher = await add_appliance(hass, loaded_entry, "dishwasher")
+    diagnostics = await async_get_config_entry_diagnostics(hass, loaded_entry)
+    assert diagnostics["appliances"][dishwasher]["title"] == "Dishwasher"
+    assert diagnostics["appliances"][dishwasher]["data"]["duration_minutes"] == 120
+    assert diagnostics["household_limit_kw"] is None
+    plan = diagnostics["plan"]
+    assert plan["available"] is True
+    assert plan["records"][dishwasher]["status"] == "scheduled"
+    assert plan["schedule"]["plans"][0]["appliance_id"] == dishwasher
+    assert plan["schedule"]["solver"]["status"] == "optimal"

@@ -9,17 +9,16 @@ core Nord Pool integration's price action. The parsing lives in
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from functools import partial
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 from zoneinfo import ZoneInfo
 
-from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.const import ATTR_UNIT_OF_MEASUREMENT, STATE_UNAVAILABLE
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers.recorder import get_instance
 from homeassistant.util import dt as dt_util
 
 from ..models import PriceSeries
+from ..recorded import async_recorded_changes
 from .base import Cadence, Publication, RollingPublication, SourceDataError, SourceError
 from .entity_formats import (
     KIND_CORE_NORDPOOL,
@@ -86,29 +85,9 @@ class EntitySource:
 
     async def _async_history(self, state: State, start: datetime) -> PriceSeries:
         currency, divisor = unit_of(state.attributes.get(ATTR_UNIT_OF_MEASUREMENT))
-        changes = [(state.last_changed, state.state)]
-        if "recorder" in self._hass.config.components:
-            changes = await self._async_recorded_changes(start) or changes
+        recorded = await async_recorded_changes(self._hass, self._entity_id, start - self._length)
+        changes = recorded or [(state.last_changed, state.state)]
         return series_from_history(changes, self._length, dt_util.utcnow(), currency, divisor)
-
-    async def _async_recorded_changes(self, start: datetime) -> list[tuple[datetime, str]]:
-        # The recorder is optional: imported only when it is running.
-        from homeassistant.components.recorder import history  # noqa: PLC0415
-
-        found: dict[str, list[Any]] = await get_instance(self._hass).async_add_executor_job(
-            partial(
-                history.state_changes_during_period,
-                self._hass,
-                start - self._length,
-                entity_id=self._entity_id,
-                include_start_time_state=True,
-            )
-        )
-        return [
-            (item.last_changed, item.state)
-            for item in found.get(self._entity_id.lower(), [])
-            if item.state not in {STATE_UNAVAILABLE, STATE_UNKNOWN}
-        ]
 
     async def _async_core_nordpool(self, start: datetime, end: datetime) -> PriceSeries:
         registry = er.async_get(self._hass)

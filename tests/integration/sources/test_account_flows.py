@@ -149,6 +149,8 @@ async def test_tibber_token_then_home_then_reauth(
     )
     assert result["reason"] == "reauth_successful"
     assert entry.data["access_token"] == "renewed"
+    # Let the reload the renewed credential triggers finish before the test ends.
+    await hass.async_block_till_done()
 
 
 async def test_amber_single_site_is_chosen_without_asking(
@@ -179,6 +181,8 @@ async def test_amber_single_site_is_chosen_without_asking(
     assert result["step_id"] == "amber"
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {"api_key": "key2"})
     assert result["reason"] == "reconfigure_successful"
+    # The entry reloads with the new key; let it finish before the test ends.
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 async def test_an_account_without_places_cannot_be_added(

@@ -1,0 +1,289 @@
+"""The forecast coordinator: fill the horizon beyond the published prices, and score it.
+
+It follows the price coordinator. Whenever new market prices arrive it scores the
+forecasts made before them, adds them to the long hourly history the refitted lasso
+learns from, and forecasts again from the new end of the known prices, in the executor.
+Known prices always win: the price plan is the forecast with the market prices laid
+over it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+import re
+from typing import TYPE_CHECKING, Any, Final, Literal
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.storage import Store
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util import dt as dt_util
+
+from .const import CONF_AREA, DOMAIN, LOGGER, STORAGE_VERSION
+from .forecast.accuracy import LiveAccuracy
+from .forecast.engine import ForecastEngine
+from .forecast.history import HourlyHistory
+from .forecast.predictor import NotEnoughHistoryError
+from .models import PriceSeries, PriceSlot
+from .recorded import async_recorded_changes
+from .sources.base import ExogenousSeries, SourceError
+from .sources.entity_formats import series_from_history
+
+if TYPE_CHECKING:
+    from .coordinator import PriceCoordinator, PriceOptimizerConfigEntry
+
+# The lasso's shortest calibration window (56 days) plus its week of lags serve after this.
+BACKFILL: Final = timedelta(days=92)
+BACKFILL_CHUNK: Final = timedelta(days=7)
+# The longest lasso window (1092 days) plus a week; one float per hour stays small.
+LONG_HISTORY_KEPT: Final = timedelta(days=1099)
+HOUR: Final = timedelta(hours=1)
+
+ForecastStatus = Literal["ok", "waiting_for_history", "unavailable"]
+
+# Bidding zones the shipped models were validated on keep their own blend weights.
+_VALIDATED_MARKETS: Final = {
+    "BE": "deepforkit-BE",
+    "DELU": "deepforkit-DE_LU",
+    "DK1": "deepforkit-DK_1",
+    "FI": "deepforkit-FI",
+    "FR": "deepforkit-FR",
+    "NL": "deepforkit-NL",
+    "SE3": "deepforkit-SE_3",
+    **{f"NO{zone}": f"nor-epf-NO_{zone}" for zone in range(1, 6)},
+}
+
+
+def validated_market(area: str | None) -> str | None:
+    """Return the training market whose blend fits ``area`` (any spelling), if there is one."""
+    return _VALIDATED_MARKETS.get(re.sub(r"[^A-Z0-9]", "", (area or "").upper()))
+
+
+def exogenous_channels(series: tuple[ExogenousSeries, ...]) -> dict[str, PriceSeries]:
+    """Return the forecaster's ``load`` and ``supply`` channels from the source's forecasts.
+
+    ``supply`` is wind plus solar, as the models were trained; an hour counts only when
+    every kind the source publishes is there.
+    """
+    channels: dict[str, PriceSeries] = {}
+    for item in series:
+        if item.kind == "load_forecast":
+            channels["load"] = PriceSeries.from_unsorted(
+                PriceSlot(point.start, point.duration, point.value) for point in item.points
+            )
+    supply = [item for item in series if item.kind != "load_forecast"]
+    if supply:
+        totals: dict[tuple[datetime, timedelta], list[float]] = {}
+        for item in supply:
+            for point in item.points:
+                totals.setdefault((point.start, point.duration), []).append(point.value)
+        channels["supply"] = PriceSeries.from_unsorted(
+            PriceSlot(start, duration, sum(values))
+            for (start, duration), values in totals.items()
+            if len(values) == len(supply)
+        )
+    return channels
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastData:
+    """The latest forecast, in market prices per kWh, and how it was made."""
+
+    status: ForecastStatus
+    forecast: PriceSeries = field(default_factory=PriceSeries)
+    generated_at: datetime | None = None
+    origin: datetime | None = None
+    members: tuple[str, ...] = ()
+    runtime: str | None = None
+    exogenous_missing: tuple[str, ...] = ()
+    linear_windows: tuple[int, ...] = ()
+    history_hours: int = 0
+    ready_at: datetime | None = None
+    error: str | None = None
+    accuracy: dict[str, Any] = field(default_factory=dict)
+
+
+class ForecastCoordinator(DataUpdateCoordinator[ForecastData]):
+    """Forecast after each publication, keep the history and the live accuracy."""
+
+    config_entry: PriceOptimizerConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        config_entry: PriceOptimizerConfigEntry,
+        prices: PriceCoordinator,
+        engine: ForecastEngine,
+    ) -> None:
+        """Follow ``prices`` and forecast with ``engine``."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=config_entry,
+            name=f"{DOMAIN} {config_entry.title} forecast",
+            update_interval=None,
+        )
+        self.prices = prices
+        self.engine = engine
+        self._store: Store[dict[str, Any]] = forecast_store(hass, config_entry.entry_id)
+        self._history = HourlyHistory()
+        self._accuracy = LiveAccuracy()
+        self._inputs: tuple[Any, ...] | None = None
+        self._backfilled = False
+
+    async def _async_setup(self) -> None:
+        """Load the history kept before the last restart, and the models."""
+        stored = await self._store.async_load() or {}
+        self._history = HourlyHistory.from_dict(stored.get("history", {}))
+        self._accuracy = LiveAccuracy.from_dict(stored.get("accuracy", {}))
+        self._backfilled = bool(stored.get("backfilled"))
+        await self.engine.async_load()
+        self.config_entry.async_on_unload(self.prices.async_add_listener(self._prices_updated))
+
+    @callback
+    def _prices_updated(self) -> None:
+        """Forecast again only when the inputs changed, not at every slot boundary."""
+        if self._current_inputs() != self._inputs:
+            self.hass.async_create_task(self.async_refresh(), eager_start=False)
+        elif self.data is not None:
+            # The price plan starts at the current slot: entities move on with it.
+            self.async_update_listeners()
+
+    def _current_inputs(self) -> tuple[Any, ...]:
+        data = self.prices.data
+        return (data.raw.end, len(data.raw), tuple((s.kind, s.end) for s in data.exogenous))
+
+    @property
+    def price_plan(self) -> PriceSeries:
+        """Return what the household pays per slot: market prices, then the forecast."""
+        known = self.prices.data.prices
+        if self.data is None or not self.data.forecast:
+            return known
+        return self.data.forecast.adjusted(self.prices.adjustment).merged_with(known)
+
+    async def _async_update_data(self) -> ForecastData:
+        """Score earlier forecasts, extend the history and forecast from the new origin."""
+        now = dt_util.utcnow()
+        prices = self.prices.data
+        raw = prices.raw
+        self._inputs = self._current_inputs()
+        self._accuracy.score(raw, now)
+        self._history = self._history.with_prices(raw).trimmed(LONG_HISTORY_KEPT)
+        if not self._backfilled:
+            self._backfilled = True
+            self.config_entry.async_create_background_task(
+                self.hass, self._async_backfill(), f"{DOMAIN} forecast history"
+            )
+        data = await self._async_forecast(raw, prices.exogenous, now)
+        await self._store.async_save(
+            {
+                "history": self._history.as_dict(),
+                "accuracy": self._accuracy.as_dict(),
+                "backfilled": self._backfilled,
+            }
+        )
+        return data
+
+    async def _async_forecast(
+        self, raw: PriceSeries, exogenous: tuple[ExogenousSeries, ...], now: datetime
+    ) -> ForecastData:
+        waiting = ForecastData(
+            status="waiting_for_history",
+            history_hours=self._history.hours_known,
+            accuracy=self._accuracy.summary(),
+        )
+        if self.engine.forecaster is None:
+            return replace(waiting, status="unavailable", error=self.engine.error)
+        if raw.start is None or raw.end is None:
+            return waiting
+        history = self._history.as_series(raw.start, raw.currency).merged_with(raw)
+        try:
+            forecast = await self.engine.async_forecast(
+                history,
+                dt_util.get_default_time_zone(),
+                self.hass.config.country,
+                exogenous_channels(exogenous),
+                validated_market(self.config_entry.data.get(CONF_AREA)),
+            )
+        except NotEnoughHistoryError as err:
+            LOGGER.info("%s: no forecast yet: %s", self.config_entry.title, err)
+            return replace(waiting, ready_at=err.ready_at)
+        # A millionth of a currency unit per kWh is finer than any tariff.
+        series = PriceSeries(
+            tuple(
+                replace(
+                    slot,
+                    price=round(slot.price, 6),
+                    lower=None if slot.lower is None else round(slot.lower, 6),
+                    upper=None if slot.upper is None else round(slot.upper, 6),
+                )
+                for slot in forecast.as_series(raw.currency)
+            ),
+            raw.currency,
+        )
+        self._accuracy.issue(raw.end, series)
+        return replace(
+            waiting,
+            status="ok",
+            forecast=series,
+            generated_at=now,
+            origin=raw.end,
+            members=forecast.members,
+            runtime=forecast.runtime,
+            exogenous_missing=forecast.exogenous_missing,
+            linear_windows=forecast.linear_windows,
+        )
+
+    async def _async_backfill(self) -> None:
+        """Ask the source for the months before the held prices, a week at a time.
+
+        The refitted lasso needs about two months. Where the source keeps no history, the
+        recorder's states of the current-price sensor fill in; otherwise the history
+        grows as prices are published.
+        """
+        first = self._history.first_known or dt_util.utcnow()
+        target = dt_util.utcnow() - BACKFILL
+        end = first
+        fetched = 0
+        while end > target:
+            start = max(end - BACKFILL_CHUNK, target)
+            try:
+                series = await self.prices.source.async_fetch(start, end)
+            except SourceError as err:
+                LOGGER.debug("%s: history before %s not available: %s", self.name, end, err)
+                break
+            if not series:
+                break
+            self._history = self._history.with_prices(series)
+            fetched += len(series)
+            end = start
+        if end > target:
+            recorded = await self._async_recorded_prices(target, end)
+            self._history = self._history.with_prices(recorded)
+            fetched += len(recorded)
+        if fetched:
+            LOGGER.info("%s: %s earlier prices added to the forecast history", self.name, fetched)
+            self._inputs = None
+            await self.async_refresh()
+
+    async def _async_recorded_prices(self, start: datetime, end: datetime) -> PriceSeries:
+        """Return the market prices behind the current-price sensor's recorded states."""
+        entity_id = er.async_get(self.hass).async_get_entity_id(
+            "sensor", DOMAIN, f"{self.config_entry.entry_id}_current_price"
+        )
+        if entity_id is None:
+            return PriceSeries()
+        changes = await async_recorded_changes(self.hass, entity_id, start)
+        household = series_from_history(changes, HOUR, end, "", 1.0)
+        adjustment = self.prices.adjustment
+        return PriceSeries.from_unsorted(
+            replace(slot, price=market)
+            for slot in household.between(start, end)
+            if (market := adjustment.market_price(slot.price)) is not None
+        )
+
+
+def forecast_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
+    """Return the Store that keeps an entry's forecast history and live accuracy."""
+    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.forecast")

@@ -1,0 +1,295 @@
+"""The planner: one schedule for the entry's appliances, re-planned as prices and time move.
+
+It takes the price plan from a :class:`PriceFeed` given at setup (market prices
+today; market and forecast slots once the forecast exists) and re-plans
+
+* when the feed reports new prices, which it also does at every slot boundary;
+* when an appliance subentry is added, edited or removed (the entry reloads);
+* when a run starts or a block ends, at that moment (a point-in-time listener).
+
+The optimizer runs in the executor. Each appliance's :class:`ApplianceRecord`
+(the state machine of :mod:`.lifecycle`), the savings ledger and the last
+schedule persist in a Store, so a restart keeps a running cycle where it is
+and never plans a finished occurrence again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Final
+
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.helpers.storage import Store
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from .const import CONF_HOUSEHOLD_LIMIT_KW, DOMAIN, LOGGER, STORAGE_VERSION, SUBENTRY_APPLIANCE
+from .lifecycle import (
+    ApplianceRecord,
+    adopt,
+    follow,
+    next_change,
+    plan_state,
+    planning_start,
+    promise,
+)
+from .models import PriceSeries
+from .optimizer import Appliance, AppliancePlan, PlanRequest, Schedule, SolverUnavailableError, plan
+
+if TYPE_CHECKING:
+    from .coordinator import PriceOptimizerConfigEntry
+
+# Seconds a plan that changed no appliance's record waits before it is written.
+PLAN_SAVE_DELAY: Final = 600
+
+
+@dataclass(frozen=True, slots=True)
+class PriceFeed:
+    """Where the planner reads the price plan, and how it hears that the plan changed."""
+
+    current: Callable[[], PriceSeries | None]
+    subscribe: Callable[[CALLBACK_TYPE], CALLBACK_TYPE]
+
+
+@dataclass(frozen=True, slots=True)
+class PlanData:
+    """What the appliance entities, the calendar and the actions read."""
+
+    schedule: Schedule
+    appliances: Mapping[str, Appliance]
+    records: Mapping[str, ApplianceRecord]
+    prices: PriceSeries
+
+    def plans(self, appliance_id: str) -> tuple[AppliancePlan, ...]:
+        """Return the appliance's plans, the nearest occurrence first."""
+        return self.schedule.for_appliance(appliance_id)
+
+    def upcoming(self, appliance_id: str) -> AppliancePlan | None:
+        """Return the nearest occurrence that has runs."""
+        return next((p for p in self.plans(appliance_id) if p.runs), None)
+
+    def promised(self, appliance_id: str) -> tuple[float | None, float | None]:
+        """Return the expected cost and savings of the occurrence under way, or else the next."""
+        record = self.records[appliance_id]
+        if record.due is not None:
+            return record.expected_cost, record.expected_savings
+        upcoming = self.upcoming(appliance_id)
+        if upcoming is None:
+            return None, None
+        return promise(record, self.appliances[appliance_id], upcoming, self.prices)
+
+
+def appliances_of(entry: PriceOptimizerConfigEntry) -> dict[str, Appliance]:
+    """Return the entry's appliances, keyed by subentry id (which is their appliance id)."""
+    found: dict[str, Appliance] = {}
+    for subentry_id, subentry in entry.subentries.items():
+        if subentry.subentry_type != SUBENTRY_APPLIANCE:
+            continue
+        try:
+            found[subentry_id] = appliance_from_subentry(subentry_id, subentry.title, subentry.data)
+        except (KeyError, TypeError, ValueError) as err:
+            # Written by hand or by a future version: the other appliances still run.
+            LOGGER.error("Appliance %s cannot be read and is left out: %s", subentry.title, err)
+    return found
+
+
+def appliance_from_subentry(subentry_id: str, title: str, data: Mapping[str, Any]) -> Appliance:
+    """Return the appliance a subentry stores; its id and title name it."""
+    return Appliance.from_dict({**data, "appliance_id": subentry_id, "name": title})
+
+
+def household_limit(options: Mapping[str, Any]) -> float | None:
+    """Return the household power limit in kW, None when not set."""
+    value = options.get(CONF_HOUSEHOLD_LIMIT_KW)
+    return None if value is None else float(value)
+
+
+def plan_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
+    """Return the Store that keeps an entry's appliance records and schedule."""
+    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.plan")
+
+
+class PlanCoordinator(DataUpdateCoordinator[PlanData]):
+    """Plan the entry's appliances and move their state machines along the plan."""
+
+    config_entry: PriceOptimizerConfigEntry
+
+    def __init__(
+        self, hass: HomeAssistant, config_entry: PriceOptimizerConfigEntry, feed: PriceFeed
+    ) -> None:
+        """Set up the planner of one entry; :meth:`async_load` must run before the first plan."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=config_entry,
+            name=f"{DOMAIN} {config_entry.title} plan",
+            update_interval=None,
+        )
+        self._feed = feed
+        self.appliances = appliances_of(config_entry)
+        self.household_limit_kw = household_limit(config_entry.options)
+        self._store = plan_store(hass, config_entry.entry_id)
+        self._records: dict[str, ApplianceRecord] = {}
+        self._saved_records: dict[str, ApplianceRecord] = {}
+        self._schedule = Schedule(
+            created_at=dt_util.utcnow(),
+            currency=(feed.current() or PriceSeries()).currency,
+            household_limit_kw=self.household_limit_kw,
+            plans=(),
+        )
+        # A schedule from before a restart may settle what ended, never start what it planned.
+        self._schedule_is_fresh = False
+        self._lock = asyncio.Lock()
+        self._queued = False
+        self._unsub_change: CALLBACK_TYPE | None = None
+        self._unsub_feed: CALLBACK_TYPE | None = None
+
+    async def async_load(self) -> None:
+        """Restore records and schedule, settle blocks that ended while stopped, follow the feed."""
+        now = dt_util.utcnow()
+        stored = await self._store.async_load() or {}
+        records = stored.get("records", {})
+        if stored.get("schedule"):
+            self._schedule = Schedule.from_dict(stored["schedule"])
+        prices = self._feed.current() or PriceSeries()
+        for appliance_id, appliance in self.appliances.items():
+            record = (
+                ApplianceRecord.from_dict(records[appliance_id])
+                if appliance_id in records
+                # Its first plan could not start it before the next boundary: nor can the baseline.
+                else ApplianceRecord(tracked_since=planning_start(prices, now))
+            )
+            self._records[appliance_id] = follow(
+                record,
+                appliance,
+                self._schedule.for_appliance(appliance_id),
+                now,
+                prices,
+                starts=False,
+            )
+        self._unsub_feed = self._feed.subscribe(self._async_prices_changed)
+
+    @callback
+    def _async_prices_changed(self) -> None:
+        self.async_request_plan()
+
+    @callback
+    def async_request_plan(self) -> None:
+        """Re-plan soon; requests made before the plan starts are answered by it."""
+        if self._queued:
+            return
+        self._queued = True
+        self.config_entry.async_create_task(self.hass, self.async_refresh(), "price_optimizer plan")
+
+    async def _async_update_data(self) -> PlanData:
+        """Follow the plan in effect up to now, plan again from the next boundary, follow it."""
+        self._queued = False
+        async with self._lock:
+            now = dt_util.utcnow()
+            prices = self._feed.current()
+            if not prices:
+                raise UpdateFailed(translation_domain=DOMAIN, translation_key="no_prices_to_plan")
+            start = planning_start(prices, now)
+            states = {}
+            for appliance_id, appliance in self.appliances.items():
+                record = follow(
+                    self._records[appliance_id],
+                    appliance,
+                    self._schedule.for_appliance(appliance_id),
+                    now,
+                    prices,
+                    starts=self._schedule_is_fresh,
+                )
+                self._records[appliance_id] = record
+                states[appliance_id] = plan_state(record, appliance, start)
+            request = PlanRequest(
+                prices=prices,
+                now=now,
+                appliances=tuple(self.appliances.values()),
+                states=states,
+                household_limit_kw=self.household_limit_kw,
+                zone=dt_util.get_default_time_zone(),
+            )
+            try:
+                schedule = await self.hass.async_add_executor_job(plan, request)
+            except SolverUnavailableError as err:
+                raise UpdateFailed(
+                    translation_domain=DOMAIN, translation_key="solver_unavailable"
+                ) from err
+            self._schedule = schedule
+            self._schedule_is_fresh = True
+            for appliance_id, appliance in self.appliances.items():
+                plans = schedule.for_appliance(appliance_id)
+                record = adopt(self._records[appliance_id], appliance, plans, start, prices)
+                self._records[appliance_id] = follow(record, appliance, plans, now, prices)
+            if self._records != self._saved_records:
+                await self._async_save()
+            else:
+                # Only the plan changed, which the next start makes again: spare the disk.
+                self._store.async_delay_save(self._stored, PLAN_SAVE_DELAY)
+            self._schedule_next_change(now)
+            return self._data()
+
+    async def async_set_automatic_control(self, appliance_id: str, enabled: bool) -> None:
+        """Let the actuator switch the appliance by the plan, or leave it to the household."""
+        async with self._lock:
+            record = self._records[appliance_id]
+            self._records[appliance_id] = replace(record, automatic_control=enabled)
+            await self._async_save()
+        if self.data is not None:
+            self.async_set_updated_data(self._data())
+
+    def price_plan(self) -> PriceSeries:
+        """Return the prices plans are made with (empty when none are held)."""
+        return self._feed.current() or PriceSeries()
+
+    def automatic_control(self, appliance_id: str) -> bool:
+        """Return whether the appliance follows the plan automatically."""
+        return self._records[appliance_id].automatic_control
+
+    def _data(self) -> PlanData:
+        return PlanData(
+            schedule=self._schedule,
+            appliances=dict(self.appliances),
+            records=dict(self._records),
+            prices=self.price_plan(),
+        )
+
+    async def _async_save(self) -> None:
+        await self._store.async_save(self._stored())
+        self._saved_records = dict(self._records)
+
+    def _stored(self) -> dict[str, Any]:
+        return {
+            "records": {key: record.as_dict() for key, record in self._records.items()},
+            "schedule": self._schedule.as_dict(),
+        }
+
+    def _schedule_next_change(self, now: datetime) -> None:
+        if self._unsub_change:
+            self._unsub_change()
+            self._unsub_change = None
+        when = next_change(self._records, self._schedule.plans, now)
+        if when is not None:
+            self._unsub_change = async_track_point_in_utc_time(
+                self.hass, self._async_change_due, when
+            )
+
+    @callback
+    def _async_change_due(self, _now: datetime) -> None:
+        self._unsub_change = None
+        self.async_request_plan()
+
+    async def async_shutdown(self) -> None:
+        """Stop listening to the feed and the clock, and write what is still waiting to be."""
+        await super().async_shutdown()
+        for unsub in (self._unsub_change, self._unsub_feed):
+            if unsub:
+                unsub()
+        self._unsub_change = self._unsub_feed = None
+        # A plan change waits minutes to be written; an unload must not leave it behind.
+        await self._async_save()

@@ -1,0 +1,280 @@
+"""Appliances as config subentries: presets, every field, errors, reconfiguration, the limit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import device_registry as dr
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.price_optimizer.const import CONF_HOUSEHOLD_LIMIT_KW, DOMAIN
+from custom_components.price_optimizer.optimizer import APPLIANCE_KINDS, preset
+
+from .appliances import (
+    add_appliance,
+    reconfigure_appliance,
+    start_appliance_flow,
+    state_of,
+    suggested_values,
+    with_changes,
+)
+
+KIND_NAMES = {
+    "dishwasher": "Dishwasher",
+    "washing_machine": "Washing machine",
+    "dryer": "Dryer",
+    "ev_charger": "EV charger",
+    "pool_pump": "Pool pump",
+    "water_heater": "Water heater",
+    "custom": "Other appliance",
+}
+
+
+@pytest.mark.parametrize("kind", APPLIANCE_KINDS)
+async def test_each_preset_fills_the_form_and_becomes_an_appliance(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, kind: str
+) -> None:
+    subentry_id = await add_appliance(hass, loaded_entry, kind)
+    subentry = loaded_entry.subentries[subentry_id]
+    assert subentry.title == KIND_NAMES[kind]
+    expected = preset(kind, subentry_id, KIND_NAMES[kind]).as_dict()  # type: ignore[arg-type]
+    assert {**subentry.data, "appliance_id": subentry_id, "name": subentry.title} == expected
+    planner = loaded_entry.runtime_data.planner
+    assert planner.appliances[subentry_id].as_dict() == expected
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, subentry_id)})
+    assert device is not None
+    assert device.name == KIND_NAMES[kind]
+    assert state_of(hass, "sensor", subentry_id, "status").state in ("scheduled", "idle")
+
+
+async def test_the_preset_form_shows_every_field_of_the_appliance(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    form = await start_appliance_flow(hass, loaded_entry, "pool_pump")
+    assert [str(key) for key in form["data_schema"].schema] == [
+        "name",
+        "operation",
+        "power_kw",
+        "min_power_kw",
+        "phases",
+        "duration",
+        "energy_kwh",
+        "max_energy_kwh",
+        "daily_ready_by",
+        "daily_earliest_start",
+        "earliest_start",
+        "deadline",
+        "min_on_time",
+        "min_off_time",
+        "max_starts_per_day",
+        "priority",
+        "risk",
+    ]
+    assert suggested_values(form) == {
+        "name": "Pool pump",
+        "operation": "interruptible",
+        "power_kw": 1.2,
+        "duration": {"hours": 4, "minutes": 0, "seconds": 0},
+        "daily_ready_by": "00:00:00",
+        "min_on_time": {"hours": 1, "minutes": 0, "seconds": 0},
+        "min_off_time": {"hours": 0, "minutes": 0, "seconds": 0},
+        "priority": 0,
+        "risk": "median",
+    }
+
+
+async def test_a_custom_cycle_with_a_power_profile_and_a_one_off_window(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    subentry_id = await add_appliance(
+        hass,
+        loaded_entry,
+        "custom",
+        name="Bread maker",
+        phases="20:0.6; 60:0.05, 30:0.65",
+        duration=None,
+        earliest_start="2026-11-24 22:00:00",
+        deadline="2026-11-25 06:30:00",
+        priority=3,
+        risk="upper",
+    )
+    data = loaded_entry.subentries[subentry_id].data
+    assert data["phases"] == [
+        {"minutes": 20, "power_kw": 0.6},
+        {"minutes": 60, "power_kw": 0.05},
+        {"minutes": 30, "power_kw": 0.65},
+    ]
+    assert data["duration_minutes"] is None
+    assert data["earliest_start"] == "2026-11-24T22:00:00+01:00"
+    assert data["deadline"] == "2026-11-25T06:30:00+01:00"
+    assert (data["priority"], data["risk"]) == (3, "upper")
+
+    form = await hass.config_entries.subentries.async_init(
+        (loaded_entry.entry_id, "appliance"),
+        context={"source": "reconfigure", "subentry_id": subentry_id},
+    )
+    shown = suggested_values(form)
+    assert shown["phases"] == "20:0.6, 60:0.05, 30:0.65"
+    assert shown["earliest_start"] == "2026-11-24 22:00:00"
+    assert shown["deadline"] == "2026-11-25 06:30:00"
+    assert "duration" not in shown
+
+
+async def test_an_interruptible_appliance_with_every_limit(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    subentry_id = await add_appliance(
+        hass,
+        loaded_entry,
+        "ev_charger",
+        name="Car",
+        power_kw=11.0,
+        min_power_kw=4.2,
+        duration=None,
+        energy_kwh=30,
+        max_energy_kwh=40,
+        daily_earliest_start="18:00:00",
+        daily_ready_by="07:30:00",
+        min_on_time={"hours": 0, "minutes": 30, "seconds": 0},
+        min_off_time={"hours": 0, "minutes": 15, "seconds": 0},
+        max_starts_per_day=3,
+    )
+    appliance = loaded_entry.runtime_data.planner.appliances[subentry_id]
+    assert appliance.as_dict() == {
+        **preset("ev_charger", subentry_id, "Car").as_dict(),
+        "power_kw": 11.0,
+        "min_power_kw": 4.2,
+        "duration_minutes": None,
+        "energy_kwh": 30,
+        "max_energy_kwh": 40,
+        "daily_earliest_start": "18:00:00",
+        "daily_ready_by": "07:30:00",
+        "min_on_minutes": 30,
+        "min_off_minutes": 15,
+        "max_starts_per_day": 3,
+    }
+
+
+@pytest.mark.parametrize(
+    ("kind", "changes", "field", "error"),
+    [
+        ("dishwasher", {"duration": None}, "duration", "demand_missing"),
+        ("custom", {"daily_earliest_start": "22:00:00"}, "duration", "demand_missing"),
+        ("ev_charger", {"energy_kwh": 20}, "energy_kwh", "demand_ambiguous"),
+        ("water_heater", {"max_energy_kwh": 4}, "max_energy_kwh", "energy_range_invalid"),
+        ("dishwasher", {"phases": "20:2.0, 60:0.2"}, "phases", "phases_invalid"),
+        ("dishwasher", {"phases": "twenty minutes at 2 kW"}, "phases", "phases_format"),
+        ("dishwasher", {"phases": "30:0", "duration": None}, "power_kw", "power_not_positive"),
+        (
+            "custom",
+            {"earliest_start": "2026-11-25 10:00:00", "deadline": "2026-11-25 08:00:00"},
+            "deadline",
+            "window_invalid",
+        ),
+        (
+            "dishwasher",
+            {"deadline": "2026-11-25 08:00:00"},
+            "daily_ready_by",
+            "recurrence_ambiguous",
+        ),
+        ("dryer", {"min_power_kw": 1.0}, "min_power_kw", "power_range_invalid"),
+        ("ev_charger", {"min_power_kw": 9.0}, "min_power_kw", "power_range_invalid"),
+        (
+            "dryer",
+            {"max_energy_kwh": 5},
+            "max_energy_kwh",
+            "flexible_energy_needs_interruptible",
+        ),
+        (
+            "pool_pump",
+            {"min_on_time": {"hours": -1, "minutes": 0, "seconds": 0}},
+            "min_on_time",
+            "times_invalid",
+        ),
+        ("dishwasher", {"name": "   "}, "name", "name_missing"),
+    ],
+)
+async def test_a_definition_that_can_never_be_planned_is_refused_on_its_field(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    kind: str,
+    changes: dict[str, Any],
+    field: str,
+    error: str,
+) -> None:
+    form = await start_appliance_flow(hass, loaded_entry, kind)
+    entered = with_changes(suggested_values(form), changes)
+    result = await hass.config_entries.subentries.async_configure(form["flow_id"], entered)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {field: error}
+    # What was entered stays in the form.
+    assert suggested_values(result) == entered
+    assert not loaded_entry.subentries
+
+
+async def test_a_corrected_form_is_saved(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    form = await start_appliance_flow(hass, loaded_entry, "dishwasher")
+    wrong = with_changes(suggested_values(form), {"duration": None})
+    result = await hass.config_entries.subentries.async_configure(form["flow_id"], wrong)
+    assert result["errors"] == {"duration": "demand_missing"}
+    fixed = {**wrong, "duration": {"hours": 1, "minutes": 45, "seconds": 0}}
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], fixed)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    (subentry,) = loaded_entry.subentries.values()
+    assert subentry.data["duration_minutes"] == 105
+
+
+async def test_reconfigure_changes_the_appliance_its_device_and_its_plan(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    subentry_id = await add_appliance(hass, loaded_entry, "dishwasher")
+    result = await reconfigure_appliance(
+        hass, loaded_entry, subentry_id, name="Kitchen dishwasher", power_kw=2.0
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    subentry = loaded_entry.subentries[subentry_id]
+    assert subentry.title == "Kitchen dishwasher"
+    assert subentry.data["power_kw"] == 2.0
+    appliance = loaded_entry.runtime_data.planner.appliances[subentry_id]
+    assert (appliance.name, appliance.power_kw) == ("Kitchen dishwasher", 2.0)
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, subentry_id)})
+    assert device is not None
+    assert device.name == "Kitchen dishwasher"
+    status = state_of(hass, "sensor", subentry_id, "status")
+    assert status.attributes["friendly_name"] == "Kitchen dishwasher Status"
+
+
+async def test_reconfigure_refuses_what_cannot_be_planned(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    subentry_id = await add_appliance(hass, loaded_entry, "water_heater")
+    result = await reconfigure_appliance(hass, loaded_entry, subentry_id, duration={"hours": 2})
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"energy_kwh": "demand_ambiguous"}
+    assert loaded_entry.subentries[subentry_id].data["duration_minutes"] is None
+
+
+async def test_household_limit_is_an_option_that_can_be_cleared(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    options = {"vat_percent": 0.0, "fee_per_kwh": 0.0, "multiplier": 1.0}
+    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {**options, CONF_HOUSEHOLD_LIMIT_KW: 7.5}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert loaded_entry.runtime_data.planner.household_limit_kw == 7.5
+    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    assert suggested_values(result)[CONF_HOUSEHOLD_LIMIT_KW] == 7.5
+    result = await hass.config_entries.options.async_configure(result["flow_id"], options)
+    await hass.async_block_till_done()
+    assert CONF_HOUSEHOLD_LIMIT_KW not in loaded_entry.options
+    assert loaded_entry.runtime_data.planner.household_limit_kw is None

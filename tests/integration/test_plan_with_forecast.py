@@ -1,0 +1,110 @@
+"""Plans beyond the published prices: made on the forecast, made again on the market prices."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from itertools import combinations
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.price_optimizer.models import PriceSeries, PriceSlot
+
+from .appliances import add_appliance, move_to, state_of
+from .conftest import MORNING
+
+HOUR = timedelta(hours=1)
+
+
+async def setup_in_the_morning(
+    hass: HomeAssistant, entry: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> None:
+    freezer.move_to(MORNING)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def cycle_cost(plan: PriceSeries, start: datetime, hours: int, power_kw: float) -> float:
+    return power_kw * sum(plan.slot_at(start + step * HOUR).price for step in range(hours))
+
+
+def cheapest_start(plan: PriceSeries, first: datetime, due: datetime, hours: int) -> datetime:
+    starts = [first + step * HOUR for step in range(int((due - first) / HOUR) - hours + 1)]
+    return min(starts, key=lambda start: (cycle_cost(plan, start, hours, 1.0), start))
+
+
+async def test_a_run_beyond_the_published_prices_is_planned_on_the_forecast_then_on_the_market(
+    hass: HomeAssistant,
+    berlin: HomeAssistant,
+    mock_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_in_the_morning(hass, mock_entry, freezer)
+    dishwasher = await add_appliance(hass, mock_entry, "dishwasher")
+    planner = mock_entry.runtime_data.planner
+    known_until = mock_entry.runtime_data.coordinator.data.prices.end
+
+    # Before 12:55 tonight's prices are not published: the plan uses the forecast.
+    assert state_of(hass, "sensor", dishwasher, "status").state == "scheduled"
+    (occurrence, *_) = planner.data.plans(dishwasher)
+    plan = planner.price_plan()
+    first = max(occurrence.window_start, dt_util.as_utc(MORNING.replace(hour=10, minute=0)))
+    start = cheapest_start(plan, first, occurrence.due, 2)
+    assert occurrence.runs[0].start == start
+    assert plan.slot_at(start).origin == "forecast"
+    assert start >= known_until
+    assert float(state_of(hass, "sensor", dishwasher, "planned_cost").state) == pytest.approx(
+        cycle_cost(plan, start, 2, 1.5), abs=1e-6
+    )
+
+    # Tomorrow's prices are published: the run moves to the cheapest market hours.
+    await move_to(hass, freezer, MORNING.replace(hour=12, minute=55))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    (occurrence, *_) = planner.data.plans(dishwasher)
+    market = mock_entry.runtime_data.coordinator.data.prices
+    first = max(occurrence.window_start, dt_util.as_utc(MORNING.replace(hour=13, minute=0)))
+    start = cheapest_start(market, first, occurrence.due, 2)
+    assert occurrence.runs[0].start == start
+    assert planner.price_plan().slot_at(start).origin == "market"
+    assert float(state_of(hass, "sensor", dishwasher, "planned_cost").state) == pytest.approx(
+        cycle_cost(market, start, 2, 1.5), abs=1e-6
+    )
+
+
+@pytest.mark.parametrize("risk", ["median", "upper"])
+async def test_the_risk_setting_picks_forecast_hours_by_median_or_upper_band(
+    hass: HomeAssistant,
+    berlin: HomeAssistant,
+    mock_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+    risk: str,
+) -> None:
+    await setup_in_the_morning(hass, mock_entry, freezer)
+    ev = await add_appliance(hass, mock_entry, "ev_charger", risk=risk)
+    planner = mock_entry.runtime_data.planner
+    (occurrence, *_) = planner.data.plans(ev)
+    plan = planner.price_plan()
+
+    def weight(slot: PriceSlot) -> float:
+        if slot.origin == "forecast" and risk == "upper":
+            assert slot.upper is not None
+            return slot.upper
+        return slot.price
+
+    first = max(occurrence.window_start, dt_util.as_utc(MORNING.replace(hour=10, minute=0)))
+    hours = [
+        slot
+        for slot in plan.between(first, occurrence.due)
+        if slot.duration == HOUR and slot.end <= occurrence.due
+    ]
+    best = min(combinations(hours, 6), key=lambda pick: sum(weight(slot) for slot in pick))
+    planned = sorted(
+        run.start + step * HOUR
+        for run in occurrence.runs
+        for step in range(int((run.end - run.start) / HOUR))
+    )
+    assert planned == sorted(slot.start for slot in best)
+    assert any(plan.slot_at(start).origin == "forecast" for start in planned)
