@@ -379,8 +379,3 @@ def linear_design(
 def linear_feature_count(channels: int) -> int:
     """Return the width of :func:`linear_design` rows."""
     return 24 * len(LINEAR_PRICE_DAYS) + 3 * 24 * channels + WEEKDAYS
-
-
-def channel_mask(names: Sequence[str]) -> tuple[bool, ...]:
-    """Return which of ``EXOGENOUS_CHANNELS`` are among ``names``."""
-    return tuple(name in names for name in EXOGENOUS_CHANNELS)

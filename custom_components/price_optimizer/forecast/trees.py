@@ -10,7 +10,8 @@ features), so prediction first decides, once for all rows, every split on a colu
 value is the same in every row, and compresses each chain of such decided splits into one
 jump (pointer doubling over the whole table). The rows then walk only the splits on the
 columns where they differ, all trees and rows at once, one split per step. For the shipped
-model that leaves about a quarter of the splits and a third of the depth.
+model and real forecast rows that leaves the rows a quarter of the splits and 7 to 9 steps
+instead of the 17 levels of the deepest tree.
 """
 
 from __future__ import annotations
