@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -34,34 +35,54 @@ def assert_contiguous_with_bands(series: PriceSeries) -> None:
         assert slot.lower <= slot.price <= slot.upper
 
 
-def test_spring_forward_day_gets_23_hourly_slots(forecaster: Forecaster) -> None:
-    berlin = ZoneInfo("Europe/Berlin")
-    # Real DE-LU prices known up to local midnight before Sunday 26 March 2023.
-    known_until = datetime(2023, 3, 25, 23, tzinfo=UTC)
-    prices = deepforkit("DE_LU").between(known_until - timedelta(days=120), known_until)
+@pytest.mark.parametrize(
+    ("prices", "zone", "country", "market", "known_until", "change_day", "slots", "duration"),
+    [
+        # Real DE-LU prices known up to local midnight before Sunday 26 March 2023 (23 hours).
+        pytest.param(
+            lambda: deepforkit("DE_LU"),
+            "Europe/Berlin",
+            "DE",
+            "deepforkit-DE_LU",
+            datetime(2023, 3, 25, 23, tzinfo=UTC),
+            date(2023, 3, 26),
+            23,
+            timedelta(hours=1),
+            id="spring-forward-hourly",
+        ),
+        # Real NO1 quarter-hours known up to local midnight before Sunday 26 October 2025 (25 h).
+        pytest.param(
+            lambda: norway("NO_1", since=datetime(2025, 6, 1, tzinfo=UTC)),
+            "Europe/Oslo",
+            "NO",
+            "nor-epf-NO_1",
+            datetime(2025, 10, 25, 22, tzinfo=UTC),
+            date(2025, 10, 26),
+            100,
+            timedelta(minutes=15),
+            id="fall-back-quarter-hours",
+        ),
+    ],
+)
+def test_clock_change_day_is_covered_exactly(
+    forecaster: Forecaster,
+    prices: Callable[[], PriceSeries],
+    zone: str,
+    country: str,
+    market: str,
+    known_until: datetime,
+    change_day: date,
+    slots: int,
+    duration: timedelta,
+) -> None:
+    local = ZoneInfo(zone)
+    known = prices().between(known_until - timedelta(days=120), known_until)
 
-    forecast = forecaster.predict(prices, berlin, "DE", market="deepforkit-DE_LU").as_series()
+    forecast = forecaster.predict(known, local, country, market=market).as_series()
 
     assert forecast.slots[0].start == known_until
     assert_contiguous_with_bands(forecast)
-    change_day = day_of(forecast, date(2023, 3, 26), berlin)
-    assert len(change_day.slots) == 23
-    assert {slot.duration for slot in change_day.slots} == {timedelta(hours=1)}
-    assert len(day_of(forecast, date(2023, 3, 27), berlin).slots) == 24
-
-
-def test_fall_back_day_gets_100_quarter_hours(forecaster: Forecaster) -> None:
-    oslo = ZoneInfo("Europe/Oslo")
-    # Real NO1 quarter-hour prices known up to local midnight before Sunday 26 October 2025.
-    known_until = datetime(2025, 10, 25, 22, tzinfo=UTC)
-    prices = norway("NO_1", since=known_until - timedelta(days=120)).between(
-        known_until - timedelta(days=120), known_until
-    )
-
-    forecast = forecaster.predict(prices, oslo, "NO", market="nor-epf-NO_1").as_series()
-
-    assert forecast.slots[0].start == known_until
-    assert_contiguous_with_bands(forecast)
-    change_day = day_of(forecast, date(2025, 10, 26), oslo)
-    assert len(change_day.slots) == 100
-    assert {slot.duration for slot in change_day.slots} == {timedelta(minutes=15)}
+    on_the_day = day_of(forecast, change_day, local)
+    assert len(on_the_day.slots) == slots
+    assert {slot.duration for slot in on_the_day.slots} == {duration}
+    assert forecast.end == known_until + timedelta(hours=48)
