@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 
-from .conftest import ARTIFACTS, DevelopInstance
+from .conftest import ARTIFACTS, TIME_ZONE, DevelopInstance
 
 
 def test_rest_api_shows_the_price_sensors_with_values(develop_instance: DevelopInstance) -> None:
@@ -52,3 +53,60 @@ def test_the_overview_shows_the_prices_to_the_documented_user(logged_in_page: Pa
     expect(page.get_by_text("Next start").first).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "overview.png", full_page=True)
+
+
+def _local(timestamp: str) -> datetime:
+    return datetime.fromisoformat(timestamp).astimezone(ZoneInfo(TIME_ZONE))
+
+
+def test_the_dashboard_shows_prices_forecast_plan_and_savings(
+    develop_instance: DevelopInstance, wide_logged_in_page: Page
+) -> None:
+    page = wide_logged_in_page
+    page.get_by_role("option", name="Price Optimizer").first.click()
+    page.wait_for_url("**/price-optimizer/overview")
+    states = {state["entity_id"]: state for state in develop_instance.get("/api/states")}
+
+    current = float(states["sensor.replay_de_lu_current_price"]["state"])
+    expect(page.locator("hui-tile-card", has_text="Current price")).to_contain_text(
+        f"{current:.4f} EUR/kWh", timeout=30_000
+    )
+    # The develop entry is hourly: an hour's average is its slot's price.
+    lowest = float(states["sensor.replay_de_lu_today_s_lowest_price"]["state"])
+    days = page.locator("hui-markdown-card", has_text="Today and tomorrow")
+    expect(days).to_contain_text(f"{lowest:.4f} ▼")
+
+    series = states["sensor.replay_de_lu_forecast_price"]["attributes"]["series"]
+    first_forecast = next(slot for slot in series if slot["origin"] == "forecast")
+    band = f"{first_forecast['lower']:.3f}\N{EN DASH}{first_forecast['upper']:.3f}"
+    forecast_row = page.locator("hui-markdown-card", has_text="Upcoming prices").locator(
+        "tr", has_text=band
+    )
+    expect(forecast_row).to_contain_text(f"{first_forecast['price']:.4f}")
+    expect(forecast_row).to_contain_text(_local(first_forecast["start"]).strftime("%a %H:%M"))
+    first_market = page.locator("hui-markdown-card", has_text="Upcoming prices").locator(
+        "tr", has_text=_local(series[0]["start"]).strftime("%a %H:%M")
+    )
+    expect(first_market).to_contain_text(f"{series[0]['price']:.4f}")
+    expect(first_market).to_contain_text("market")
+
+    calendar = page.locator("hui-calendar-card")
+    savings = page.locator("hui-markdown-card", has_text="Savings per appliance")
+    for name, key in (("Dishwasher", "dishwasher"), ("EV charger", "ev_charger")):
+        card = page.locator("hui-entities-card", has_text=name)
+        planned_cost = states[f"sensor.{key}_planned_cost"]["state"]
+        expect(card).to_contain_text(f"€{float(planned_cost):.2f}")
+        expected_savings = float(states[f"sensor.{key}_expected_savings"]["state"])
+        expect(card).to_contain_text(f"€{expected_savings:.2f}")
+        expect(card.get_by_role("switch")).to_be_checked()
+        expect(savings.locator("tr", has_text=name)).to_contain_text(f"{expected_savings:.2f}")
+        start = _local(states[f"sensor.{key}_next_start"]["state"])
+        # The calendar shows this week, Monday to Sunday.
+        if start.isocalendar()[:2] == datetime.now(start.tzinfo).isocalendar()[:2]:
+            event = calendar.locator(".fc-list-event", has_text=name).filter(
+                has_text=start.strftime("%-I:%M %p")
+            )
+            expect(event.first).to_be_visible()
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "dashboard.png", full_page=True)
