@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
+import re
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
+import pytest
+import yaml
 
-from .conftest import ARTIFACTS, TIME_ZONE, DevelopInstance
+from .conftest import ARTIFACTS, ROOT, TIME_ZONE, DevelopInstance
 
 
 def test_rest_api_shows_the_price_sensors_with_values(develop_instance: DevelopInstance) -> None:
@@ -110,3 +115,85 @@ def test_the_dashboard_shows_prices_forecast_plan_and_savings(
 
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "dashboard.png", full_page=True)
+
+
+DASHBOARDS = ROOT / "dashboards"
+ENTITY_ID = re.compile(r"\b(?:sensor|binary_sensor|switch|calendar)\.[a-z0-9_]+\b")
+
+
+def _cards(config: Any) -> Iterator[dict[str, Any]]:
+    """Yield every card of a dashboard, however deeply nested."""
+    if isinstance(config, dict):
+        if "type" in config:
+            yield config
+        for value in config.values():
+            yield from _cards(value)
+    elif isinstance(config, list):
+        for value in config:
+            yield from _cards(value)
+
+
+@pytest.mark.parametrize("dashboard", ["price_optimizer.yaml", "price_optimizer_apexcharts.yaml"])
+def test_the_dashboards_name_the_develop_instances_entities(
+    develop_instance: DevelopInstance, dashboard: str
+) -> None:
+    text = (DASHBOARDS / dashboard).read_text()
+    named = set(ENTITY_ID.findall(text))
+    existing = {state["entity_id"] for state in develop_instance.get("/api/states")}
+    assert named - existing == set()
+    for name in ("replay_de_lu_current_price", "dishwasher_status", "ev_charger_status"):
+        assert f"sensor.{name}" in named
+
+
+def test_the_apexcharts_generators_plot_prices_forecast_and_band(
+    develop_instance: DevelopInstance, browser: Browser
+) -> None:
+    """The ApexCharts card is not installed here; its generators run in the browser as it would."""
+    config = yaml.safe_load((DASHBOARDS / "price_optimizer_apexcharts.yaml").read_text())
+    generated = [
+        (series["entity"], series["name"], series["data_generator"])
+        for card in _cards(config)
+        if card["type"] == "custom:apexcharts-card"
+        for series in card["series"]
+    ]
+    states = {state["entity_id"]: state for state in develop_instance.get("/api/states")}
+    page = browser.new_page()
+    try:
+        points = {
+            name: page.evaluate(
+                "([code, entity]) => new Function('entity', 'start', 'end', 'hass', 'moment', code)"
+                "(entity, new Date(), new Date(), {states: {}}, undefined)",
+                [code, states[entity]],
+            )
+            for entity, name, code in generated
+        }
+    finally:
+        page.close()
+    assert len(points) == len(generated) == 5
+
+    def timestamp(value: str) -> int:
+        return int(datetime.fromisoformat(value).timestamp() * 1000)
+
+    prices = states["sensor.replay_de_lu_current_price"]["attributes"]
+    assert points["Price"] == [
+        [timestamp(slot["start"]), slot["price"]] for slot in prices["today"] + prices["tomorrow"]
+    ]
+    series = states["sensor.replay_de_lu_forecast_price"]["attributes"]["series"]
+    market = [slot for slot in series if slot["origin"] == "market"]
+    forecast = [slot for slot in series if slot["origin"] == "forecast"]
+    assert market
+    assert forecast
+    assert points["Market price"] == [
+        *([timestamp(slot["start"]), slot["price"]] for slot in market),
+        [timestamp(market[-1]["end"]), market[-1]["price"]],
+    ]
+    for name, key in (
+        ("Forecast", "price"),
+        ("Forecast, 10th percentile", "lower"),
+        ("Forecast, 90th percentile", "upper"),
+    ):
+        # One point per slot, and one at the end so the last step is drawn.
+        assert points[name] == [
+            *([timestamp(slot["start"]), slot[key]] for slot in forecast),
+            [timestamp(forecast[-1]["end"]), forecast[-1][key]],
+        ]
