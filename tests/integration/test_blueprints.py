@@ -119,12 +119,23 @@ async def _counter(hass: HomeAssistant, name: str) -> int:
 
 
 @pytest.mark.usefixtures("market_prices_only", "config_dir_with_blueprints")
-@pytest.mark.parametrize("under_automatic_control", [True, False])
+@pytest.mark.parametrize(
+    ("switch_given", "control_on", "runs"),
+    [
+        (True, True, 1),
+        # The household took over: the plan's window passes without the actions.
+        (True, False, 0),
+        # Without the switch as input, the actions follow the sensor alone.
+        (False, False, 1),
+    ],
+)
 async def test_run_in_planned_window_starts_and_stops_with_the_plan_once(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
     freezer: FrozenDateTimeFactory,
-    under_automatic_control: bool,
+    switch_given: bool,
+    control_on: bool,
+    runs: int,
 ) -> None:
     dishwasher = await add_appliance(hass, loaded_entry, "dishwasher")
     control = entity_id(hass, "switch", dishwasher, "automatic_control")
@@ -134,7 +145,7 @@ async def test_run_in_planned_window_starts_and_stops_with_the_plan_once(
         "run_in_planned_window.yaml",
         {
             "run_now_sensor": entity_id(hass, "binary_sensor", dishwasher, "run_now"),
-            "automatic_control": control,
+            **({"automatic_control": control} if switch_given else {}),
             "start_actions": [
                 {"action": "counter.increment", "target": {"entity_id": "counter.starts"}}
             ],
@@ -143,7 +154,7 @@ async def test_run_in_planned_window_starts_and_stops_with_the_plan_once(
             ],
         },
     )
-    if not under_automatic_control:
+    if not control_on:
         await hass.services.async_call("switch", "turn_off", {"entity_id": control}, blocking=True)
     start = dt_util.parse_datetime(state_of(hass, "sensor", dishwasher, "next_start").state)
     end = dt_util.parse_datetime(state_of(hass, "sensor", dishwasher, "next_end").state)
@@ -154,20 +165,20 @@ async def test_run_in_planned_window_starts_and_stops_with_the_plan_once(
     assert await _counter(hass, "starts") == 0
     await move_to(hass, freezer, start)
     assert state_of(hass, "binary_sensor", dishwasher, "run_now").state == "on"
-    assert await _counter(hass, "starts") == (1 if under_automatic_control else 0)
+    assert await _counter(hass, "starts") == runs
 
     # A reload in the middle of the run brings the sensor back "on": the same run, no new start.
     await move_to(hass, freezer, start + (end - start) / 2)
     assert await hass.config_entries.async_reload(loaded_entry.entry_id)
     await hass.async_block_till_done()
     assert state_of(hass, "binary_sensor", dishwasher, "run_now").state == "on"
-    assert await _counter(hass, "starts") == (1 if under_automatic_control else 0)
+    assert await _counter(hass, "starts") == runs
     assert await _counter(hass, "stops") == 0
 
     await move_to(hass, freezer, end)
     assert state_of(hass, "binary_sensor", dishwasher, "run_now").state == "off"
-    assert await _counter(hass, "stops") == (1 if under_automatic_control else 0)
-    assert await _counter(hass, "starts") == (1 if under_automatic_control else 0)
+    assert await _counter(hass, "stops") == runs
+    assert await _counter(hass, "starts") == runs
 
 
 def _plan_changed(entry: MockConfigEntry, subentry_id: str, **changes: Any) -> dict[str, Any]:
