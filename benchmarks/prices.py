@@ -25,13 +25,41 @@ def norway(zone: str = "NO_1", since: datetime | None = None, path: Path = NORWA
             start = datetime.fromisoformat(row[0]).astimezone(UTC)
             if since is None or start >= since:
                 rows.append((start, per_kwh(float(row[column]))))
+    return PriceSeries(_interval_slots(rows), currency="EUR")
+
+
+def _interval_slots(rows: list[tuple[datetime, float]]) -> tuple[PriceSlot, ...]:
+    """Return slots from sorted interval starts: each lasts until the next (15 or 60 min)."""
     slots = []
-    for (start, price), following in zip(rows, [*rows[1:], None], strict=True):
-        # The file marks interval starts only: a slot lasts until the next one (15 or 60 min).
+    for (start, value), following in zip(rows, [*rows[1:], None], strict=True):
         end = following[0] if following else start + timedelta(minutes=15)
-        duration = min(end - start, timedelta(hours=1))
-        slots.append(PriceSlot(start, duration, price))
-    return PriceSeries(tuple(slots), currency="EUR")
+        slots.append(PriceSlot(start, min(end - start, timedelta(hours=1)), value))
+    return tuple(slots)
+
+
+def norway_exogenous(zone: str = "NO_1", folder: Path = NORWAY.parent) -> dict[str, PriceSeries]:
+    """Return a Norwegian zone's day-ahead load and wind plus solar forecasts, in MW.
+
+    The values travel in the ``price`` field, as the forecaster takes its
+    exogenous series; an hour counts for supply only when one of its parts is known.
+    """
+    load: list[tuple[datetime, float]] = []
+    with (folder / f"load_forecast_{zone}.csv").open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["load_forecast_mw"]:
+                start = datetime.fromisoformat(row["datetime"]).astimezone(UTC)
+                load.append((start, float(row["load_forecast_mw"])))
+    supply: list[tuple[datetime, float]] = []
+    with (folder / f"wind_solar_forecast_{zone}.csv").open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            parts = [row[name] for name in ("Solar", "Wind Offshore", "Wind Onshore")]
+            if any(parts):
+                start = datetime.fromisoformat(row["datetime"]).astimezone(UTC)
+                supply.append((start, sum(float(part) for part in parts if part)))
+    return {
+        "load": PriceSeries(_interval_slots(sorted(load)), "MW"),
+        "supply": PriceSeries(_interval_slots(sorted(supply)), "MW"),
+    }
 
 
 def deepforkit(zone: str, path: Path = DEEPFORKIT) -> PriceSeries:

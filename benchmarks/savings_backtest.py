@@ -17,8 +17,10 @@ All costs are at the realised prices. Appliances are simulated one by one
     .venvs/ha-2026.2.3/bin/python -m benchmarks.savings_backtest --source norway:NO_1
 
 prints the table and writes artifacts/savings_backtest.json. The forecast row
-needs a forecaster (``forecast_fn``); without one it is reported as not
-available rather than estimated.
+runs the shipped models as the integration does (numpy runtime, the lasso
+refitted at each origin, the zone's blend) from the prices published at the
+decision time and, for Norwegian zones, the day-ahead load and wind/solar
+forecasts up to the same moment; ``--no-forecast`` leaves it out.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from custom_components.price_optimizer import forecast as forecast_package
+from custom_components.price_optimizer.forecast.predictor import Forecaster
 from custom_components.price_optimizer.models import PriceSeries
 from custom_components.price_optimizer.optimizer import (
     Appliance,
@@ -44,10 +48,13 @@ from custom_components.price_optimizer.optimizer import (
 from custom_components.price_optimizer.optimizer.savings import profile_cost
 from custom_components.price_optimizer.sources.base import Publication
 
-from .prices import deepforkit, norway
+from .prices import deepforkit, norway, norway_exogenous
 
-# (history known at ``now``, now, until) -> forecast slots beyond the history, origin "forecast".
-ForecastFn = Callable[[PriceSeries, datetime, datetime], PriceSeries]
+# (end of the published prices, due) -> forecast slots from that end until due.
+ForecastFn = Callable[[datetime, datetime], PriceSeries]
+MODELS = Path(forecast_package.__file__).with_name("models")
+# Blends fitted per training market, as the integration picks them for an area.
+BLENDS = {"norway:NO_1": "nor-epf-NO_1", "deepforkit:DE_LU": "deepforkit-DE_LU"}
 
 CENTRAL = ZoneInfo("Europe/Berlin")
 PUBLICATION = Publication(zone=CENTRAL, at=time(12, 55))
@@ -191,9 +198,43 @@ def with_forecast(
         history = realised.between(now - timedelta(days=28), until)
         if until >= due:
             return history
-        return history.merged_with(forecast_fn(history, now, due))
+        # Known prices win wherever both exist.
+        return forecast_fn(until, due).merged_with(history)
 
     return known
+
+
+def shipped_forecast(
+    prices: PriceSeries,
+    zone: ZoneInfo,
+    country: str,
+    market: str | None,
+    exogenous: dict[str, PriceSeries],
+) -> ForecastFn:
+    """Return a forecast function over the shipped models that sees nothing after its origin.
+
+    Forecasts are kept per origin: every appliance deciding before the same
+    publication gets the same forecast, as in the integration.
+    """
+    forecaster = Forecaster.load(MODELS, prefer_onnx=False)
+    wanted = timedelta(hours=forecaster.history_hours_wanted)
+    made: dict[datetime, PriceSeries] = {}
+
+    def forecast(until: datetime, due: datetime) -> PriceSeries:
+        if until not in made:
+            made[until] = forecaster.predict(
+                prices.between(until - wanted, until),
+                zone,
+                country,
+                exogenous={
+                    name: series.between(until - wanted, until)
+                    for name, series in exogenous.items()
+                },
+                market=market,
+            ).as_series(prices.currency)
+        return made[until].between(until, due)
+
+    return forecast
 
 
 def backtest(
@@ -286,8 +327,8 @@ def print_table(result: dict[str, Any]) -> None:
         print(
             f"{name:<12} {count:>4} {row['run_now']:>9.2f} {row['market_only']:>9.2f} "
             f"{forecast} {row['perfect']:>9.2f} "
-            f"{'' if share is None else f'{100 * share:.1f}':>9} "
-            f"{'n/a' if share_f is None else f'{100 * share_f:.1f}':>7}"
+            f"{'' if share is None else f'{100 * share:.2f}':>9} "
+            f"{'n/a' if share_f is None else f'{100 * share_f:.2f}':>7}"
         )
     if not available:
         print("market + forecast: not yet available (no forecaster given)")
@@ -300,13 +341,21 @@ def main() -> None:
     parser.add_argument("--start", type=date.fromisoformat, default=date(2024, 1, 1))
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--output", type=Path, default=Path("artifacts/savings_backtest.json"))
+    parser.add_argument("--no-forecast", action="store_true", help="leave out market + forecast")
     args = parser.parse_args()
     kind, zone_name = args.source.split(":")
+    exogenous: dict[str, PriceSeries] = {}
     if kind == "norway":
-        prices, zone = norway(zone_name), ZoneInfo("Europe/Oslo")
+        prices, zone, country = norway(zone_name), ZoneInfo("Europe/Oslo"), "NO"
+        exogenous = norway_exogenous(zone_name)
     else:
-        prices, zone = deepforkit(zone_name), CENTRAL
-    result = backtest(prices, zone, args.start, args.days)
+        prices, zone, country = deepforkit(zone_name), CENTRAL, zone_name[:2]
+    forecast_fn = (
+        None
+        if args.no_forecast
+        else shipped_forecast(prices, zone, country, BLENDS.get(args.source), exogenous)
+    )
+    result = backtest(prices, zone, args.start, args.days, forecast_fn)
     result["source"] = args.source
     print(f"{args.source}, {args.days} days from {args.start} (costs in EUR at realised prices)")
     print_table(result)

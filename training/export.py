@@ -1,10 +1,11 @@
 """Export a training run for the integration, after proving the three runtimes agree.
 
-Writes the ONNX file, the same weights as a numpy archive, the LightGBM model and its JSON
-tree dump (both gzip-compressed: the integration ships through HACS), and
-``metadata.json`` with feature order, scaling, horizon, spans, metrics and the sha256 of
-every file. Nothing reaches the destination unless PyTorch, ONNX Runtime and the numpy
-runtime agree to 1e-4 and the numpy trees match ``lightgbm.predict`` to 1e-9.
+Writes the network's ONNX file, the same weights as a numpy archive, the LightGBM model, its
+JSON tree dump and the trees as ONNX (the last three gzip-compressed: the integration ships
+through HACS), and ``metadata.json`` with feature order, scaling, horizon, spans, metrics
+and the sha256 of every file. Nothing reaches the destination unless PyTorch, ONNX Runtime
+and the numpy runtime agree to 1e-4 and both the numpy and the ONNX trees match
+``lightgbm.predict`` to 1e-9.
 """
 
 from __future__ import annotations
@@ -25,18 +26,20 @@ import onnxruntime
 import torch
 
 from custom_components.price_optimizer.forecast import features
-from custom_components.price_optimizer.forecast.onnx import OnnxNetwork
+from custom_components.price_optimizer.forecast.onnx import OnnxNetwork, OnnxTrees
 from custom_components.price_optimizer.forecast.predictor import (
     METADATA_FILE,
     NETWORK_ONNX,
     NETWORK_WEIGHTS,
     TREES_DUMP,
+    TREES_ONNX,
     sha256_of,
 )
 from custom_components.price_optimizer.forecast.runtime import QUANTILES, CnnLstmWeights, forward
 from custom_components.price_optimizer.forecast.trees import TreeEnsemble
 
 from .cnn_lstm import CnnLstm, predict_torch, weight_arrays
+from .tree_onnx import trees_to_onnx
 
 TREES_MODEL = "lightgbm_model.txt.gz"
 # Inputs and PyTorch / LightGBM outputs kept beside the model, so the integration's tests can
@@ -58,6 +61,7 @@ class Agreement:
     onnx_vs_torch: float
     numpy_vs_onnx: float
     trees_numpy_vs_lightgbm: float
+    trees_onnx_vs_lightgbm: float
     network_inputs: int
     tree_rows: int
 
@@ -90,10 +94,11 @@ def write_onnx(model: CnnLstm, path: Path) -> None:
     path.write_bytes(buffer.getvalue())
 
 
-def write_gzip(path: Path, text: str) -> None:
-    """Write ``text`` gzip-compressed with a fixed timestamp, so equal models give equal bytes."""
+def write_gzip(path: Path, content: str | bytes) -> None:
+    """Write ``content`` gzip-compressed with a fixed timestamp: equal models give equal bytes."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
     with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as handle:
-        handle.write(text.encode("utf-8"))
+        handle.write(data)
 
 
 def random_inputs(count: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -119,12 +124,14 @@ def check_agreement(
     numpy_output = forward(CnnLstmWeights.load(staging / NETWORK_WEIGHTS), sequence, horizon)
     onnx_output = OnnxNetwork(staging / NETWORK_ONNX)(sequence, horizon)
     trees = TreeEnsemble.load(staging / TREES_DUMP)
+    expected_trees = booster.predict(tree_rows, raw_score=True)
     agreement = Agreement(
         numpy_vs_torch=relative_difference(numpy_output, reference),
         onnx_vs_torch=relative_difference(onnx_output, reference),
         numpy_vs_onnx=relative_difference(numpy_output, onnx_output),
-        trees_numpy_vs_lightgbm=relative_difference(
-            trees.predict(tree_rows), booster.predict(tree_rows, raw_score=True)
+        trees_numpy_vs_lightgbm=relative_difference(trees.predict(tree_rows), expected_trees),
+        trees_onnx_vs_lightgbm=relative_difference(
+            OnnxTrees(staging / TREES_ONNX).predict(tree_rows), expected_trees
         ),
         network_inputs=int(sequence.shape[0]),
         tree_rows=int(tree_rows.shape[0]),
@@ -132,10 +139,14 @@ def check_agreement(
     worst_network = max(agreement.numpy_vs_torch, agreement.onnx_vs_torch, agreement.numpy_vs_onnx)
     if worst_network > NETWORK_TOLERANCE:
         raise RuntimeDisagreementError(f"network runtimes differ by {worst_network:.2e}")
-    if agreement.trees_numpy_vs_lightgbm > TREE_TOLERANCE:
-        raise RuntimeDisagreementError(
-            f"numpy trees differ from lightgbm by {agreement.trees_numpy_vs_lightgbm:.2e}"
-        )
+    for runtime, difference in (
+        ("numpy", agreement.trees_numpy_vs_lightgbm),
+        ("ONNX", agreement.trees_onnx_vs_lightgbm),
+    ):
+        if difference > TREE_TOLERANCE:
+            raise RuntimeDisagreementError(
+                f"{runtime} trees differ from lightgbm by {difference:.2e}"
+            )
     return agreement
 
 
@@ -161,7 +172,9 @@ def export(
         np.savez_compressed(buffer, **weight_arrays(model))
         (staging / NETWORK_WEIGHTS).write_bytes(buffer.getvalue())
         write_gzip(staging / TREES_MODEL, booster.model_to_string())
-        write_gzip(staging / TREES_DUMP, json.dumps(booster.dump_model()))
+        dump = booster.dump_model()
+        write_gzip(staging / TREES_DUMP, json.dumps(dump))
+        write_gzip(staging / TREES_ONNX, trees_to_onnx(dump).SerializeToString())
 
         sequence, horizon = random_inputs(16, seed=11)
         rows = np.random.default_rng(12).normal(size=(256, len(features.TABULAR_FEATURES)))
@@ -186,7 +199,14 @@ def export(
 
         artifacts = {
             name: {"sha256": sha256_of(staging / name), "bytes": (staging / name).stat().st_size}
-            for name in (NETWORK_ONNX, NETWORK_WEIGHTS, TREES_MODEL, TREES_DUMP, CONFORMANCE)
+            for name in (
+                NETWORK_ONNX,
+                NETWORK_WEIGHTS,
+                TREES_MODEL,
+                TREES_DUMP,
+                TREES_ONNX,
+                CONFORMANCE,
+            )
         }
         metadata = {
             "model_version": version,

@@ -125,6 +125,8 @@ SENSORS: tuple[PriceSensorDescription, ...] = (
         translation_key="last_fetch",
         device_class=SensorDeviceClass.TIMESTAMP,
         entity_category=EntityCategory.DIAGNOSTIC,
+        # Diagnostics and the repair issue for an outage say the same; few need a sensor.
+        entity_registry_enabled_default=False,
         priced=False,
         value_fn=lambda data, now: data.last_success,
     ),

@@ -17,6 +17,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
+# The develop configuration's time zone (config/configuration.yaml).
+TIME_ZONE = "Europe/Berlin"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -83,15 +85,35 @@ def browser() -> Iterator[Browser]:
             instance.close()
 
 
-@pytest.fixture
-def logged_in_page(browser: Browser, develop_instance: DevelopInstance) -> Iterator[Page]:
-    """A page logged in as the documented user, as a person would log in."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.goto(develop_instance.url)
+def log_in(browser: Browser, instance: DevelopInstance, width: int) -> Page:
+    """Open the instance and log in as the documented user, as a person would.
+
+    The browser keeps the instance's time zone, as at home: the frontend shows times in the
+    browser's zone and the templates in the instance's.
+    """
+    page = browser.new_page(viewport={"width": width, "height": 900}, timezone_id=TIME_ZONE)
+    page.goto(instance.url)
     page.fill("input[name=username]", "demo")
     page.fill("input[name=password]", "price-optimizer")
     page.keyboard.press("Enter")
     page.wait_for_url("**/lovelace/**", timeout=60_000)
+    return page
+
+
+@pytest.fixture
+def logged_in_page(browser: Browser, develop_instance: DevelopInstance) -> Iterator[Page]:
+    """A page logged in as the documented user."""
+    page = log_in(browser, develop_instance, 1280)
+    try:
+        yield page
+    finally:
+        page.close()
+
+
+@pytest.fixture
+def wide_logged_in_page(browser: Browser, develop_instance: DevelopInstance) -> Iterator[Page]:
+    """A page logged in as the documented user on a screen wide enough for three columns."""
+    page = log_in(browser, develop_instance, 1600)
     try:
         yield page
     finally:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
+import re
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
+import pytest
+import yaml
 
-from .conftest import ARTIFACTS, DevelopInstance
+from .conftest import ARTIFACTS, ROOT, TIME_ZONE, DevelopInstance
 
 
 def test_rest_api_shows_the_price_sensors_with_values(develop_instance: DevelopInstance) -> None:
@@ -52,3 +58,142 @@ def test_the_overview_shows_the_prices_to_the_documented_user(logged_in_page: Pa
     expect(page.get_by_text("Next start").first).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "overview.png", full_page=True)
+
+
+def _local(timestamp: str) -> datetime:
+    return datetime.fromisoformat(timestamp).astimezone(ZoneInfo(TIME_ZONE))
+
+
+def test_the_dashboard_shows_prices_forecast_plan_and_savings(
+    develop_instance: DevelopInstance, wide_logged_in_page: Page
+) -> None:
+    page = wide_logged_in_page
+    page.get_by_role("option", name="Price Optimizer").first.click()
+    page.wait_for_url("**/price-optimizer/overview")
+    states = {state["entity_id"]: state for state in develop_instance.get("/api/states")}
+
+    current = float(states["sensor.replay_de_lu_current_price"]["state"])
+    expect(page.locator("hui-tile-card", has_text="Current price")).to_contain_text(
+        f"{current:.4f} EUR/kWh", timeout=30_000
+    )
+    # The develop entry is hourly: an hour's average is its slot's price.
+    lowest = float(states["sensor.replay_de_lu_today_s_lowest_price"]["state"])
+    days = page.locator("hui-markdown-card", has_text="Today and tomorrow")
+    expect(days).to_contain_text(f"{lowest:.4f} ▼")
+
+    series = states["sensor.replay_de_lu_forecast_price"]["attributes"]["series"]
+    first_forecast = next(slot for slot in series if slot["origin"] == "forecast")
+    band = f"{first_forecast['lower']:.3f}\N{EN DASH}{first_forecast['upper']:.3f}"
+    forecast_row = page.locator("hui-markdown-card", has_text="Upcoming prices").locator(
+        "tr", has_text=band
+    )
+    expect(forecast_row).to_contain_text(f"{first_forecast['price']:.4f}")
+    expect(forecast_row).to_contain_text(_local(first_forecast["start"]).strftime("%a %H:%M"))
+    first_market = page.locator("hui-markdown-card", has_text="Upcoming prices").locator(
+        "tr", has_text=_local(series[0]["start"]).strftime("%a %H:%M")
+    )
+    expect(first_market).to_contain_text(f"{series[0]['price']:.4f}")
+    expect(first_market).to_contain_text("market")
+
+    calendar = page.locator("hui-calendar-card")
+    savings = page.locator("hui-markdown-card", has_text="Savings per appliance")
+    for name, key in (("Dishwasher", "dishwasher"), ("EV charger", "ev_charger")):
+        card = page.locator("hui-entities-card", has_text=name)
+        planned_cost = states[f"sensor.{key}_planned_cost"]["state"]
+        expect(card).to_contain_text(f"€{float(planned_cost):.2f}")
+        expected_savings = float(states[f"sensor.{key}_expected_savings"]["state"])
+        expect(card).to_contain_text(f"€{expected_savings:.2f}")
+        expect(card.get_by_role("switch")).to_be_checked()
+        expect(savings.locator("tr", has_text=name)).to_contain_text(f"{expected_savings:.2f}")
+        start = _local(states[f"sensor.{key}_next_start"]["state"])
+        # The calendar shows this week, Monday to Sunday.
+        if start.isocalendar()[:2] == datetime.now(start.tzinfo).isocalendar()[:2]:
+            event = calendar.locator(".fc-list-event", has_text=name).filter(
+                has_text=start.strftime("%-I:%M %p")
+            )
+            expect(event.first).to_be_visible()
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "dashboard.png", full_page=True)
+
+
+DASHBOARDS = ROOT / "dashboards"
+ENTITY_ID = re.compile(r"\b(?:sensor|binary_sensor|switch|calendar)\.[a-z0-9_]+\b")
+
+
+def _cards(config: Any) -> Iterator[dict[str, Any]]:
+    """Yield every card of a dashboard, however deeply nested."""
+    if isinstance(config, dict):
+        if "type" in config:
+            yield config
+        for value in config.values():
+            yield from _cards(value)
+    elif isinstance(config, list):
+        for value in config:
+            yield from _cards(value)
+
+
+@pytest.mark.parametrize("dashboard", ["price_optimizer.yaml", "price_optimizer_apexcharts.yaml"])
+def test_the_dashboards_name_the_develop_instances_entities(
+    develop_instance: DevelopInstance, dashboard: str
+) -> None:
+    text = (DASHBOARDS / dashboard).read_text()
+    named = set(ENTITY_ID.findall(text))
+    existing = {state["entity_id"] for state in develop_instance.get("/api/states")}
+    assert named - existing == set()
+    for name in ("replay_de_lu_current_price", "dishwasher_status", "ev_charger_status"):
+        assert f"sensor.{name}" in named
+
+
+def test_the_apexcharts_generators_plot_prices_forecast_and_band(
+    develop_instance: DevelopInstance, browser: Browser
+) -> None:
+    """The ApexCharts card is not installed here; its generators run in the browser as it would."""
+    config = yaml.safe_load((DASHBOARDS / "price_optimizer_apexcharts.yaml").read_text())
+    generated = [
+        (series["entity"], series["name"], series["data_generator"])
+        for card in _cards(config)
+        if card["type"] == "custom:apexcharts-card"
+        for series in card["series"]
+    ]
+    states = {state["entity_id"]: state for state in develop_instance.get("/api/states")}
+    page = browser.new_page()
+    try:
+        points = {
+            name: page.evaluate(
+                "([code, entity]) => new Function('entity', 'start', 'end', 'hass', 'moment', code)"
+                "(entity, new Date(), new Date(), {states: {}}, undefined)",
+                [code, states[entity]],
+            )
+            for entity, name, code in generated
+        }
+    finally:
+        page.close()
+    assert len(points) == len(generated) == 5
+
+    def timestamp(value: str) -> int:
+        return int(datetime.fromisoformat(value).timestamp() * 1000)
+
+    prices = states["sensor.replay_de_lu_current_price"]["attributes"]
+    assert points["Price"] == [
+        [timestamp(slot["start"]), slot["price"]] for slot in prices["today"] + prices["tomorrow"]
+    ]
+    series = states["sensor.replay_de_lu_forecast_price"]["attributes"]["series"]
+    market = [slot for slot in series if slot["origin"] == "market"]
+    forecast = [slot for slot in series if slot["origin"] == "forecast"]
+    assert market
+    assert forecast
+    assert points["Market price"] == [
+        *([timestamp(slot["start"]), slot["price"]] for slot in market),
+        [timestamp(market[-1]["end"]), market[-1]["price"]],
+    ]
+    for name, key in (
+        ("Forecast", "price"),
+        ("Forecast, 10th percentile", "lower"),
+        ("Forecast, 90th percentile", "upper"),
+    ):
+        # One point per slot, and one at the end so the last step is drawn.
+        assert points[name] == [
+            *([timestamp(slot["start"]), slot[key]] for slot in forecast),
+            [timestamp(forecast[-1]["end"]), forecast[-1][key]],
+        ]

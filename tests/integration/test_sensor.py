@@ -7,6 +7,7 @@ from statistics import fmean
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
@@ -36,6 +37,7 @@ def state(hass: HomeAssistant, key: str) -> str:
     return hass.states.get(PREFIX + key).state
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_price_sensors_at_a_frozen_afternoon(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
@@ -114,3 +116,12 @@ async def test_dst_days_in_the_replay(
         dt_util.parse_datetime(today[-1]["end"]) - dt_util.parse_datetime(today[0]["start"])
         == timedelta(minutes=15 if resolution == "15" else 60) * slots
     )
+
+
+async def test_last_fetch_is_disabled_by_default(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, entity_registry: er.EntityRegistry
+) -> None:
+    entry = entity_registry.async_get(PREFIX + "last_successful_fetch")
+    assert entry is not None
+    assert entry.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert hass.states.get(PREFIX + "last_successful_fetch") is None

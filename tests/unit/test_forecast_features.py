@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import holidays
 import numpy as np
 import pytest
 
@@ -25,6 +26,7 @@ from custom_components.price_optimizer.forecast.features import (
     fill_gaps,
     linear_design,
     linear_feature_count,
+    local_weekdays,
     robust_scaling,
 )
 
@@ -88,6 +90,56 @@ def test_calendar_uses_local_time_across_the_spring_change_and_flags_holidays() 
     assert rows[0, column(CALENDAR_FEATURES, "weekend")] == 1.0  # a Sunday
     assert calendar_features(starts, BERLIN, None)[2, holiday] == 0.0
     assert calendar_features(starts, BERLIN, "XX")[2, holiday] == 0.0  # unknown country
+
+
+def calendar_one_by_one(starts: np.ndarray, zone: timezone | ZoneInfo) -> np.ndarray:
+    """The calendar columns from one datetime per hour, as the definition reads."""
+    rows = []
+    for start in starts:
+        local = datetime.fromtimestamp(int(start), UTC).astimezone(zone)
+        hour = local.hour + local.minute / 60.0
+        weekday = local.weekday()
+        day_of_year = local.timetuple().tm_yday - 1
+        rows.append(
+            [
+                np.sin(2 * np.pi * hour / 24),
+                np.cos(2 * np.pi * hour / 24),
+                np.sin(2 * np.pi * weekday / 7),
+                np.cos(2 * np.pi * weekday / 7),
+                np.sin(2 * np.pi * day_of_year / 365.25),
+                np.cos(2 * np.pi * day_of_year / 365.25),
+                float(weekday >= 5),
+            ]
+        )
+    return np.array(rows)
+
+
+@pytest.mark.parametrize(
+    "zone",
+    [
+        BERLIN,
+        ZoneInfo("America/New_York"),
+        ZoneInfo("Australia/Lord_Howe"),  # half-hour daylight saving
+        ZoneInfo("Asia/Kathmandu"),  # +05:45
+        timezone(timedelta(hours=-3, minutes=-30)),
+    ],
+)
+def test_calendar_matches_local_datetimes_hour_by_hour(zone: timezone | ZoneInfo) -> None:
+    # Two years of hours (both daylight-saving changes every year), leap day, year ends,
+    # and instants that are not whole hours.
+    rng = np.random.default_rng(4)
+    hours = int(datetime(2023, 12, 1, tzinfo=UTC).timestamp()) + 3600 * np.arange(2 * 8784)
+    odd = rng.integers(1_400_000_000, 1_800_000_000, 500)
+    for starts in (hours, odd):
+        rows = calendar_features(starts, zone, None)
+        assert np.array_equal(rows[:, :-1], calendar_one_by_one(starts, zone))
+        local = [datetime.fromtimestamp(int(s), UTC).astimezone(zone) for s in starts]
+        assert local_weekdays(starts, zone).tolist() == [moment.weekday() for moment in local]
+        years = {moment.year for moment in local}
+        german = holidays.country_holidays("DE", years=years)
+        assert calendar_features(starts, zone, "DE")[:, -1].tolist() == [
+            float(moment.date() in german) for moment in local
+        ]
 
 
 def test_features_have_the_documented_shapes_and_lags_point_back_in_time() -> None:

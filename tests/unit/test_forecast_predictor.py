@@ -241,3 +241,75 @@ def test_repeated_forecasts_reuse_the_refit_and_blends_round_trip(
         restored = Blend.from_dict(blend.as_dict())
         assert restored.weights == blend.weights
         assert restored.lower_offsets == pytest.approx(blend.lower_offsets, abs=1e-6)
+
+
+def hourly_means_one_by_one(series: PriceSeries, start: int, hours: int) -> np.ndarray:
+    totals, weights = np.zeros(hours), np.zeros(hours)
+    for slot in series.slots:
+        index = (int(slot.start.timestamp()) - start) // 3600
+        if 0 <= index < hours:
+            totals[index] += slot.price * slot.duration.total_seconds()
+            weights[index] += slot.duration.total_seconds()
+    with np.errstate(invalid="ignore"):
+        return np.where(weights > 0, totals / weights, np.nan)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_hourly_means_of_long_gapped_mixed_series_match_the_definition(seed: int) -> None:
+    # Hourly, then quarter-hours and half-hours, with gaps of every length (and a first
+    # and last slot that may sit right after or before one): the starts are read only
+    # around the gaps, so each gap must be found.
+    rng = np.random.default_rng(seed)
+    slots, start = [], T0
+    for _ in range(3000):
+        duration = (HOUR, HOUR, QUARTER, timedelta(minutes=30))[int(rng.integers(4))]
+        if rng.random() < 0.01:
+            start += QUARTER * int(rng.integers(1, 200))
+        slots.append(PriceSlot(start, duration, float(rng.normal(50, 20))))
+        start += duration
+    series = PriceSeries(tuple(slots))
+    first = int(T0.timestamp()) + 3600 * int(rng.integers(-5, 5))
+    hours = int((start - T0) / HOUR) + 3
+    expected = hourly_means_one_by_one(series, first, hours)
+    assert hourly_means(series, first, hours) == pytest.approx(expected, nan_ok=True, rel=1e-12)
+    uniform = PriceSeries(
+        tuple(
+            PriceSlot(s.start, HOUR, s.price)
+            for s in slots
+            if s.duration == HOUR and s.start.minute == 0
+        )
+    )
+    expected = hourly_means_one_by_one(uniform, first, hours)
+    assert hourly_means(uniform, first, hours) == pytest.approx(expected, nan_ok=True, rel=1e-12)
+
+
+def test_the_same_series_again_gives_the_same_forecast_and_a_changed_one_does_not() -> None:
+    forecaster = Forecaster.load(MODELS, prefer_onnx=False)
+    prices = real_prices(70)
+    series = hourly_series(prices)
+    first = forecaster.predict(series, BERLIN, "DE")
+    assert forecaster.predict(series, BERLIN, "DE") == first
+    assert forecaster.predict(PriceSeries(tuple(series.slots)), BERLIN, "DE") == first
+    changed = prices.copy()
+    changed[-30] += 40.0
+    moved = forecaster.predict(hourly_series(changed), BERLIN, "DE")
+    assert moved != first
+    assert moved == Forecaster.load(MODELS, prefer_onnx=False).predict(
+        hourly_series(changed), BERLIN, "DE"
+    )
+
+
+def test_the_refit_is_not_reused_after_the_caller_changes_its_array_in_place(
+    forecaster: Forecaster,
+) -> None:
+    # Training's backtests pass their own (writable) arrays to the hourly core.
+    prices = real_prices(70)
+    origin = int((T0 + prices.size * HOUR).timestamp())
+    first = forecaster.predict_hourly(origin, prices, {}, zone=BERLIN, country="DE")
+    prices[-100] += 50.0
+    again = forecaster.predict_hourly(origin, prices, {}, zone=BERLIN, country="DE")
+    fresh = Forecaster.load(MODELS, prefer_onnx=False).predict_hourly(
+        origin, prices, {}, zone=BERLIN, country="DE"
+    )
+    assert not np.array_equal(first.member_medians["linear"], again.member_medians["linear"])
+    assert np.array_equal(again.median, fresh.median)

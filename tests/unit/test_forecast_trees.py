@@ -104,3 +104,67 @@ def test_plain_json_dumps_load_too(tmp_path: Path) -> None:
     path = tmp_path / "trees.json"
     path.write_text(json.dumps(dump(leaf(3.0))), encoding="utf-8")
     assert TreeEnsemble.load(path).predict(np.zeros((2, 2))).tolist() == [3.0, 3.0]
+
+
+def lightgbm_rule(node: dict[str, Any], row: np.ndarray) -> float:
+    """Walk one tree for one row the way LightGBM's numerical split does."""
+    while "leaf_value" not in node:
+        value = row[node["split_feature"]]
+        missing = node["missing_type"]
+        if np.isnan(value) and missing != "NaN":
+            value = 0.0
+        if (missing == "Zero" and abs(value) <= 1e-35) or (missing == "NaN" and np.isnan(value)):
+            left = node["default_left"]
+        else:
+            left = value <= node["threshold"]
+        node = node["left_child"] if left else node["right_child"]
+    return float(node["leaf_value"])
+
+
+def random_tree(rng: np.random.Generator, depth: int, features: int) -> dict[str, Any]:
+    if depth == 0 or rng.random() < 0.2:
+        return leaf(float(rng.normal()))
+    return split(
+        int(rng.integers(features)),
+        float(rng.choice([0.0, rng.normal()])),
+        random_tree(rng, depth - 1, features),
+        random_tree(rng, depth - 1, features),
+        str(rng.choice(["None", "Zero", "NaN"])),
+        bool(rng.random() < 0.5),
+    )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_rows_sharing_columns_score_as_if_walked_one_by_one(seed: int) -> None:
+    # Forecast rows repeat the origin's columns: those splits are decided once for all
+    # rows and jumped over; the result must not change, missing values and zeros included.
+    rng = np.random.default_rng(seed)
+    features = 6
+    data = dump(*(random_tree(rng, 7, features) for _ in range(40)))
+    data["feature_names"] = [f"f{i}" for i in range(features)]
+    ensemble = TreeEnsemble.from_dump(data)
+    rows = np.repeat(rng.normal(size=(1, features)), 12, axis=0)
+    rows[:, 0] = 0.0  # shared zero: zero-as-missing splits take their default side
+    rows[:, 1] = np.nan  # shared NaN: never equal, so decided row by row
+    rows[:, 4:] = rng.normal(size=(12, 2))
+    rows[::3, 5] = np.nan
+    rows[1::4, 4] = 0.0
+    for subset in (rows, rows[:1], np.repeat(rows[:1], 3, axis=0), np.nan_to_num(rows)):
+        expected = [
+            sum(lightgbm_rule(tree["tree_structure"], row) for tree in data["tree_info"])
+            for row in subset
+        ]
+        assert ensemble.predict(subset) == pytest.approx(expected, rel=1e-12, abs=1e-12)
+    assert ensemble.predict(rows[:0]).shape == (0,)
+
+
+def test_a_deep_chain_of_decided_splits_is_followed_to_its_end() -> None:
+    # 20 splits on a shared column, then one on a column the rows differ in.
+    node = split(1, 0.0, leaf(1.0), leaf(2.0))
+    for level in range(20):
+        node = split(0, float(level), leaf(-100.0), node)
+    ensemble = TreeEnsemble.from_dump(dump(node))
+    assert ensemble.depth == 21
+    rows = np.array([[50.0, -1.0], [50.0, 1.0]])
+    assert ensemble.predict(rows).tolist() == [1.0, 2.0]
+    assert ensemble.predict(np.array([[5.5, 1.0], [5.5, -1.0]])).tolist() == [-100.0, -100.0]

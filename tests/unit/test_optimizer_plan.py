@@ -20,6 +20,8 @@ from custom_components.price_optimizer.optimizer import (
     preset,
 )
 from custom_components.price_optimizer.optimizer.issues import IssueCode
+from custom_components.price_optimizer.optimizer.milp import solve
+from custom_components.price_optimizer.optimizer.problem import build_problem
 
 BERLIN = ZoneInfo("Europe/Berlin")
 HOUR = timedelta(hours=1)
@@ -328,6 +330,25 @@ def test_a_busy_limit_drops_the_lowest_priority_first() -> None:
         "limit_kw": "4.5",
         "competing": "Dryer, Dw",
     }
+
+
+def test_a_solve_stopped_before_any_plan_is_not_taken_for_a_conflict() -> None:
+    prices = series([9, 1, 2, 9, 9, 9, 3, 2])
+    end = T0 + 8 * HOUR
+    household = [
+        one_off("dryer", "dryer", T0, end),
+        one_off("ev_charger", "ev", T0, end, duration=2 * HOUR),
+        one_off("dishwasher", "dw", T0, end),
+    ]
+    hurried = request(prices, household, household_limit_kw=8.0, time_limit=1e-6)
+    # So short that not even the relaxation is solved: the solver has no plan to give.
+    solution, report = solve(build_problem(hurried), "highs", hurried.time_limit)
+    assert (solution, report.status) == (None, "time_limit")
+    schedule = plan(hurried)
+    assert schedule.solver is not None
+    assert schedule.solver.status == "optimal"
+    assert [found.status for found in schedule.plans] == ["scheduled"] * 3
+    assert schedule.as_dict()["plans"] == plan(replace(hurried, time_limit=10.0)).as_dict()["plans"]
 
 
 def test_schedule_round_trips_through_the_store_form() -> None:

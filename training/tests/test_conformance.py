@@ -23,11 +23,12 @@ from custom_components.price_optimizer.forecast.features import (
     build_features,
     calendar_features,
 )
-from custom_components.price_optimizer.forecast.onnx import OnnxNetwork
+from custom_components.price_optimizer.forecast.onnx import OnnxNetwork, OnnxTrees
 from custom_components.price_optimizer.forecast.predictor import (
     NETWORK_ONNX,
     NETWORK_WEIGHTS,
     TREES_DUMP,
+    TREES_ONNX,
     Forecaster,
 )
 from custom_components.price_optimizer.forecast.runtime import CnnLstmWeights, forward
@@ -104,18 +105,21 @@ def test_numpy_onnx_and_pytorch_agree(
     assert relative_difference(numpy_output, onnx_output) < 1e-4
 
 
-def test_numpy_trees_agree_with_lightgbm_on_random_and_real_rows() -> None:
+def test_numpy_and_onnx_trees_agree_with_lightgbm_on_random_and_real_rows() -> None:
     with gzip.open(MODELS_DIR / TREES_MODEL, "rt", encoding="utf-8") as handle:
         booster = lightgbm.Booster(model_str=handle.read())
     trees = TreeEnsemble.load(MODELS_DIR / TREES_DUMP)
+    onnx_trees = OnnxTrees(MODELS_DIR / TREES_ONNX)
     rng = np.random.default_rng(3)
     random_rows = rng.normal(size=(500, booster.num_feature()))
     random_rows[rng.random(random_rows.shape) < 0.05] = np.nan
     random_rows[rng.random(random_rows.shape) < 0.05] = 0.0
-    real_rows = np.concatenate([f.tabular for f in real_features(10)])
-    for rows in (random_rows, real_rows):
+    samples = real_features(10)
+    real_rows = np.concatenate([f.tabular for f in samples])
+    for rows in (random_rows, real_rows, *(f.tabular for f in samples[:3])):
         expected = booster.predict(rows, raw_score=True)
         assert relative_difference(trees.predict(rows), expected) < 1e-9
+        assert relative_difference(onnx_trees.predict(rows), expected) < 1e-9
 
 
 def test_forecaster_gives_the_same_forecast_with_onnx_and_with_numpy() -> None:

@@ -63,6 +63,8 @@ def test_export_proves_the_runtimes_agree_and_hashes_every_file(
     assert agreement["numpy_vs_torch"] < 1e-4
     assert agreement["onnx_vs_torch"] < 1e-4
     assert agreement["trees_numpy_vs_lightgbm"] < 1e-9
+    assert agreement["trees_onnx_vs_lightgbm"] < 1e-9
+    assert "lightgbm_trees.onnx.gz" in metadata["artifacts"]
     for name, item in metadata["artifacts"].items():
         assert sha256_of(models / name) == item["sha256"]
     written = json.loads((models / "metadata.json").read_text(encoding="utf-8"))

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from functools import lru_cache
+from itertools import repeat
 from typing import Final
 
 import numpy as np
@@ -22,6 +23,9 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 HOUR_SECONDS: Final = 3600
+DAY_SECONDS: Final = 86400
+# 1970-01-01 was a Thursday (Monday is 0).
+EPOCH_WEEKDAY: Final = 3
 HISTORY_HOURS: Final = 168
 HORIZON_HOURS: Final = 48
 PRICE_LAGS: Final = (1, 2, 3, 24, 48, 168)
@@ -154,33 +158,58 @@ def _holidays(country: str, year: int) -> frozenset[date]:
     return frozenset(calendar)
 
 
+# Enough for the hours of several forecasts and the day starts of three years of history.
+OFFSET_CACHE_SIZE: Final = 8192
+
+
+@lru_cache(maxsize=OFFSET_CACHE_SIZE)
+def _utc_offset(zone: tzinfo, instant: int) -> int:
+    offset = datetime.fromtimestamp(instant, UTC).astimezone(zone).utcoffset()
+    return 0 if offset is None else int(offset.total_seconds())
+
+
+def local_seconds(instants: IntArray, zone: tzinfo) -> IntArray:
+    """Return UTC epoch seconds as local wall-clock seconds since 1970-01-01 in ``zone``.
+
+    Converting an instant to local time costs about a microsecond; forecasts ask for the
+    same hours over and over, so each instant's offset is remembered.
+    """
+    offsets = np.fromiter(
+        map(_utc_offset, repeat(zone), instants.tolist()), np.int64, instants.size
+    )
+    return np.asarray(instants, dtype=np.int64) + offsets
+
+
+def local_weekdays(instants: IntArray, zone: tzinfo) -> IntArray:
+    """Return the local weekday (Monday is 0) of UTC epoch seconds in ``zone``."""
+    return np.asarray((local_seconds(instants, zone) // DAY_SECONDS + EPOCH_WEEKDAY) % 7)
+
+
 def calendar_features(hour_starts: IntArray, zone: tzinfo, country: str | None) -> FloatArray:
     """Return ``CALENDAR_FEATURES`` for UTC hour starts (epoch seconds), in local time."""
-    rows = np.empty((hour_starts.size, len(CALENDAR_FEATURES)), dtype=np.float64)
-    for index, start in enumerate(hour_starts):
-        local = datetime.fromtimestamp(int(start), UTC).astimezone(zone)
-        day = local.date()
-        hour = local.hour + local.minute / 60.0
-        weekday = local.weekday()
-        day_of_year = local.timetuple().tm_yday - 1
-        holiday = country is not None and day in _holidays(country, day.year)
-        rows[index] = (
-            hour,
-            hour,
-            weekday,
-            weekday,
-            day_of_year,
-            day_of_year,
-            float(weekday >= 5),
-            float(holiday),
+    local = local_seconds(hour_starts, zone)
+    days, second_of_day = np.divmod(local, DAY_SECONDS)
+    hour = second_of_day // HOUR_SECONDS + (second_of_day % HOUR_SECONDS // 60) / 60.0
+    weekday = (days + EPOCH_WEEKDAY) % 7
+    dates = days.astype("datetime64[D]")
+    day_of_year = (dates - dates.astype("datetime64[Y]").astype("datetime64[D]")).astype(np.int64)
+    holiday = np.zeros(hour_starts.size)
+    if country is not None:
+        unique_days, position = np.unique(dates, return_inverse=True)
+        flags = [day in _holidays(country, day.year) for day in unique_days.tolist()]
+        holiday = np.asarray(flags, dtype=np.float64)[position.reshape(-1)]
+    return np.column_stack(
+        (
+            np.sin(2 * np.pi * hour / 24),
+            np.cos(2 * np.pi * hour / 24),
+            np.sin(2 * np.pi * weekday / 7),
+            np.cos(2 * np.pi * weekday / 7),
+            np.sin(2 * np.pi * day_of_year / 365.25),
+            np.cos(2 * np.pi * day_of_year / 365.25),
+            (weekday >= 5).astype(np.float64),
+            holiday,
         )
-    rows[:, 0] = np.sin(2 * np.pi * rows[:, 0] / 24)
-    rows[:, 1] = np.cos(2 * np.pi * rows[:, 1] / 24)
-    rows[:, 2] = np.sin(2 * np.pi * rows[:, 2] / 7)
-    rows[:, 3] = np.cos(2 * np.pi * rows[:, 3] / 7)
-    rows[:, 4] = np.sin(2 * np.pi * rows[:, 4] / 365.25)
-    rows[:, 5] = np.cos(2 * np.pi * rows[:, 5] / 365.25)
-    return rows
+    )
 
 
 def fill_gaps(values: FloatArray) -> FloatArray:
@@ -195,22 +224,29 @@ def fill_gaps(values: FloatArray) -> FloatArray:
     return np.asarray(np.interp(positions, known, values[known]), dtype=np.float64)
 
 
-def _lagged(values: FloatArray, lag: int) -> FloatArray:
-    shifted = np.full_like(values, np.nan)
-    shifted[lag:] = values[:-lag]
+def _lagged(values: FloatArray, lags: Sequence[int]) -> FloatArray:
+    """Return one column per lag: ``values`` shifted back in time, NaN before the start."""
+    shifted = np.full((values.size, len(lags)), np.nan)
+    for column, lag in enumerate(lags):
+        shifted[lag:, column] = values[:-lag]
     return shifted
 
 
-def _rolling(values: FloatArray, window: int) -> tuple[FloatArray, FloatArray]:
-    """Return the trailing mean and standard deviation over ``window`` (partial at the start)."""
+def _rolling(
+    values: FloatArray, windows: Sequence[int]
+) -> dict[int, tuple[FloatArray, FloatArray]]:
+    """Return the trailing mean and standard deviation per window (partial at the start)."""
     cumulative = np.concatenate(([0.0], np.cumsum(values)))
     squares = np.concatenate(([0.0], np.cumsum(values * values)))
     ends = np.arange(1, values.size + 1)
-    starts = np.maximum(ends - window, 0)
-    counts = ends - starts
-    mean = (cumulative[ends] - cumulative[starts]) / counts
-    variance = (squares[ends] - squares[starts]) / counts - mean * mean
-    return mean, np.sqrt(np.maximum(variance, 0.0))
+    result = {}
+    for window in windows:
+        starts = np.maximum(ends - window, 0)
+        counts = ends - starts
+        mean = (cumulative[ends] - cumulative[starts]) / counts
+        variance = (squares[ends] - squares[starts]) / counts - mean * mean
+        result[window] = (mean, np.sqrt(np.maximum(variance, 0.0)))
+    return result
 
 
 def _rolling_extremes(values: FloatArray, window: int) -> tuple[FloatArray, FloatArray]:
@@ -258,16 +294,14 @@ def build_features(inputs: ForecastInputs) -> FeatureSet:
     exogenous_missing = (~np.isfinite(exogenous)).astype(np.float64)
     exogenous = np.nan_to_num(exogenous, nan=0.0)
 
-    lags = np.stack([_lagged(filled, lag) for lag in PRICE_LAGS], axis=1)
-    lag_missing = np.stack(
-        [_lagged(price_missing, lag) for lag in PRICE_LAGS], axis=1
-    )  # NaN where the lag reaches before the history
+    lags = _lagged(filled, PRICE_LAGS)
+    lag_missing = _lagged(price_missing, PRICE_LAGS)  # NaN where the lag reaches before the history
     lags_missing = np.mean(np.where(np.isnan(lag_missing), 1.0, lag_missing), axis=1)
     lags = np.where(np.isnan(lags), filled[:, None], lags)
-    rolling = [_rolling(filled, window) for window in ROLLING_WINDOWS]
-    means = np.stack([mean for mean, _ in rolling], axis=1)
-    _, volatility_day = _rolling(filled, 24)
-    _, volatility_week = _rolling(filled, 168)
+    rolling = _rolling(filled, ROLLING_WINDOWS)
+    means = np.stack([rolling[window][0] for window in ROLLING_WINDOWS], axis=1)
+    volatility_day = rolling[24][1]
+    volatility_week = rolling[168][1]
     low, high = _rolling_extremes(filled, 24)
     momentum_3h = filled - np.concatenate((np.full(3, filled[0]), filled[:-3]))
     history_rows = np.column_stack(
@@ -345,8 +379,3 @@ def linear_design(
 def linear_feature_count(channels: int) -> int:
     """Return the width of :func:`linear_design` rows."""
     return 24 * len(LINEAR_PRICE_DAYS) + 3 * 24 * channels + WEEKDAYS
-
-
-def channel_mask(names: Sequence[str]) -> tuple[bool, ...]:
-    """Return which of ``EXOGENOUS_CHANNELS`` are among ``names``."""
-    return tuple(name in names for name in EXOGENOUS_CHANNELS)

@@ -1,8 +1,8 @@
 """The forecast as the integration runs it: load the shipped models, forecast from a PriceSeries.
 
 Three members forecast in model units and are blended with weights fitted on validation
-data before any test period: the CNN-LSTM (numpy, or ONNX Runtime when present), the
-LightGBM trees (numpy), and a lasso refitted here from the given history for each new
+data before any test period: the CNN-LSTM and the LightGBM trees (numpy, or both through
+ONNX Runtime when present), and a lasso refitted here from the given history for each new
 origin. A member that cannot serve (too little history for the lasso) leaves the others
 with their own fitted weights. Bands are the blend's validation errors, in model units,
 around its median.
@@ -10,20 +10,23 @@ around its median.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, tzinfo
 import hashlib
 import json
 import math
+from operator import attrgetter
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import numpy as np
 
-from ..models import PriceSeries, PriceSlot
+from ..models import ALLOWED_DURATIONS, PriceSeries, PriceSlot
 from .features import (
     CONTEXT_HOURS,
+    DAY_SECONDS,
     EXOGENOUS_CHANNELS,
     HISTORY_HOURS,
     HORIZON_HOURS,
@@ -37,9 +40,11 @@ from .features import (
     build_features,
     calendar_features,
     fill_gaps,
+    local_seconds,
+    local_weekdays,
 )
 from .linear import LOOKBACK_DAYS, LinearConfig, LinearForecast, fit_predict
-from .onnx import OnnxNetwork, onnx_runtime_available
+from .onnx import OnnxNetwork, OnnxTrees, onnx_runtime_available
 from .runtime import CnnLstmWeights, forward
 from .trees import TreeEnsemble
 
@@ -47,11 +52,19 @@ METADATA_FILE: Final = "metadata.json"
 NETWORK_WEIGHTS: Final = "cnn_lstm_weights.npz"
 NETWORK_ONNX: Final = "cnn_lstm.onnx"
 TREES_DUMP: Final = "lightgbm_trees.json.gz"
+TREES_ONNX: Final = "lightgbm_trees.onnx.gz"
 MEMBERS: Final = ("linear", "cnn_lstm", "lightgbm")
 # A lasso channel must be known on most calibration days, and on every forecast hour.
 LINEAR_CHANNEL_COVERAGE: Final = 0.8
 
 NetworkRunner = Callable[[FloatArray, FloatArray], FloatArray]
+
+
+class TreeModel(Protocol):
+    """The LightGBM member: numpy (``TreeEnsemble``) or ONNX Runtime (``OnnxTrees``)."""
+
+    def predict(self, rows: FloatArray) -> FloatArray:
+        """Return the raw score of each tabular row."""
 
 
 class ArtifactIntegrityError(Exception):
@@ -149,6 +162,59 @@ def blend_key(members: Sequence[str]) -> str:
     return "+".join(name for name in MEMBERS if name in members)
 
 
+@dataclass(frozen=True, slots=True)
+class LinearInputs:
+    """What the lasso's fit depends on, kept to recognise a forecast of the same origin."""
+
+    origin: int
+    prices: FloatArray
+    exogenous: Mapping[str, FloatArray]
+    zone: tzinfo
+    blocks: int
+
+    @classmethod
+    def of(
+        cls,
+        origin: int,
+        prices: FloatArray,
+        exogenous: Mapping[str, FloatArray],
+        zone: tzinfo,
+        blocks: int,
+    ) -> LinearInputs:
+        """Keep read-only arrays as they are and copy the rest, which a caller may change."""
+        return cls(
+            origin,
+            _frozen(prices),
+            {name: _frozen(values) for name, values in exogenous.items()},
+            zone,
+            blocks,
+        )
+
+    def same_as(self, other: LinearInputs) -> bool:
+        """Return whether ``other`` holds the same inputs."""
+        return (
+            (self.origin, self.zone, self.blocks) == (other.origin, other.zone, other.blocks)
+            and self.exogenous.keys() == other.exogenous.keys()
+            and _same(self.prices, other.prices)
+            and all(_same(values, other.exogenous[name]) for name, values in self.exogenous.items())
+        )
+
+
+def _frozen(values: FloatArray) -> FloatArray:
+    if not values.flags.writeable and values.base is None:
+        return values
+    frozen = values.copy()
+    frozen.flags.writeable = False
+    return frozen
+
+
+def _same(left: FloatArray, right: FloatArray) -> bool:
+    # An array that owns its data and is read-only cannot have changed since it was kept.
+    if left is right and not left.flags.writeable and left.base is None:
+        return True
+    return left.shape == right.shape and bool(np.array_equal(left, right, equal_nan=True))
+
+
 class Forecaster:
     """The shipped models, ready to forecast. Build with :meth:`load` (blocking I/O)."""
 
@@ -156,7 +222,7 @@ class Forecaster:
         self,
         metadata: Mapping[str, Any],
         network: NetworkRunner | None,
-        trees: TreeEnsemble | None,
+        trees: TreeModel | None,
         runtime: str,
     ) -> None:
         """Assemble from loaded parts; training builds one before the blends are known."""
@@ -174,7 +240,10 @@ class Forecaster:
             market: {key: Blend.from_dict(value) for key, value in blends.items()}
             for market, blends in metadata.get("ensemble_by_market", {}).items()
         }
-        self._linear_cache: tuple[bytes, LinearForecast | None] | None = None
+        self._linear_cache: tuple[LinearInputs, LinearForecast | None] | None = None
+        # Hourly means of the last call's series, by role: a refresh that passes the same
+        # series again (the same slot tuple) skips reading tens of thousands of slots.
+        self._hourly_cache: dict[str, tuple[tuple[PriceSlot, ...], int, int, FloatArray]] = {}
 
     @classmethod
     def load(cls, models_dir: Path, prefer_onnx: bool = True) -> Forecaster:
@@ -189,10 +258,15 @@ class Forecaster:
             actual = sha256_of(path) if path.is_file() else None
             if actual != expected["sha256"]:
                 raise ArtifactIntegrityError(name, expected["sha256"], actual)
-        trees = TreeEnsemble.load(models_dir / TREES_DUMP)
         network: NetworkRunner
-        if prefer_onnx and onnx_runtime_available() and NETWORK_ONNX in metadata["artifacts"]:
+        trees: TreeModel
+        if (
+            prefer_onnx
+            and onnx_runtime_available()
+            and {NETWORK_ONNX, TREES_ONNX} <= metadata["artifacts"].keys()
+        ):
             network = OnnxNetwork(models_dir / NETWORK_ONNX)
+            trees = OnnxTrees(models_dir / TREES_ONNX)
             runtime = "onnx"
         else:
             weights = CnnLstmWeights.load(models_dir / NETWORK_WEIGHTS)
@@ -200,6 +274,7 @@ class Forecaster:
             def network(sequence: FloatArray, horizon: FloatArray) -> FloatArray:
                 return forward(weights, sequence, horizon)
 
+            trees = TreeEnsemble.load(models_dir / TREES_DUMP)
             runtime = "numpy"
         return cls(metadata, network, trees, runtime)
 
@@ -278,6 +353,9 @@ class Forecaster:
         zone: tzinfo,
         blocks: int,
     ) -> LinearForecast | None:
+        inputs = LinearInputs.of(origin, prices, exogenous, zone, blocks)
+        if self._linear_cache is not None and self._linear_cache[0].same_as(inputs):
+            return self._linear_cache[1]
         days = min(prices.size // 24, max(self.linear_config.windows) + LOOKBACK_DAYS)
         if days < min(self.linear_config.windows) + LOOKBACK_DAYS:
             return None
@@ -302,23 +380,10 @@ class Forecaster:
             else np.zeros((days + blocks, 24, 0))
         )
         first_day = origin - hours * HOUR_SECONDS
-        weekdays = np.array(
-            [
-                datetime.fromtimestamp(first_day + (day * 24 + 12) * HOUR_SECONDS, UTC)
-                .astimezone(zone)
-                .weekday()
-                for day in range(days + blocks)
-            ],
-            dtype=np.int64,
-        )
-        key = hashlib.sha1(
-            b"".join((day_prices.tobytes(), day_exogenous.tobytes(), weekdays.tobytes())),
-            usedforsecurity=False,
-        ).digest()
-        if self._linear_cache is not None and self._linear_cache[0] == key:
-            return self._linear_cache[1]
+        noons = first_day + HOUR_SECONDS * (24 * np.arange(days + blocks, dtype=np.int64) + 12)
+        weekdays = local_weekdays(noons, zone)
         result = fit_predict(day_prices, day_exogenous, weekdays, blocks, self.linear_config)
-        self._linear_cache = (key, result)
+        self._linear_cache = (inputs, result)
         return result
 
     def predict_hourly(
@@ -412,9 +477,13 @@ class Forecaster:
             self.history_hours_wanted,
             max((origin - int(prices.slots[0].start.timestamp())) // HOUR_SECONDS, 0),
         )
-        hourly = hourly_means(prices, origin - hours * HOUR_SECONDS, hours)
+        first = origin - hours * HOUR_SECONDS
+        previous, self._hourly_cache = self._hourly_cache, {}
+        hourly = self._hourly_means("prices", prices, first, hours, previous)
         channels = {
-            name: hourly_means(series, origin - hours * HOUR_SECONDS, hours + HORIZON_HOURS)
+            name: self._hourly_means(
+                f"exogenous {name}", series, first, hours + HORIZON_HOURS, previous
+            )
             for name, series in (exogenous or {}).items()
         }
         horizon_hours = min(math.ceil(horizon.total_seconds() / HOUR_SECONDS), HORIZON_HOURS)
@@ -442,47 +511,117 @@ class Forecaster:
             exogenous_missing=result.exogenous_missing,
         )
 
+    def _hourly_means(
+        self,
+        role: str,
+        series: PriceSeries,
+        start: int,
+        hours: int,
+        previous: Mapping[str, tuple[tuple[PriceSlot, ...], int, int, FloatArray]],
+    ) -> FloatArray:
+        """Return :func:`hourly_means`, reused when the same slots come again.
+
+        Slot tuples and slots are immutable, and the cache holds the tuple, so the same
+        object means the same prices.
+        """
+        cached = previous.get(role)
+        if cached is not None and cached[0] is series.slots and cached[1:3] == (start, hours):
+            values = cached[3]
+        else:
+            values = hourly_means(series, start, hours)
+            values.flags.writeable = False
+        self._hourly_cache[role] = (series.slots, start, hours, values)
+        return values
+
 
 def hourly_means(series: PriceSeries, start: int, hours: int) -> FloatArray:
     """Return the duration-weighted mean price of each hour from ``start`` (NaN if none)."""
-    count = len(series.slots)
-    starts = np.fromiter((slot.start.timestamp() for slot in series.slots), np.float64, count)
-    seconds = np.fromiter(
-        (slot.duration.total_seconds() for slot in series.slots), np.float64, count
+    starts, seconds, prices = _slot_arrays(
+        _slots_between(series, start, start + hours * HOUR_SECONDS)
     )
-    prices = np.fromiter((slot.price for slot in series.slots), np.float64, count)
     index = np.floor_divide(starts - start, HOUR_SECONDS).astype(np.int64)
-    inside = (index >= 0) & (index < hours)
-    totals = np.bincount(index[inside], prices[inside] * seconds[inside], minlength=hours)
-    weights = np.bincount(index[inside], seconds[inside], minlength=hours)
+    totals = np.bincount(index, prices * seconds, minlength=hours)
+    weights = np.bincount(index, seconds, minlength=hours)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(weights > 0, totals / np.where(weights > 0, weights, 1.0), np.nan)
 
 
+_START = attrgetter("start")
+_DURATION = attrgetter("duration")
+_PRICE = attrgetter("price")
+_SECONDS = {duration: duration.total_seconds() for duration in ALLOWED_DURATIONS}
+
+
+def _slots_between(series: PriceSeries, start: int, end: int) -> Sequence[PriceSlot]:
+    """Return the slots that start in ``[start, end)`` (epoch seconds), found by bisection."""
+    first = bisect_left(series.slots, datetime.fromtimestamp(start, UTC), key=_START)
+    last = bisect_left(series.slots, datetime.fromtimestamp(end, UTC), key=_START)
+    return series.slots[first:last]
+
+
+def _slot_arrays(slots: Sequence[PriceSlot]) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Return the starts (epoch seconds), durations (seconds) and prices of ``slots``.
+
+    Years of history are tens of thousands of slots, so everything goes through C-level
+    maps and the starts are read only where the slots have gaps (see ``_slot_starts``).
+    """
+    count = len(slots)
+    if count == 0:
+        return np.zeros(0), np.zeros(0), np.zeros(0)
+    prices = np.fromiter(map(_PRICE, slots), np.float64, count)
+    durations = list(map(_DURATION, slots))
+    if durations.count(durations[0]) == count:
+        seconds = np.full(count, durations[0].total_seconds())
+    else:
+        seconds = np.fromiter(map(_SECONDS.__getitem__, durations), np.float64, count)
+    return _slot_starts(slots, seconds), seconds, prices
+
+
+def _slot_starts(slots: Sequence[PriceSlot], seconds: FloatArray) -> FloatArray:
+    """Return the start of each slot (epoch seconds), reading few of them.
+
+    In a series (sorted, never overlapping) each slot starts no earlier than the one
+    before it ends, so when slot ``j`` starts exactly the durations of ``i`` to ``j - 1``
+    after slot ``i``, none of those has a gap after it and their starts follow. Halving
+    the ranges where that fails finds the gaps with a few reads each.
+    """
+    unbroken = np.concatenate(([0.0], np.cumsum(seconds[:-1])))
+    starts = np.empty(len(slots))
+    pending = [(0, len(slots) - 1)]
+    while pending:
+        low, high = pending.pop()
+        first = slots[low].start.timestamp()
+        if high - low <= 1 or slots[high].start.timestamp() - first == (
+            unbroken[high] - unbroken[low]
+        ):
+            starts[low] = first
+            starts[high] = slots[high].start.timestamp()
+            starts[low + 1 : high] = first + (unbroken[low + 1 : high] - unbroken[low])
+        else:
+            middle = (low + high) // 2
+            pending += [(low, middle), (middle, high)]
+    return starts
+
+
 def _quarter_profile(prices: PriceSeries, zone: tzinfo, resolution: timedelta) -> FloatArray:
     """Return the mean offset of each sub-hour slot from its hour, per local hour, last week."""
-    parts = HOUR_SECONDS // int(resolution.total_seconds())
-    offsets = np.zeros((24, parts))
-    counts = np.zeros((24, parts))
+    step = int(resolution.total_seconds())
+    parts = HOUR_SECONDS // step
     if prices.end is None:
-        return offsets
-    recent = prices.between(prices.end - timedelta(days=7), prices.end)
-    hour_totals: dict[int, list[float]] = {}
-    for slot in recent.slots:
-        if slot.duration == resolution:
-            hour_totals.setdefault(int(slot.start.timestamp()) // HOUR_SECONDS, []).append(
-                slot.price
-            )
-    for slot in recent.slots:
-        hour = int(slot.start.timestamp()) // HOUR_SECONDS
-        values = hour_totals.get(hour, [])
-        if slot.duration != resolution or len(values) != parts:
-            continue
-        local = slot.start.astimezone(zone)
-        part = (local.minute * 60) // int(resolution.total_seconds())
-        offsets[local.hour, part] += slot.price - sum(values) / parts
-        counts[local.hour, part] += 1
-    return np.where(counts > 0, offsets / np.maximum(counts, 1), 0.0)
+        return np.zeros((24, parts))
+    end = int(prices.end.timestamp())
+    starts, seconds, values = _slot_arrays(_slots_between(prices, end - 7 * DAY_SECONDS, end))
+    fine = seconds == step
+    starts, values = starts[fine].astype(np.int64), values[fine]
+    # Only hours whose every part is known give a shape.
+    _, position, known = np.unique(starts // HOUR_SECONDS, return_inverse=True, return_counts=True)
+    whole = (known == parts)[position]
+    hour_means = np.bincount(position, values)[position] / parts
+    local = local_seconds(starts, zone) % DAY_SECONDS
+    cell = (local // HOUR_SECONDS) * parts + (local % HOUR_SECONDS // 60 * 60) // step
+    offsets = np.bincount(cell[whole], (values - hour_means)[whole], minlength=24 * parts)
+    counts = np.bincount(cell[whole], minlength=24 * parts)
+    return np.where(counts > 0, offsets / np.maximum(counts, 1), 0.0).reshape(24, parts)
 
 
 def expand_to_resolution(
@@ -498,18 +637,20 @@ def expand_to_resolution(
     step = resolution if resolution < hour else hour
     profile = _quarter_profile(prices, zone, step) if step < hour else np.zeros((24, 1))
     parts = profile.shape[1]
+    step_seconds = int(step.total_seconds())
+    hour_starts = result.origin + HOUR_SECONDS * np.arange(result.median.size, dtype=np.int64)
+    local_hours = (local_seconds(hour_starts, zone) % DAY_SECONDS // HOUR_SECONDS).tolist()
+    known_until = known_end.timestamp()
     slots = []
-    for index in range(result.median.size):
-        hour_start = datetime.fromtimestamp(result.origin + index * HOUR_SECONDS, UTC)
-        local_hour = hour_start.astimezone(zone).hour
+    for index, hour_start in enumerate(hour_starts.tolist()):
         for part in range(parts):
-            start = hour_start + part * step
-            if start < known_end:
+            start = hour_start + part * step_seconds
+            if start < known_until:
                 continue
-            shape = float(profile[local_hour, part])
+            shape = float(profile[local_hours[index], part])
             slots.append(
                 PriceSlot(
-                    start=start,
+                    start=datetime.fromtimestamp(start, UTC),
                     duration=step,
                     price=float(result.median[index]) + shape,
                     origin="forecast",

@@ -48,10 +48,6 @@ class CnnLstmWeights:
             raise WeightArchiveError(f"weight archive has no {name!r}") from None
 
 
-def _sigmoid(values: FloatArray) -> FloatArray:
-    return np.asarray(0.5 * (1.0 + np.tanh(0.5 * values)), dtype=np.float64)
-
-
 def _softplus(values: FloatArray) -> FloatArray:
     return np.asarray(np.logaddexp(0.0, values), dtype=np.float64)
 
@@ -81,17 +77,25 @@ def lstm_layer(
     """Return the hidden states of one LSTM layer over [batch, time, features] inputs."""
     batch, steps, _ = inputs.shape
     size = hidden_weight.shape[1]
-    projected = inputs @ input_weight.T + (input_bias + hidden_bias)
+    # sigmoid(x) = (1 + tanh(x / 2)) / 2: with the input, forget and output gates halved
+    # (exactly: a power of two) one tanh per step serves all four gates.
+    scale = np.full(4 * size, 0.5)
+    scale[2 * size : 3 * size] = 1.0
+    projected = (inputs @ input_weight.T + (input_bias + hidden_bias)) * scale
+    recurrent = hidden_weight.T * scale
     hidden = np.zeros((batch, size))
     cell = np.zeros((batch, size))
     outputs = np.empty((batch, steps, size))
-    recurrent = hidden_weight.T
     for step in range(steps):
-        gates = projected[:, step] + hidden @ recurrent
-        squashed = _sigmoid(gates)
-        candidate = np.tanh(gates[:, 2 * size : 3 * size])
-        cell = squashed[:, size : 2 * size] * cell + squashed[:, :size] * candidate
-        hidden = squashed[:, 3 * size :] * np.tanh(cell)
+        gates = np.tanh(projected[:, step] + hidden @ recurrent)
+        squashed = 0.5 * gates + 0.5
+        entry, forget, exit_gate = (
+            squashed[:, :size],
+            squashed[:, size : 2 * size],
+            squashed[:, 3 * size :],
+        )
+        cell = forget * cell + entry * gates[:, 2 * size : 3 * size]
+        hidden = exit_gate * np.tanh(cell)
         outputs[:, step] = hidden
     return outputs
 

@@ -1,10 +1,17 @@
 """LightGBM's gradient-boosted trees evaluated in numpy from the model's JSON dump.
 
-The dump (``Booster.dump_model()``) is flattened into arrays once; prediction walks every
-tree for every row at the same time, one tree level per step, with LightGBM's own
-numerical decision rule: NaN counts as 0 unless the split learnt a side for missing
-values, "zero" splits send (near) zeros to their default side, and a value goes left
-when it is ``<=`` the threshold.
+The dump (``Booster.dump_model()``) is flattened into one node table once. Prediction uses
+LightGBM's own numerical decision rule: NaN counts as 0 unless the split learnt a side for
+missing values, "zero" splits send (near) zeros to their default side, and a value goes
+left when it is ``<=`` the threshold.
+
+The rows of one forecast share most columns (every horizon hour repeats the origin's
+features), so prediction first decides, once for all rows, every split on a column whose
+value is the same in every row, and compresses each chain of such decided splits into one
+jump (pointer doubling over the whole table). The rows then walk only the splits on the
+columns where they differ, all trees and rows at once, one split per step. For the shipped
+model and real forecast rows that leaves the rows a quarter of the splits and 7 to 9 steps
+instead of the 17 levels of the deepest tree.
 """
 
 from __future__ import annotations
@@ -27,6 +34,9 @@ MISSING_NAN: Final = 2
 MISSING_TYPES: Final = {"None": MISSING_NONE, "Zero": MISSING_ZERO, "NaN": MISSING_NAN}
 ZERO_THRESHOLD: Final = 1e-35
 
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
 
 class TreeDumpError(ValueError):
     """The JSON dump holds something this evaluator does not implement."""
@@ -34,21 +44,21 @@ class TreeDumpError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class TreeEnsemble:
-    """All trees as one node table; a leaf is a node whose children are itself.
+    """All trees as one node table: the ``splits`` split nodes first, then the leaves.
 
-    Self-looping leaves let every tree take the same number of steps, so prediction is a
-    fixed number of whole-array gathers with no bookkeeping of finished trees.
+    A leaf is a node whose children are itself and whose threshold is infinite, so a walk
+    that reaches it stays there; only leaves have a nonzero ``value``.
     """
 
-    feature: npt.NDArray[np.int64]
+    feature: IntArray
     threshold: FloatArray
-    children: npt.NDArray[np.int64]
-    default_left: npt.NDArray[np.bool_]
-    missing_type: npt.NDArray[np.int64]
+    children: IntArray
+    default_left: BoolArray
+    missing_type: IntArray
     value: FloatArray
-    roots: npt.NDArray[np.int64]
+    roots: IntArray
+    splits: int
     depth: int
-    deeper_than: npt.NDArray[np.int64]
     feature_names: tuple[str, ...]
     has_zero_splits: bool
 
@@ -56,15 +66,7 @@ class TreeEnsemble:
     def from_dump(cls, dump: Mapping[str, Any]) -> TreeEnsemble:
         """Flatten ``Booster.dump_model()`` output."""
         builder = _Builder()
-        roots = []
-        depths = []
-        for tree in dump["tree_info"]:
-            builder.depth = 0
-            roots.append(builder.add(tree["tree_structure"]))
-            depths.append(builder.depth)
-        # Deepest trees first: step k only needs the first deeper_than[k] trees.
-        order = np.argsort(-np.array(depths, dtype=np.int64), kind="stable")
-        depth_sorted = np.array(depths, dtype=np.int64)[order]
+        roots = [builder.add(tree["tree_structure"]) for tree in dump["tree_info"]]
         splits = len(builder.feature)
         leaves = len(builder.leaf_value)
 
@@ -89,15 +91,9 @@ class TreeEnsemble:
             default_left=np.concatenate((builder.default_left, np.ones(leaves))).astype(bool),
             missing_type=np.concatenate((missing, np.zeros(leaves, dtype=np.int64))),
             value=np.concatenate((np.zeros(splits), builder.leaf_value)),
-            roots=np.array([node(roots[index]) for index in order], dtype=np.int64),
-            depth=int(depth_sorted[0]) if depth_sorted.size else 0,
-            deeper_than=np.array(
-                [
-                    int((depth_sorted > step).sum())
-                    for step in range(int(depth_sorted.max(initial=0)))
-                ],
-                dtype=np.int64,
-            ),
+            roots=np.array([node(root) for root in roots], dtype=np.int64),
+            splits=splits,
+            depth=builder.depth,
             feature_names=tuple(dump.get("feature_names", ())),
             has_zero_splits=bool((missing == MISSING_ZERO).any()),
         )
@@ -111,21 +107,43 @@ class TreeEnsemble:
 
     def predict(self, rows: FloatArray) -> FloatArray:
         """Return the raw score (sum of leaf values) for each row of ``rows``."""
-        nodes = np.broadcast_to(self.roots, (rows.shape[0], self.roots.size)).copy()
-        row_index = np.arange(rows.shape[0])[:, None]
+        count = rows.shape[0]
+        if count == 0:
+            return np.zeros(0)
+        splits = self.splits
         # Without NaN and zero-as-missing splits, LightGBM's rule is the plain comparison.
         plain = not self.has_zero_splits and bool(np.isfinite(rows).all())
-        for active in self.deeper_than:
-            current = nodes[:, :active]
-            values = rows[row_index, self.feature[current]]
-            if plain:
-                go_right = values > self.threshold[current]
-            else:
-                go_right = ~self._goes_left(current, values)
-            nodes[:, :active] = self.children[current, go_right.astype(np.intp)]
-        return np.asarray(self.value[nodes].sum(axis=1), dtype=np.float64)
+        first = rows[0]
+        decided = np.flatnonzero((rows == first).all(axis=0)[self.feature[:splits]])
+        # Children as one flat array: node n's are at 2n (left) and 2n + 1 (right).
+        children = self.children.ravel()
+        # jump[n]: the node reached from n by following decided splits; n itself for a leaf
+        # or a split that each row has to decide for itself.
+        jump = np.arange(self.value.size, dtype=np.int64)
+        right = self._goes_right(decided, first[self.feature[decided]], plain)
+        jump[decided] = children[2 * decided + right]
+        # Each round doubles the length of chain followed; no chain is longer than the depth.
+        for _ in range(max(self.depth - 1, 0).bit_length()):
+            jump[:splits] = jump[jump[:splits]]
+        start = jump[self.roots]
+        open_trees = start < splits
+        total = np.full(count, self.value[start[~open_trees]].sum())
+        nodes = np.broadcast_to(start[open_trees], (count, int(open_trees.sum())))
+        flat = rows.ravel()
+        row_start = np.arange(count, dtype=np.int64)[:, None] * rows.shape[1]
+        while nodes.shape[1]:
+            values = flat[row_start + self.feature[nodes]]
+            nodes = jump[children[2 * nodes + self._goes_right(nodes, values, plain)]]
+            finished = (nodes >= splits).all(axis=0)
+            if finished.any():
+                total += self.value[nodes[:, finished]].sum(axis=1)
+                nodes = nodes[:, ~finished]
+        return total
 
-    def _goes_left(self, nodes: npt.NDArray[np.int64], values: FloatArray) -> npt.NDArray[np.bool_]:
+    def _goes_right(self, nodes: IntArray, values: FloatArray, plain: bool) -> BoolArray:
+        threshold = self.threshold[nodes]
+        if plain:
+            return np.asarray(values > threshold, dtype=np.bool_)
         missing = self.missing_type[nodes]
         is_nan = np.isnan(values)
         values = np.where(is_nan & (missing != MISSING_NAN), 0.0, values)
@@ -133,7 +151,7 @@ class TreeEnsemble:
             (missing == MISSING_NAN) & is_nan
         )
         return np.asarray(
-            np.where(to_default, self.default_left[nodes], values <= self.threshold[nodes]),
+            np.where(to_default, ~self.default_left[nodes], values > threshold),
             dtype=np.bool_,
         )
 
@@ -150,7 +168,7 @@ class _Builder:
         self.depth = 0
 
     def add(self, node: Mapping[str, Any], depth: int = 0) -> int:
-        """Append ``node`` and its subtree; return its encoded index."""
+        """Append ``node`` and its subtree; return its index, leaves encoded as ``-1 - k``."""
         if "leaf_value" in node:
             self.leaf_value.append(float(node["leaf_value"]))
             self.depth = max(self.depth, depth)

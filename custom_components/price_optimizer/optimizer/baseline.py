@@ -86,7 +86,8 @@ def _meets_blocks(job: FlexJob, on: np.ndarray) -> bool:
         return False
     previous = job.was_on and job.first == 0
     length = 0
-    off_length = job.min_off  # a pause before the window counts as long enough
+    # A pause before the window counts as long enough; stopping a running block starts one.
+    off_length = 0 if previous else job.min_off
     starts_per_day: dict[int, int] = {}
     for slot in range(job.first, job.end):
         if on[slot]:

@@ -20,18 +20,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+import math
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 
 from .problem import EPSILON, CycleJob, FlexJob, FloatArray, IntArray, Problem
+from .solution import Solution
 
 BoolArray = npt.NDArray[np.bool_]
 
-# More maximal patterns than this in a slot: keep only the kW row there (rare, many appliances).
+# More maximal patterns than this in a slot: keep only the kW row there (many appliances).
 MAX_PATTERNS: Final = 48
 NO_COLUMN: Final = -1
+# A binary this close to 0 or 1 counts as settled.
+INTEGRALITY: Final = 1e-6
 
 
 @dataclass(slots=True)
@@ -50,6 +54,8 @@ class Formulation:
     # Per job: cycle start columns (parallel to job.starts), or per-slot u/p columns over
     # [first, end) for flexible jobs (NO_COLUMN where the job has none).
     start_columns: dict[int, IntArray] = field(default_factory=dict)
+    # Whether every slot where the limit binds got its knapsack hull (see _patterns).
+    hulls_complete: bool = True
     on_columns: dict[int, IntArray] = field(default_factory=dict)
     power_columns: dict[int, IntArray] = field(default_factory=dict)
 
@@ -97,6 +103,22 @@ class _Builder:
         self.lengths.append(len(index))
         self.row_lower.append(lower)
         self.row_upper.append(upper)
+
+    def rows(
+        self,
+        lengths: IntArray,
+        index: IntArray,
+        value: FloatArray,
+        lower: float | FloatArray,
+        upper: float | FloatArray,
+    ) -> None:
+        """Add ``len(lengths)`` rows at once, their entries one after the other."""
+        count = len(lengths)
+        self.index.extend(index.tolist())
+        self.value.extend(value.tolist())
+        self.lengths.extend(lengths.tolist())
+        self.row_lower.extend(_filled(lower, count).tolist())
+        self.row_upper.extend(_filled(upper, count).tolist())
 
     def build(self) -> Formulation:
         starts = np.zeros(len(self.lengths) + 1, dtype=np.int64)
@@ -168,9 +190,11 @@ def formulate(problem: Problem) -> Formulation:
             on_columns[number], power_columns[number] = _flex(
                 builder, terms, number, job, problem.grid.hours
             )
+    hulls_complete = True
     if problem.limit_kw is not None:
-        _household_limit(builder, terms, problem.capacity())
+        hulls_complete = _household_limit(builder, terms, problem.capacity())
     formulation = builder.build()
+    formulation.hulls_complete = hulls_complete
     formulation.start_columns = start_columns
     formulation.on_columns = on_columns
     formulation.power_columns = power_columns
@@ -264,87 +288,191 @@ def _blocks(builder: _Builder, job: FlexJob, on: list[int]) -> None:
             builder.row(chosen, [1.0] * len(chosen), -np.inf, float(job.max_starts))
 
 
-def _household_limit(builder: _Builder, terms: _SlotTerms, capacity: FloatArray) -> None:
+def _household_limit(builder: _Builder, terms: _SlotTerms, capacity: FloatArray) -> bool:
+    """Add each binding slot's kW row and knapsack hull; return whether every hull fitted."""
     if not terms.load_slot:
-        return
+        return True
     binding = terms.most_kw > capacity + EPSILON
+    slots = np.flatnonzero(binding)
     load_slot = np.concatenate(terms.load_slot)
     keep = binding[load_slot]
     load_order = np.argsort(load_slot[keep], kind="stable")
-    load_slot = load_slot[keep][load_order]
-    load_column = np.concatenate(terms.load_column)[keep][load_order].tolist()
-    load_kw = np.concatenate(terms.load_kw)[keep][load_order].tolist()
-    load_bounds = np.searchsorted(load_slot, np.arange(len(capacity) + 1)).tolist()
-    if terms.on_slot:
-        on_slot = np.concatenate(terms.on_slot)
-        on_job = np.concatenate(terms.on_job)
-        on_column = np.concatenate(terms.on_column)
-        on_order = np.lexsort((on_job, on_slot))
-        on_slot, on_job, on_column = on_slot[on_order], on_job[on_order], on_column[on_order]
-    else:
-        on_slot = on_job = on_column = np.zeros(0, dtype=np.int64)
-    on_bounds = np.searchsorted(on_slot, np.arange(len(capacity) + 1)).tolist()
-    for slot in np.flatnonzero(binding).tolist():
-        room = float(capacity[slot])
-        first, last = load_bounds[slot], load_bounds[slot + 1]
-        builder.row(load_column[first:last], load_kw[first:last], -np.inf, room)
-        _patterns(
+    builder.rows(
+        np.bincount(load_slot[keep], minlength=len(capacity))[slots],
+        np.concatenate(terms.load_column)[keep][load_order],
+        np.concatenate(terms.load_kw)[keep][load_order],
+        -np.inf,
+        capacity[slots],
+    )
+    if not terms.on_slot:
+        return True
+    on_slot = np.concatenate(terms.on_slot)
+    on_job = np.concatenate(terms.on_job)
+    on_column = np.concatenate(terms.on_column)
+    keep = binding[on_slot]
+    on_slot, on_job, on_column = on_slot[keep], on_job[keep], on_column[keep]
+    order = np.lexsort((on_job, on_slot))
+    on_slot, on_job, on_column = on_slot[order], on_job[order], on_column[order]
+    # Slots with the same jobs and the same room share their patterns: one group each.
+    first = np.ones(len(on_slot), dtype=bool)
+    first[1:] = (on_slot[1:] != on_slot[:-1]) | (on_job[1:] != on_job[:-1])
+    pair_slot, pair_job = on_slot[first], on_job[first]
+    starts = np.searchsorted(pair_slot, slots).tolist()
+    ends = np.searchsorted(pair_slot, slots, side="right").tolist()
+    groups: dict[tuple[bytes, float], list[int]] = {}
+    for slot, begin, end in zip(slots.tolist(), starts, ends, strict=True):
+        key = (pair_job[begin:end].tobytes(), round(float(capacity[slot]), 9))
+        groups.setdefault(key, []).append(slot)
+    complete = True
+    for (jobs, room), members in groups.items():
+        complete &= _patterns(
             builder,
             terms,
             room,
-            on_job[on_bounds[slot] : on_bounds[slot + 1]],
-            on_column[on_bounds[slot] : on_bounds[slot + 1]],
+            np.frombuffer(jobs, dtype=np.int64),
+            np.array(members, dtype=np.int64),
+            (on_slot, on_job, on_column),
         )
+    return complete
 
 
-def _patterns(
-    builder: _Builder, terms: _SlotTerms, room: float, jobs: IntArray, columns: IntArray
-) -> None:
-    """Bound the slot's on/off indicators by a mix of the sets that fit (its knapsack hull)."""
-    numbers, first = np.unique(jobs, return_index=True)
-    if len(numbers) < 2:
-        return
-    weights = tuple(round(terms.weight[number], 9) for number in numbers.tolist())
+def _patterns(  # noqa: PLR0917
+    builder: _Builder,
+    terms: _SlotTerms,
+    room: float,
+    jobs: IntArray,
+    slots: IntArray,
+    entries: tuple[IntArray, IntArray, IntArray],
+) -> bool:
+    """Bound the on/off indicators of ``jobs`` in ``slots`` by mixes of the sets that fit.
+
+    That is the knapsack hull of each slot. Jobs of equal weight are
+    interchangeable in a slot, so a pattern says how many of each weight run
+    together: three chargers of 7 kW give 4 patterns instead of 8 sets, and 12
+    appliances stay below the cap. Return False when there are too many
+    patterns and the slots keep only their kW rows.
+    """
+    if len(jobs) < 2:
+        return True
+    weights = [round(terms.weight[number], 9) for number in jobs.tolist()]
     if sum(weights) <= room + EPSILON:
-        return
-    patterns = maximal_patterns(weights, round(room, 9))
+        return True
+    classes = sorted(set(weights), reverse=True)
+    counts = tuple(weights.count(weight) for weight in classes)
+    patterns = _pattern_matrix(tuple(classes), counts, room)
     if patterns is None:
-        return
-    chosen = builder.columns(np.zeros(len(patterns)), 0.0, 1.0, integer=False).tolist()
-    builder.row(chosen, [1.0] * len(chosen), -np.inf, 1.0)
-    bounds = [*first.tolist(), len(jobs)]
-    column_list = columns.tolist()
-    for position in range(len(numbers)):
-        own = column_list[bounds[position] : bounds[position + 1]]
-        covering = [chosen[k] for k, members in enumerate(patterns) if position in members]
-        builder.row([*own, *covering], [1.0] * len(own) + [-1.0] * len(covering), -np.inf, 0.0)
+        return False
+    kinds = len(classes)
+    shares = builder.columns(np.zeros(len(slots) * len(patterns)), 0.0, 1.0, integer=False)
+    shares = shares.reshape(len(slots), len(patterns))
+    builder.rows(
+        np.full(len(slots), len(patterns)), shares.ravel(), np.ones(shares.size), -np.inf, 1.0
+    )
+    # One row per slot and weight: its jobs' indicators <= the patterns' counts of that weight.
+    on_slot, on_job, on_column = entries
+    inside = np.isin(on_slot, slots)
+    class_of_job = np.full(int(jobs.max()) + 1, -1, dtype=np.int64)
+    class_of_job[jobs] = [classes.index(weight) for weight in weights]
+    row_of_own = np.searchsorted(slots, on_slot[inside]) * kinds + class_of_job[on_job[inside]]
+    row_parts = [row_of_own]
+    column_parts = [on_column[inside]]
+    value_parts = [np.ones(len(row_of_own))]
+    for kind in range(kinds):
+        covering = np.flatnonzero(patterns[:, kind])
+        row_parts.append(np.repeat(np.arange(len(slots)) * kinds + kind, len(covering)))
+        column_parts.append(shares[:, covering].ravel())
+        value_parts.append(np.tile(-patterns[covering, kind], len(slots)))
+    rows = np.concatenate(row_parts)
+    order = np.argsort(rows, kind="stable")
+    builder.rows(
+        np.bincount(rows, minlength=len(slots) * kinds),
+        np.concatenate(column_parts)[order],
+        np.concatenate(value_parts)[order],
+        -np.inf,
+        0.0,
+    )
+    return True
 
 
 @lru_cache(maxsize=256)
-def maximal_patterns(
-    weights: tuple[float, ...], capacity: float
-) -> tuple[frozenset[int], ...] | None:
-    """Return the maximal sets of items whose weights fit ``capacity``, or None if too many."""
-    order = sorted(range(len(weights)), key=lambda i: (-weights[i], i))
-    rest = [sum(weights[i] for i in order[k:]) for k in range(len(order) + 1)]
-    found: list[frozenset[int]] = []
+def _pattern_matrix(
+    weights: tuple[float, ...], counts: tuple[int, ...], capacity: float
+) -> npt.NDArray[np.float64] | None:
+    """Return :func:`maximal_counts` as a matrix, one pattern a row (None if too many)."""
+    patterns = maximal_counts(weights, counts, capacity)
+    return None if patterns is None else np.array(patterns, dtype=np.float64)
+
+
+@lru_cache(maxsize=256)
+def maximal_counts(
+    weights: tuple[float, ...], counts: tuple[int, ...], capacity: float
+) -> tuple[tuple[int, ...], ...] | None:
+    """Return the maximal numbers of items of each weight that fit together, or None if too many.
+
+    ``weights`` are distinct, heaviest first; ``counts`` how many items have each.
+    """
+    rest = [
+        sum(w * c for w, c in zip(weights[k:], counts[k:], strict=True))
+        for k in range(len(weights) + 1)
+    ]
+    found: list[tuple[int, ...]] = []
 
     def extend(position: int, chosen: list[int], used: float, lightest_left_out: float) -> bool:
-        # Maximal means every item left out no longer fits: hopeless if even taking
+        # Maximal means every weight left out no longer fits: hopeless if even taking
         # all the remaining items leaves room for the lightest one left out.
         if used + rest[position] + lightest_left_out <= capacity + EPSILON:
             return True
-        if position == len(order):
-            found.append(frozenset(chosen))
+        if position == len(weights):
+            found.append(tuple(chosen))
             return len(found) <= MAX_PATTERNS
-        item = order[position]
-        if used + weights[item] <= capacity + EPSILON:
-            chosen.append(item)
-            if not extend(position + 1, chosen, used + weights[item], lightest_left_out):
+        weight, count = weights[position], counts[position]
+        most = min(count, math.floor((capacity - used) / weight + EPSILON))
+        for taken in range(most, -1, -1):
+            left_out = lightest_left_out if taken == count else min(lightest_left_out, weight)
+            chosen.append(taken)
+            if not extend(position + 1, chosen, used + taken * weight, left_out):
                 return False
             chosen.pop()
-        return extend(position + 1, chosen, used, min(lightest_left_out, weights[item]))
+        return True
 
     if not extend(0, [], 0.0, np.inf):
         return None
     return tuple(found)
+
+
+def decode(problem: Problem, formulation: Formulation, value: FloatArray) -> Solution:
+    """Read starts and power per slot from a column vector."""
+    solution = Solution()
+    count = problem.grid.count
+    for number, job in enumerate(problem.jobs):
+        if isinstance(job, CycleJob):
+            columns = formulation.start_columns[number]
+            solution.starts[number] = int(job.starts[int(np.argmax(value[columns]))])
+            continue
+        power = np.zeros(count)
+        span = slice(job.first, job.end)
+        on = formulation.on_columns[number]
+        switched = np.where(on != NO_COLUMN, np.round(value[on]), 1.0)
+        draw = formulation.power_columns[number]
+        if (draw != NO_COLUMN).any():
+            power[span] = np.where(switched > 0.5, np.clip(value[draw], 0.0, job.max_kw), 0.0)
+            power[power < 1e-9] = 0.0
+        else:
+            power[span] = switched * job.max_kw
+        solution.power[number] = power
+    return solution
+
+
+def encode(problem: Problem, formulation: Formulation, solution: Solution) -> FloatArray:
+    """Write a solution's binaries into a column vector (continuous columns left at 0)."""
+    value = np.zeros(formulation.columns)
+    for number, job in enumerate(problem.jobs):
+        if isinstance(job, CycleJob):
+            columns = formulation.start_columns[number]
+            value[columns] = job.starts == solution.starts[number]
+            continue
+        on = formulation.on_columns[number]
+        present = on != NO_COLUMN
+        power = solution.power[number][job.first : job.end]
+        value[on[present]] = power[present] > 1e-9
+    return value

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import timedelta
+from typing import Final
 
 import numpy as np
 
 from .appliances import Appliance
 from .baseline import baseline_energy
 from .issues import ApplianceError, PlanIssue, issue
-from .milp import Backend, solve
+from .milp import Backend, SolveReport, solve
 from .problem import (
     CycleJob,
     FlexJob,
@@ -29,6 +30,11 @@ from .problem import (
 )
 from .schedule import AppliancePlan, PlannedRun, Schedule
 from .solution import Solution, job_draw
+
+# When a solve stops before any plan (a slow device, a very large household), it is tried once
+# more with this much time: no plan is not the same as no feasible plan, and a late plan beats
+# dropping appliances for a reason that is not true.
+PATIENT_TIME_LIMIT: Final = 10.0
 
 
 def plan(request: PlanRequest, backend: Backend | None = None) -> Schedule:
@@ -43,11 +49,11 @@ def plan(request: PlanRequest, backend: Backend | None = None) -> Schedule:
         else:
             valid.append(appliance)
     problem = build_problem(replace(request, appliances=tuple(valid)))
-    solution, report = solve(problem, backend, request.time_limit)
+    solution, report = _solve(problem, backend, request.time_limit)
     dropped: list[tuple[Job, PlanIssue]] = []
     if solution is None:
         problem, dropped = _resolve_conflicts(problem, backend, request.time_limit)
-        solution, report = solve(problem, backend, request.time_limit)
+        solution, report = _solve(problem, backend, request.time_limit)
     assert solution is not None  # every kept job was feasible together
     plans = [*invalid, *_plans(problem, solution, dropped)]
     order = {appliance.appliance_id: i for i, appliance in enumerate(request.appliances)}
@@ -115,8 +121,21 @@ def _resolve_conflicts(
 def _feasible(
     problem: Problem, jobs: list[Job], backend: Backend | None, time_limit: float
 ) -> bool:
-    solution, _ = solve(replace(problem, jobs=tuple(jobs)), backend, time_limit)
+    # Any plan answers the question: no need to search on for the cheapest one.
+    part = replace(problem, jobs=tuple(jobs))
+    solution, _ = _solve(part, backend, time_limit, first_plan=True)
     return solution is not None
+
+
+def _solve(
+    problem: Problem, backend: Backend | None, time_limit: float, *, first_plan: bool = False
+) -> tuple[Solution | None, SolveReport]:
+    """Solve; when the time limit ends it before any plan, once more with more time."""
+    solution, report = solve(problem, backend, time_limit, first_plan=first_plan)
+    if solution is None and report.status == "time_limit":
+        patient = max(time_limit, PATIENT_TIME_LIMIT)
+        solution, report = solve(problem, backend, patient, first_plan=first_plan)
+    return solution, report
 
 
 def _alone_issue(job: Job, problem: Problem) -> PlanIssue:

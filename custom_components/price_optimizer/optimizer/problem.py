@@ -27,6 +27,8 @@ IntArray = npt.NDArray[np.int64]
 # Timers fire a little late: a plan made this soon after a boundary may still start in that slot.
 START_GRACE: Final = timedelta(minutes=1)
 HOUR: Final = timedelta(hours=1)
+# Seconds one solve may take (see PlanRequest).
+DEFAULT_TIME_LIMIT: Final = 1.0
 # Energy and power comparisons tolerate float noise from slot arithmetic.
 EPSILON: Final = 1e-9
 
@@ -38,7 +40,12 @@ class PlanRequest:
     ``prices`` is the price plan: market slots where published, forecast slots
     (``origin="forecast"`` with ``lower``/``upper``) beyond. ``states`` is keyed
     by appliance id. ``zone`` places daily ready-by times. ``time_limit`` bounds
-    the solver (seconds); a plan stopped by it says so and reports its gap.
+    each solve (seconds); a plan stopped by it says so and reports its gap. The
+    default keeps a re-plan short beside Home Assistant: six appliances over a
+    day of quarter-hours are proven optimal well within it; a much larger
+    household may stop at it with a small gap (see benchmarks/optimizer_speed).
+    A solve that has no plan at all when the limit ends it is tried once more
+    with ten seconds (see planner.PATIENT_TIME_LIMIT).
     """
 
     prices: PriceSeries
@@ -47,7 +54,7 @@ class PlanRequest:
     states: Mapping[str, ApplianceState] = field(default_factory=dict)
     household_limit_kw: float | None = None
     zone: tzinfo = UTC
-    time_limit: float = 10.0
+    time_limit: float = DEFAULT_TIME_LIMIT
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,10 +13,9 @@ from typing import Final
 
 import numpy as np
 
-from .problem import EPSILON, CycleJob, FlexJob, FloatArray, Problem
+from .placement import COST_TIE, BlockMemo, best_blocks, best_cycle_start, best_simple_flex
+from .problem import EPSILON, CycleJob, FloatArray, Problem
 
-# Costs closer than this are equal; the later of two equal plans gives way to the earlier.
-COST_TIE: Final = 1e-9
 MAX_POLISH_ROUNDS: Final = 50
 
 
@@ -74,85 +73,55 @@ def lateness(problem: Problem, number: int, solution: Solution) -> float:
     return float(energy @ np.arange(len(energy)))
 
 
-def best_cycle_start(job: CycleJob, capacity: FloatArray) -> int | None:
-    """Return the cheapest start that fits ``capacity`` (the earliest among equals)."""
-    fits = np.ones(len(job.starts), dtype=bool)
-    for offset, peak in enumerate(job.peak):
-        fits &= capacity[job.starts + offset] >= peak - EPSILON
-    if not fits.any():
-        return None
-    costs = np.where(fits, job.start_costs(), np.inf)
-    best = float(costs.min())
-    # The earliest start whose cost ties the cheapest one.
-    return int(job.starts[np.flatnonzero(costs <= best + COST_TIE)[0]])
-
-
-def best_simple_flex(job: FlexJob, capacity: FloatArray, hours: float) -> FloatArray | None:
-    """Return the cheapest power plan of a job bound only by its energy range, or None.
-
-    Cheapest slots first (earlier first among equal prices); beyond the
-    target, slots are only added while they pay (negative prices).
-    """
-    count = len(capacity)
-    span = np.arange(job.first, job.end)
-    price = job.price[span]
-    room = np.minimum(capacity[span], job.max_kw)
-    usable = np.isfinite(price) & (room >= job.min_kw - EPSILON) & (room > EPSILON)
-    order = span[usable][np.lexsort((span[usable], price[usable]))]
-    power = np.zeros(count)
-    if job.on_off:
-        needed = round(job.energy_min / (job.max_kw * hours))
-        most = round(job.energy_max / (job.max_kw * hours))
-        if needed > len(order):
+def best_placement(
+    problem: Problem, number: int, capacity: FloatArray, memo: BlockMemo | None = None
+) -> Solution | None:
+    """Return a one-job solution with the job at its best placement within ``capacity``."""
+    job = problem.jobs[number]
+    placed = Solution()
+    if isinstance(job, CycleJob):
+        start = best_cycle_start(job, capacity)
+        if start is None:
             return None
-        paying = int(np.count_nonzero(job.price[order[needed:]] < 0))
-        power[order[: max(needed, min(most, needed + paying))]] = job.max_kw
-        return power
-    if job.min_kw > EPSILON:
+        placed.starts[number] = start
+        return placed
+    if job.is_simple:
+        power = best_simple_flex(job, capacity, problem.grid.hours)
+    elif memo is not None:
+        power = memo.best(number, job, capacity, problem.grid.hours)
+    else:
+        power = best_blocks(job, capacity, problem.grid.hours)
+    if power is None:
         return None
-    energy = 0.0
-    for slot in order.tolist():
-        if energy >= job.energy_max - EPSILON:
-            break
-        if energy >= job.energy_min - EPSILON and job.price[slot] >= 0:
-            break
-        goal = job.energy_min if job.price[slot] >= 0 else job.energy_max
-        take = min(float(capacity[slot]), job.max_kw, (goal - energy) / hours)
-        power[slot] = take
-        energy += take * hours
-    if energy < job.energy_min - 1e-6:
-        return None
-    return power
+    placed.power[number] = power
+    return placed
 
 
-def polish(problem: Problem, solution: Solution) -> Solution:
+def capacity_left(problem: Problem, solution: Solution) -> FloatArray:
+    """Return the power the household limit leaves beside every planned job and running cycle."""
+    if problem.limit_kw is None:
+        return np.full(problem.grid.count, np.inf)
+    return problem.capacity() - total_load(problem, solution) + problem.fixed_kw
+
+
+def polish(problem: Problem, solution: Solution, memo: BlockMemo | None = None) -> Solution:
     """Move each job to its cheapest (then earliest) placement given the others, until stable."""
     solution = solution.copy()
-    if problem.limit_kw is None:
-        capacity_left = np.full(problem.grid.count, np.inf)
-    else:
-        capacity_left = problem.capacity() - total_load(problem, solution) + problem.fixed_kw
+    left = capacity_left(problem, solution)
     for _ in range(MAX_POLISH_ROUNDS):
         moved = False
-        for number, job in enumerate(problem.jobs):
-            if isinstance(job, FlexJob) and not job.is_simple:
-                continue
+        for number in range(len(problem.jobs)):
             own, _ = job_draw(problem, number, solution)
-            capacity = capacity_left + own
+            capacity = left + own
+            placed = best_placement(problem, number, capacity, memo)
+            if placed is None:
+                continue
             candidate = solution.copy()
-            if isinstance(job, CycleJob):
-                start = best_cycle_start(job, capacity)
-                if start is None:
-                    continue
-                candidate.starts[number] = start
-            else:
-                power = best_simple_flex(job, capacity, problem.grid.hours)
-                if power is None:
-                    continue
-                candidate.power[number] = power
+            candidate.starts.update(placed.starts)
+            candidate.power.update(placed.power)
             if _better(problem, number, candidate, solution):
                 solution = candidate
-                capacity_left = capacity - job_draw(problem, number, solution)[0]
+                left = capacity - job_draw(problem, number, solution)[0]
                 moved = True
         if not moved:
             break
