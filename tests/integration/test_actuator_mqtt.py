@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.mqtt.const import MQTT_CONNECTION_STATE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.dispatcher import async_dispatcher_send
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -21,6 +23,7 @@ from custom_components.price_optimizer.actuator import (
     EVENT_APPLIANCE_STOPPED,
 )
 from custom_components.price_optimizer.const import DOMAIN
+from custom_components.price_optimizer.switching import CONFIRM_TIMEOUT, MAX_ATTEMPTS
 
 from .appliances import add_appliance, move_to, state_of
 from .test_appliance_runs import planned_run
@@ -127,3 +130,42 @@ async def test_an_mqtt_plug_without_the_mqtt_integration_raises_a_repair_issue(
     assert await hass.config_entries.async_remove(loaded_entry.entry_id)
     await hass.async_block_till_done()
     assert ir.async_get(hass).async_get_issue(DOMAIN, f"mqtt_not_set_up_{dishwasher}") is None
+
+
+async def test_a_stop_the_broker_could_not_carry_is_reported_and_sent_again_when_it_is_back(
+    mqtt_mock: MqttMockHAClient,
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    failed = async_capture_events(hass, EVENT_APPLIANCE_FAILED)
+    stopped = async_capture_events(hass, EVENT_APPLIANCE_STOPPED)
+    dishwasher = await add_appliance(hass, loaded_entry, "dishwasher", control=TASMOTA)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    start, end = planned_run(hass, dishwasher)
+    await move_to(hass, freezer, start)
+    async_fire_mqtt_message(hass, "stat/dishwasher/POWER", "ON")
+    await hass.async_block_till_done()
+
+    # The plug hears nothing: three stops go out, then the run is reported failed.
+    await move_to(hass, freezer, end)
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        await move_to(hass, freezer, end + attempt * CONFIRM_TIMEOUT)
+    assert published(mqtt_mock).count(("cmnd/dishwasher/POWER", "OFF")) == MAX_ATTEMPTS
+    assert [(event.data["command"], event.data["reason"]) for event in failed] == [
+        ("off", "not_confirmed")
+    ]
+    # As far as anyone knows the plug is still on: the run stays open, nothing more is sent.
+    assert state_of(hass, "sensor", dishwasher, "status").state == "running"
+    await move_to(hass, freezer, end + 10 * CONFIRM_TIMEOUT)
+    assert published(mqtt_mock).count(("cmnd/dishwasher/POWER", "OFF")) == MAX_ATTEMPTS
+
+    # The broker connection comes back: the stop goes out again and the plug confirms it.
+    async_dispatcher_send(hass, MQTT_CONNECTION_STATE, True)
+    await hass.async_block_till_done()
+    assert published(mqtt_mock).count(("cmnd/dishwasher/POWER", "OFF")) == MAX_ATTEMPTS + 1
+    async_fire_mqtt_message(hass, "stat/dishwasher/POWER", "OFF")
+    await hass.async_block_till_done()
+    assert [event.data["reason"] for event in stopped] == ["caught_up"]
+    assert state_of(hass, "sensor", dishwasher, "status").state == "done"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, f"control_failed_{dishwasher}") is None
