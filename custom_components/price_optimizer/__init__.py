@@ -59,11 +59,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: PriceOptimizerConfigEntr
     planner = PlanCoordinator(hass, entry, feed)
     await planner.async_load()
     await planner.async_refresh()
+    actuator = Actuator(hass, entry, planner)
     entry.runtime_data = PriceOptimizerData(
-        coordinator=coordinator, forecast=forecast, planner=planner
+        coordinator=coordinator, forecast=forecast, planner=planner, actuator=actuator
     )
     _async_remove_stale_devices(hass, entry)
-    actuator = Actuator(hass, entry, planner)
     await actuator.async_start()
     entry.async_on_unload(actuator.async_stop)
     entry.async_on_unload(entry.add_update_listener(_async_entry_updated))

@@ -541,6 +541,19 @@ class Actuator:
         appliance = self._planner.appliances.get(appliance_id)
         return appliance_id if appliance is None else appliance.name
 
+    def diagnostics(self) -> dict[str, Any]:
+        """Return each plug's target and what was sent to it and heard from it."""
+        return {
+            "mqtt_ready": self._mqtt_ready,
+            "plugs": {
+                appliance_id: {
+                    "target": target.describe(),
+                    "journal": self._journals.get(appliance_id, PlugJournal()).as_dict(),
+                }
+                for appliance_id, target in self._targets.items()
+            },
+        }
+
     async def _async_save(self) -> None:
         await self._store.async_save(self._stored())
 

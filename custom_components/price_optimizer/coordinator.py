@@ -38,6 +38,7 @@ from .sources.base import (
 )
 
 if TYPE_CHECKING:
+    from .actuator import Actuator
     from .forecast_coordinator import ForecastCoordinator
     from .planner import PlanCoordinator
 
@@ -64,6 +65,7 @@ class PriceOptimizerData:
     coordinator: PriceCoordinator
     forecast: ForecastCoordinator
     planner: PlanCoordinator
+    actuator: Actuator
 
 
 def build_source(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> PriceSource:

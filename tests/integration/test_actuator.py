@@ -24,6 +24,7 @@ from custom_components.price_optimizer.actuator import (
     EVENT_PLAN_CHANGED,
 )
 from custom_components.price_optimizer.const import DOMAIN
+from custom_components.price_optimizer.diagnostics import async_get_config_entry_diagnostics
 from custom_components.price_optimizer.switching import CONFIRM_TIMEOUT, MAX_ATTEMPTS
 
 from .appliances import add_appliance, entity_id, move_to, reconfigure_appliance, state_of
@@ -294,3 +295,20 @@ async def test_a_run_whose_plug_is_removed_from_the_appliance_ends_at_its_planne
     assert state_of(hass, "sensor", dishwasher, "status").state == "running"
     await move_to(hass, freezer, end)
     assert state_of(hass, "sensor", dishwasher, "status").state == "done"
+
+
+async def test_diagnostics_show_what_each_plug_was_sent_and_reported(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, freezer: FrozenDateTimeFactory, plug: str
+) -> None:
+    dishwasher = await switched_dishwasher(hass, loaded_entry, plug)
+    start, _end = planned_run(hass, dishwasher)
+    await move_to(hass, freezer, start)
+
+    diagnostics = await async_get_config_entry_diagnostics(hass, loaded_entry)
+
+    control = diagnostics["control"]["plugs"][dishwasher]
+    assert control["target"] == plug
+    assert control["journal"]["switched_run"] == start.isoformat()
+    assert control["journal"]["plug_on"] is True
+    assert control["journal"]["pending"] is None
+    assert control["journal"]["failed"] is None
