@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, time, timedelta, tzinfo
 import re
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 from homeassistant.config_entries import SOURCE_RECONFIGURE, ConfigSubentryFlow, SubentryFlowResult
 from homeassistant.helpers import config_validation as cv, selector
@@ -35,6 +35,7 @@ from .control import (
 from .optimizer import APPLIANCE_KINDS, Appliance, ApplianceError, preset
 from .optimizer.issues import IssueCode
 from .planner import appliance_from_subentry
+from .selectors import number_box
 
 CONF_KIND: Final = "kind"
 CONF_NAME: Final = "name"
@@ -85,20 +86,6 @@ class PhasesFormatError(ValueError):
     """A power profile that is not written as ``minutes:kW, minutes:kW``."""
 
 
-def _number(
-    minimum: float,
-    maximum: float,
-    step: float | Literal["any"] = "any",
-    unit: str | None = None,
-) -> selector.NumberSelector:
-    config = selector.NumberSelectorConfig(
-        min=minimum, max=maximum, step=step, mode=selector.NumberSelectorMode.BOX
-    )
-    if unit is not None:
-        config["unit_of_measurement"] = unit
-    return selector.NumberSelector(config)
-
-
 def _choice(options: list[str], translation_key: str) -> selector.SelectSelector:
     return selector.SelectSelector(
         selector.SelectSelectorConfig(
@@ -118,20 +105,20 @@ APPLIANCE_SCHEMA: Final = vol.Schema(
     {
         vol.Required(CONF_NAME): selector.TextSelector(),
         vol.Required(CONF_OPERATION): _choice(["cycle", "interruptible"], "operation"),
-        vol.Required(CONF_POWER_KW): _number(0.01, 1000, "any", "kW"),
-        vol.Optional(CONF_MIN_POWER_KW): _number(0, 1000, "any", "kW"),
+        vol.Required(CONF_POWER_KW): number_box(0.01, 1000, "any", "kW"),
+        vol.Optional(CONF_MIN_POWER_KW): number_box(0, 1000, "any", "kW"),
         vol.Optional(CONF_PHASES): selector.TextSelector(),
         vol.Optional(CONF_DURATION): _duration(),
-        vol.Optional(CONF_ENERGY_KWH): _number(0, 1000, "any", "kWh"),
-        vol.Optional(CONF_MAX_ENERGY_KWH): _number(0, 1000, "any", "kWh"),
+        vol.Optional(CONF_ENERGY_KWH): number_box(0, 1000, "any", "kWh"),
+        vol.Optional(CONF_MAX_ENERGY_KWH): number_box(0, 1000, "any", "kWh"),
         vol.Optional(CONF_DAILY_READY_BY): selector.TimeSelector(),
         vol.Optional(CONF_DAILY_EARLIEST_START): selector.TimeSelector(),
         vol.Optional(CONF_EARLIEST_START): selector.DateTimeSelector(),
         vol.Optional(CONF_DEADLINE): selector.DateTimeSelector(),
         vol.Required(CONF_MIN_ON_TIME): _duration(),
         vol.Required(CONF_MIN_OFF_TIME): _duration(),
-        vol.Optional(CONF_MAX_STARTS): _number(1, 96, 1),
-        vol.Required(CONF_PRIORITY): _number(0, 10, 1),
+        vol.Optional(CONF_MAX_STARTS): number_box(1, 96, 1),
+        vol.Required(CONF_PRIORITY): number_box(0, 10, 1),
         vol.Required(CONF_RISK): _choice(["median", "upper"], "risk"),
     }
 )

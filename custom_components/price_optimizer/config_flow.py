@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 from homeassistant.config_entries import (
     SOURCE_RECONFIGURE,
@@ -69,6 +69,7 @@ from .const import (
     SOURCE_URDB,
     SUBENTRY_APPLIANCE,
 )
+from .selectors import number_box
 from .source_factory import SOURCE_NAMES, async_list_places, source_from_config
 from .sources import (
     awattar,
@@ -107,17 +108,6 @@ def _text(
     kind: selector.TextSelectorType = selector.TextSelectorType.TEXT,
 ) -> selector.TextSelector:
     return selector.TextSelector(selector.TextSelectorConfig(type=kind))
-
-
-def _number(
-    minimum: float, maximum: float, step: float | Literal["any"] = "any", unit: str | None = None
-) -> selector.NumberSelector:
-    config = selector.NumberSelectorConfig(
-        min=minimum, max=maximum, step=step, mode=selector.NumberSelectorMode.BOX
-    )
-    if unit is not None:
-        config["unit_of_measurement"] = unit
-    return selector.NumberSelector(config)
 
 
 def _required(key: str, defaults: Mapping[str, Any], fallback: Any = None) -> vol.Required:
@@ -237,8 +227,8 @@ FORMS: Final[dict[str, SourceForm]] = {
     SOURCE_NREL: SourceForm(
         schema=_fields(
             (CONF_API_KEY, _secret(), None),
-            (CONF_LATITUDE, _number(-90, 90, "any", "°"), None),
-            (CONF_LONGITUDE, _number(-180, 180, "any", "°"), None),
+            (CONF_LATITUDE, number_box(-90, 90, "any", "°"), None),
+            (CONF_LONGITUDE, number_box(-180, 180, "any", "°"), None),
             (CONF_SECTOR, _select(list(tariffs.SECTORS), "sector"), "residential"),
         ),
         credentials=(CONF_API_KEY,),
@@ -581,17 +571,17 @@ class PriceOptimizerOptionsFlow(OptionsFlow):
         options = self.config_entry.options
         schema = vol.Schema(
             {
-                vol.Required(CONF_VAT_PERCENT, default=options.get(CONF_VAT_PERCENT, 0.0)): _number(
-                    0, 100, 0.1, "%"
-                ),
-                vol.Required(CONF_FEE_PER_KWH, default=options.get(CONF_FEE_PER_KWH, 0.0)): _number(
-                    -10, 10
-                ),
-                vol.Required(CONF_MULTIPLIER, default=options.get(CONF_MULTIPLIER, 1.0)): _number(
-                    0, 10
-                ),
+                vol.Required(
+                    CONF_VAT_PERCENT, default=options.get(CONF_VAT_PERCENT, 0.0)
+                ): number_box(0, 100, 0.1, "%"),
+                vol.Required(
+                    CONF_FEE_PER_KWH, default=options.get(CONF_FEE_PER_KWH, 0.0)
+                ): number_box(-10, 10),
+                vol.Required(
+                    CONF_MULTIPLIER, default=options.get(CONF_MULTIPLIER, 1.0)
+                ): number_box(0, 10),
                 # Optional without a default, so clearing the field removes the limit.
-                vol.Optional(CONF_HOUSEHOLD_LIMIT_KW): _number(0.1, 1000, "any", "kW"),
+                vol.Optional(CONF_HOUSEHOLD_LIMIT_KW): number_box(0.1, 1000, "any", "kW"),
             }
         )
         return self.async_show_form(
