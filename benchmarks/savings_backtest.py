@@ -35,6 +35,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from custom_components.price_optimizer import forecast as forecast_package
+from custom_components.price_optimizer.forecast.markets import validated_market
 from custom_components.price_optimizer.forecast.predictor import Forecaster
 from custom_components.price_optimizer.models import PriceSeries
 from custom_components.price_optimizer.optimizer import (
@@ -53,8 +54,6 @@ from .prices import deepforkit, norway, norway_exogenous
 # (end of the published prices, due) -> forecast slots from that end until due.
 ForecastFn = Callable[[datetime, datetime], PriceSeries]
 MODELS = Path(forecast_package.__file__).with_name("models")
-# Blends fitted per training market, as the integration picks them for an area.
-BLENDS = {"norway:NO_1": "nor-epf-NO_1", "deepforkit:DE_LU": "deepforkit-DE_LU"}
 
 CENTRAL = ZoneInfo("Europe/Berlin")
 PUBLICATION = Publication(zone=CENTRAL, at=time(12, 55))
@@ -353,7 +352,7 @@ def main() -> None:
     forecast_fn = (
         None
         if args.no_forecast
-        else shipped_forecast(prices, zone, country, BLENDS.get(args.source), exogenous)
+        else shipped_forecast(prices, zone, country, validated_market(zone_name), exogenous)
     )
     result = backtest(prices, zone, args.start, args.days, forecast_fn)
     result["source"] = args.source

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-import re
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from homeassistant.core import HomeAssistant, callback
@@ -24,6 +23,7 @@ from .const import CONF_AREA, DOMAIN, LOGGER, STORAGE_VERSION
 from .forecast.accuracy import LiveAccuracy
 from .forecast.engine import ForecastEngine
 from .forecast.history import HourlyHistory
+from .forecast.markets import validated_market
 from .forecast.predictor import NotEnoughHistoryError
 from .models import PriceSeries, PriceSlot
 from .recorded import async_recorded_changes
@@ -41,23 +41,6 @@ LONG_HISTORY_KEPT: Final = timedelta(days=1099)
 HOUR: Final = timedelta(hours=1)
 
 ForecastStatus = Literal["ok", "waiting_for_history", "unavailable"]
-
-# Bidding zones the shipped models were validated on keep their own blend weights.
-_VALIDATED_MARKETS: Final = {
-    "BE": "deepforkit-BE",
-    "DELU": "deepforkit-DE_LU",
-    "DK1": "deepforkit-DK_1",
-    "FI": "deepforkit-FI",
-    "FR": "deepforkit-FR",
-    "NL": "deepforkit-NL",
-    "SE3": "deepforkit-SE_3",
-    **{f"NO{zone}": f"nor-epf-NO_{zone}" for zone in range(1, 6)},
-}
-
-
-def validated_market(area: str | None) -> str | None:
-    """Return the training market whose blend fits ``area`` (any spelling), if there is one."""
-    return _VALIDATED_MARKETS.get(re.sub(r"[^A-Z0-9]", "", (area or "").upper()))
 
 
 def exogenous_channels(series: tuple[ExogenousSeries, ...]) -> dict[str, PriceSeries]:
