@@ -107,15 +107,6 @@ def series_from_slots(slots: Iterable[PriceSlot], currency: str) -> PriceSeries:
     return PriceSeries(tuple(ordered), currency)
 
 
-def series_from_intervals(
-    intervals: Iterable[tuple[datetime, datetime, float]], currency: str
-) -> PriceSeries:
-    """Return a series from ``(start, end, price per kWh)`` triples."""
-    return series_from_slots(
-        (PriceSlot(start, end - start, price) for start, end, price in intervals), currency
-    )
-
-
 def series_from_starts(
     prices: Mapping[datetime, float], currency: str, single: timedelta
 ) -> PriceSeries:

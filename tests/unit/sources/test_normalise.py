@@ -19,7 +19,6 @@ from custom_components.price_optimizer.sources.normalise import (
     number,
     parse_time,
     resolution,
-    series_from_intervals,
     series_from_slots,
     within,
 )
@@ -91,8 +90,12 @@ def test_a_local_day_becomes_contiguous_slots_of_the_right_count(
     # Providers page newest first and repeat entries across pages.
     sent = points + points[:repeated]
     order.shuffle(sent)  # type: ignore[attr-defined]
-    series = series_from_intervals(
-        ((parse_time(start), parse_time(end), price / 1000) for start, end, price in sent), "EUR"
+    series = series_from_slots(
+        (
+            PriceSlot(parse_time(start), parse_time(end) - parse_time(start), price / 1000)
+            for start, end, price in sent
+        ),
+        "EUR",
     )
     start, end = local_day_bounds(day, zone)
     hours = (end - start) / timedelta(hours=1)
