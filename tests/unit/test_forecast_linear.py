@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from custom_components.price_optimizer.forecast.linear import LinearConfig, _fista, fit_predict
+from custom_components.price_optimizer.forecast.linear import (
+    LinearConfig,
+    _fista,
+    _lasso_path,
+    fit_predict,
+)
 
 
 def synthetic_market(days: int, seed: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -72,6 +77,37 @@ def test_fista_reaches_the_lasso_solution_of_an_orthogonal_problem() -> None:
     assert solution.ravel() == pytest.approx([2.0, 0.0, 0.0, -1.0])
 
 
+def soft_threshold(values: np.ndarray, penalty: float) -> np.ndarray:
+    return np.sign(values) * np.maximum(np.abs(values) - penalty, 0.0)
+
+
+@pytest.mark.parametrize("share", [0.0, 0.5, 1.0])
+def test_path_average_share_mixes_the_criterion_pick_with_the_path_mean(share: float) -> None:
+    # With G = I every point of the path is soft-thresholding of b, known exactly.
+    targets = np.array([[3.0, 0.4], [-0.5, 0.3], [0.2, -0.35], [-2.0, 0.05]])
+    penalties = (1.0, 0.6, 0.25)
+    path = [soft_threshold(targets, penalty) for penalty in penalties]
+    variance = np.array([16.0, 1.0])
+
+    def solve(mix: float) -> np.ndarray:
+        config = LinearConfig(penalties=penalties, iterations=40, path_average_share=mix)
+        return _lasso_path(np.eye(4), targets, variance, 50, config)
+
+    picked, weights = solve(0.0), solve(share)
+    assert any(np.allclose(picked[:, 0], point[:, 0]) for point in path)
+    assert any(np.allclose(picked[:, 1], point[:, 1]) for point in path)
+    expected = (1.0 - share) * picked + share * np.mean(path, axis=0)
+    assert weights == pytest.approx(expected)
+
+
 def test_config_round_trips_through_its_dict() -> None:
-    config = LinearConfig(windows=(28,), penalties=(0.5,), iterations=7, criterion="bic")
+    config = LinearConfig(
+        windows=(28,), penalties=(0.5,), iterations=7, criterion="bic", path_average_share=0.25
+    )
     assert LinearConfig.from_dict(config.as_dict()) == config
+
+
+def test_models_exported_before_the_path_average_keep_the_criterion_alone() -> None:
+    stored = LinearConfig().as_dict()
+    del stored["path_average_share"]
+    assert LinearConfig.from_dict(stored).path_average_share == 0.0

@@ -31,12 +31,18 @@ LOOKBACK_DAYS: Final = max(LINEAR_PRICE_DAYS)
 
 @dataclass(frozen=True, slots=True)
 class LinearConfig:
-    """Calibration windows (days), the lasso penalty path and the solver's iteration count."""
+    """Calibration windows (days), the lasso penalty path and how a penalty is chosen.
+
+    ``path_average_share`` mixes the coefficients the criterion picks with the mean of
+    the coefficients along the whole path: the criterion alone overfits some hours,
+    the average alone underfits others.
+    """
 
     windows: tuple[int, ...] = (56, 84, 728, 1092)
     penalties: tuple[float, ...] = (0.1, 0.05, 0.025, 0.012, 0.006)
     iterations: int = 100
     criterion: str = "aic"
+    path_average_share: float = 0.5
 
     def as_dict(self) -> dict[str, object]:
         """Return a JSON-safe form for ``metadata.json``."""
@@ -45,6 +51,7 @@ class LinearConfig:
             "penalties": list(self.penalties),
             "iterations": self.iterations,
             "criterion": self.criterion,
+            "path_average_share": self.path_average_share,
         }
 
     @classmethod
@@ -55,6 +62,8 @@ class LinearConfig:
             penalties=tuple(float(penalty) for penalty in data["penalties"]),
             iterations=int(data["iterations"]),
             criterion=str(data["criterion"]),
+            # Models exported before the path average existed used the criterion alone.
+            path_average_share=float(data.get("path_average_share", 0.0)),
         )
 
 
@@ -95,10 +104,11 @@ def _lasso_path(
     count: int,
     config: LinearConfig,
 ) -> FloatArray:
-    """Return, per target column, the lasso along the penalty path with the best AIC.
+    """Return, per target column, the lasso chosen along the penalty path.
 
     Like LassoLarsIC in the LEAR model, the information criterion picks each hour's
-    penalty from the calibration data itself, so no market needs its own setting.
+    penalty from the calibration data itself, so no market needs its own setting; the
+    pick is then mixed with the path's mean coefficients.
     """
     lipschitz = float(np.linalg.eigvalsh(gram)[-1])
     if lipschitz <= 0.0:
@@ -108,9 +118,11 @@ def _lasso_path(
     weights = np.zeros_like(targets)
     best = np.zeros_like(targets)
     best_criterion = np.full(targets.shape[1], np.inf)
+    path_sum = np.zeros_like(targets)
     for stage, penalty in enumerate(config.penalties):
         iterations = config.iterations if stage == 0 else config.iterations // 2
         weights = _fista(gram, targets, penalty, weights, step=step, iterations=iterations)
+        path_sum += weights
         residual = (
             target_variance
             - 2.0 * np.einsum("pj,pj->j", weights, targets)
@@ -121,7 +133,8 @@ def _lasso_path(
         better = criterion < best_criterion
         best[:, better] = weights[:, better]
         best_criterion[better] = criterion[better]
-    return best
+    share = config.path_average_share
+    return (1.0 - share) * best + share * path_sum / len(config.penalties)
 
 
 def _transform(values: FloatArray, scaling: LevelScaling) -> FloatArray:

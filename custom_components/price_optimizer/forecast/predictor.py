@@ -336,7 +336,7 @@ class Forecaster:
         if self.trees is not None:
             medians["lightgbm"] = self.trees.predict(features.tabular)
         blocks = math.ceil(horizon_hours / 24)
-        linear = self._linear(origin, prices, exogenous, zone, blocks)
+        linear = self.linear_forecast(origin, prices, exogenous, zone, blocks)
         windows: tuple[int, ...] = ()
         if linear is not None:
             values = np.full(HORIZON_HOURS, np.nan)
@@ -345,14 +345,19 @@ class Forecaster:
             windows = linear.windows
         return medians, features, windows, missing
 
-    def _linear(
+    def linear_forecast(
         self,
         origin: int,
         prices: FloatArray,
         exogenous: Mapping[str, FloatArray],
         zone: tzinfo,
-        blocks: int,
+        blocks: int = 1,
     ) -> LinearForecast | None:
+        """Return the lasso member's prices for ``blocks`` days after ``origin``, or None.
+
+        None when the history covers no calibration window. The fit is cached for the
+        last inputs, since a new one costs a fraction of a second.
+        """
         inputs = LinearInputs.of(origin, prices, exogenous, zone, blocks)
         if self._linear_cache is not None and self._linear_cache[0].same_as(inputs):
             return self._linear_cache[1]

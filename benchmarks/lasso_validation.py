@@ -1,0 +1,145 @@
+"""The refitted lasso alone on each epftoolbox market's validation year, for choosing its settings.
+
+The validation year is the 364 days before the market's test period (the same year the
+training run holds out for the blend), so a setting chosen here has not seen the test.
+Every third day is forecast day-ahead exactly as the integration does it (the
+forecaster's own history handling, one 24-hour block), and the MAE in the market's
+currency per MWh is printed per market with its mean change against the first setting.
+
+    .venvs/training/bin/python -m benchmarks.lasso_validation \
+        --setting path_average_share=0 --setting path_average_share=0.5
+
+Each ``--setting`` is a list of ``LinearConfig`` fields (``name=value``, comma
+separated; tuples as ``windows=56/84/728``). Writes benchmarks/results/lasso_validation.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import fields, replace
+import json
+import os
+from pathlib import Path
+import sys
+import time
+from typing import Any
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from training.integration import ensure_registered
+
+ensure_registered()
+
+import numpy as np  # noqa: E402
+
+from custom_components.price_optimizer.forecast.linear import LinearConfig  # noqa: E402
+from custom_components.price_optimizer.forecast.predictor import Forecaster  # noqa: E402
+from training.__main__ import table  # noqa: E402
+from training.data import DEFAULT_DATA_ROOT, EPF_MARKETS, EPF_TEST_PERIODS, load_named  # noqa: E402
+from training.dataset import midnight_origins  # noqa: E402
+
+DAY = 24
+MODELS_DIR = (
+    Path(__file__).resolve().parent.parent / "custom_components" / "price_optimizer" / "forecast"
+) / "models"
+VALIDATION_DAYS = 364
+
+
+def parse_setting(text: str) -> LinearConfig:
+    """Return the default ``LinearConfig`` with the fields of ``name=value,...`` replaced."""
+    kinds = {field.name: field.type for field in fields(LinearConfig)}
+    changes: dict[str, Any] = {}
+    for item in filter(None, text.split(",")):
+        name, _, value = item.partition("=")
+        if name not in kinds:
+            raise argparse.ArgumentTypeError(f"LinearConfig has no field {name!r}")
+        kind = str(kinds[name])
+        if kind.startswith("tuple[int"):
+            changes[name] = tuple(int(part) for part in value.split("/"))
+        elif kind.startswith("tuple[float"):
+            changes[name] = tuple(float(part) for part in value.split("/"))
+        elif kind == "int":
+            changes[name] = int(value)
+        elif kind == "float":
+            changes[name] = float(value)
+        else:
+            changes[name] = value
+    return replace(LinearConfig(), **changes)
+
+
+def validation_mae(market_name: str, config: LinearConfig, stride_days: int) -> tuple[float, int]:
+    """Return the lasso's day-ahead MAE on the market's validation year and the days scored."""
+    metadata = json.loads((MODELS_DIR / "metadata.json").read_text(encoding="utf-8"))
+    metadata["linear"] = config.as_dict()
+    # Only the lasso runs here; the static members are never called.
+    forecaster = Forecaster(metadata, None, None, "numpy")
+    market = load_named(market_name, DEFAULT_DATA_ROOT)
+    cutoff = market.position_of(EPF_TEST_PERIODS[market_name][0])
+    origins = midnight_origins(market)
+    origins = origins[(origins >= cutoff - VALIDATION_DAYS * DAY) & (origins + DAY <= cutoff)]
+    history = forecaster.history_hours_wanted
+    errors = []
+    for origin in origins[::stride_days]:
+        actual = market.prices[origin : origin + DAY]
+        if not np.isfinite(actual).all():
+            continue
+        first = max(origin - history, 0)
+        exogenous = {
+            name: values[first : origin + DAY] for name, values in market.exogenous.items()
+        }
+        forecast = forecaster.linear_forecast(
+            int(market.hour_starts[origin]), market.prices[first:origin], exogenous, market.zone
+        )
+        if forecast is not None:
+            errors.append(float(np.mean(np.abs(forecast.prices[:DAY] - actual))))
+    return float(np.mean(errors)), len(errors)
+
+
+def main() -> int:
+    """Score every setting on every market, print the table and write JSON."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--setting", action="append", type=parse_setting, default=[])
+    parser.add_argument("--markets", nargs="+", default=list(EPF_MARKETS))
+    parser.add_argument("--stride-days", type=int, default=3)
+    parser.add_argument(
+        "--output", type=Path, default=Path("benchmarks/results/lasso_validation.json")
+    )
+    args = parser.parse_args()
+    settings: list[LinearConfig] = args.setting or [LinearConfig()]
+    rows = []
+    for config in settings:
+        row: dict[str, Any] = {"setting": config.as_dict()}
+        began = time.perf_counter()
+        for market in args.markets:
+            row[market], row[f"{market}_days"] = validation_mae(market, config, args.stride_days)
+        row["seconds"] = round(time.perf_counter() - began, 1)
+        rows.append(row)
+    first = rows[0]
+    for row in rows:
+        change = np.mean([row[m] / first[m] - 1.0 for m in args.markets])
+        row["mean_change_pct"] = round(100.0 * float(change), 2)
+    printed = [
+        {
+            "setting": " ".join(
+                f"{key}={value}"
+                for key, value in row["setting"].items()
+                if value != LinearConfig().as_dict()[key]
+            )
+            or "default",
+            **{market: row[market] for market in args.markets},
+            "mean change %": row["mean_change_pct"],
+            "seconds": row["seconds"],
+        }
+        for row in rows
+    ]
+    print(table(printed, ["setting", *args.markets, "mean change %", "seconds"]))
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(
+        json.dumps({"stride_days": args.stride_days, "rows": rows}, indent=2), encoding="utf-8"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
