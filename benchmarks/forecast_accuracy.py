@@ -6,7 +6,7 @@ or later is read), exported through the same checks as the shipped models, and t
 integration's forecaster is backtested day-ahead in numpy: the lasso member refits every
 day, the static members never do. Prints the table, writes JSON and PNG plots.
 
-Run in the training environment (about an hour on two cores):
+Run in the training environment (20 minutes on this two-core machine):
 
     .venvs/training/bin/python benchmarks/forecast_accuracy.py --out benchmarks/results
 """
