@@ -34,7 +34,7 @@ class NetworkConfig:
     hidden: int = 32
     horizon_embedding: int = 64
     head: int = 128
-    epochs: int = 10
+    epochs: int = 20
     batch_size: int = 512
     learning_rate: float = 3e-3
     weight_decay: float = 1e-5

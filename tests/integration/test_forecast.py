@@ -64,7 +64,7 @@ async def test_forecast_fills_36_hours_beyond_the_published_prices(
     assert {"lower", "upper"} <= set(series[-1])
 
     model = hass.states.get(MODEL)
-    assert model.state == "1.1.0"
+    assert model.state == "1.2.0"
     assert model.attributes["runtime"] == "numpy"
     # The replay has 92 days of history: the refitted lasso serves beside the static members.
     assert set(model.attributes["members"]) == {"linear", "cnn_lstm", "lightgbm"}
@@ -232,7 +232,7 @@ async def test_get_forecast_returns_the_plan_with_or_without_bands(
     )
     slots = response["slots"]
     assert response["forecast_status"] == "ok"
-    assert response["model_version"] == "1.1.0"
+    assert response["model_version"] == "1.2.0"
     assert response["unit"] == "EUR/kWh"
     assert dt_util.parse_datetime(slots[0]["start"]) <= AFTERNOON
     assert len(slots) == 40
