@@ -16,7 +16,6 @@ separated; tuples as ``windows=56/84/728``). Writes benchmarks/results/lasso_val
 from __future__ import annotations
 
 import argparse
-from dataclasses import fields, replace
 import json
 import os
 from pathlib import Path
@@ -27,57 +26,43 @@ from typing import Any
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from training.integration import ensure_registered
+from training.integration import MODELS_DIR, ensure_registered
 
 ensure_registered()
 
 import numpy as np  # noqa: E402
 
 from custom_components.price_optimizer.forecast.linear import LinearConfig  # noqa: E402
-from custom_components.price_optimizer.forecast.predictor import Forecaster  # noqa: E402
+from custom_components.price_optimizer.forecast.predictor import METADATA_FILE, Forecaster  # noqa: E402
 from training.__main__ import table  # noqa: E402
-from training.data import DEFAULT_DATA_ROOT, EPF_MARKETS, EPF_TEST_PERIODS, load_named  # noqa: E402
+from training.data import DEFAULT_DATA_ROOT, EPF_MARKETS, EPF_TEST_PERIODS, Market, load_named  # noqa: E402
 from training.dataset import midnight_origins  # noqa: E402
-
-DAY = 24
-MODELS_DIR = (
-    Path(__file__).resolve().parent.parent / "custom_components" / "price_optimizer" / "forecast"
-) / "models"
-VALIDATION_DAYS = 364
+from training.evaluate import DAY  # noqa: E402
+from training.train import TrainConfig  # noqa: E402
 
 
 def parse_setting(text: str) -> LinearConfig:
     """Return the default ``LinearConfig`` with the fields of ``name=value,...`` replaced."""
-    kinds = {field.name: field.type for field in fields(LinearConfig)}
-    changes: dict[str, Any] = {}
+    fields = LinearConfig().as_dict()
     for item in filter(None, text.split(",")):
         name, _, value = item.partition("=")
-        if name not in kinds:
+        if name not in fields:
             raise argparse.ArgumentTypeError(f"LinearConfig has no field {name!r}")
-        kind = str(kinds[name])
-        if kind.startswith("tuple[int"):
-            changes[name] = tuple(int(part) for part in value.split("/"))
-        elif kind.startswith("tuple[float"):
-            changes[name] = tuple(float(part) for part in value.split("/"))
-        elif kind == "int":
-            changes[name] = int(value)
-        elif kind == "float":
-            changes[name] = float(value)
-        else:
-            changes[name] = value
-    return replace(LinearConfig(), **changes)
+        fields[name] = value.split("/") if isinstance(fields[name], list) else value
+    # from_dict turns the strings into the fields' own types.
+    return LinearConfig.from_dict(fields)
 
 
-def validation_mae(market_name: str, config: LinearConfig, stride_days: int) -> tuple[float, int]:
+def validation_mae(
+    market: Market, config: LinearConfig, metadata: dict[str, Any], stride_days: int
+) -> tuple[float, int]:
     """Return the lasso's day-ahead MAE on the market's validation year and the days scored."""
-    metadata = json.loads((MODELS_DIR / "metadata.json").read_text(encoding="utf-8"))
-    metadata["linear"] = config.as_dict()
     # Only the lasso runs here; the static members are never called.
-    forecaster = Forecaster(metadata, None, None, "numpy")
-    market = load_named(market_name, DEFAULT_DATA_ROOT)
-    cutoff = market.position_of(EPF_TEST_PERIODS[market_name][0])
+    forecaster = Forecaster({**metadata, "linear": config.as_dict()}, None, None, "numpy")
+    cutoff = market.position_of(EPF_TEST_PERIODS[market.name][0])
     origins = midnight_origins(market)
-    origins = origins[(origins >= cutoff - VALIDATION_DAYS * DAY) & (origins + DAY <= cutoff)]
+    first_validation = cutoff - TrainConfig.validation_days * DAY
+    origins = origins[(origins >= first_validation) & (origins + DAY <= cutoff)]
     history = forecaster.history_hours_wanted
     errors = []
     for origin in origins[::stride_days]:
@@ -89,7 +74,11 @@ def validation_mae(market_name: str, config: LinearConfig, stride_days: int) -> 
             name: values[first : origin + DAY] for name, values in market.exogenous.items()
         }
         forecast = forecaster.linear_forecast(
-            int(market.hour_starts[origin]), market.prices[first:origin], exogenous, market.zone
+            int(market.hour_starts[origin]),
+            market.prices[first:origin],
+            exogenous,
+            market.zone,
+            blocks=1,
         )
         if forecast is not None:
             errors.append(float(np.mean(np.abs(forecast.prices[:DAY] - actual))))
@@ -107,12 +96,16 @@ def main() -> int:
     )
     args = parser.parse_args()
     settings: list[LinearConfig] = args.setting or [LinearConfig()]
+    metadata = json.loads((MODELS_DIR / METADATA_FILE).read_text(encoding="utf-8"))
+    markets = [load_named(name, DEFAULT_DATA_ROOT) for name in args.markets]
     rows = []
     for config in settings:
         row: dict[str, Any] = {"setting": config.as_dict()}
         began = time.perf_counter()
-        for market in args.markets:
-            row[market], row[f"{market}_days"] = validation_mae(market, config, args.stride_days)
+        for market in markets:
+            row[market.name], row[f"{market.name}_days"] = validation_mae(
+                market, config, metadata, args.stride_days
+            )
         row["seconds"] = round(time.perf_counter() - began, 1)
         rows.append(row)
     first = rows[0]

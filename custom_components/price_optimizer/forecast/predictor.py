@@ -351,7 +351,7 @@ class Forecaster:
         prices: FloatArray,
         exogenous: Mapping[str, FloatArray],
         zone: tzinfo,
-        blocks: int = 1,
+        blocks: int,
     ) -> LinearForecast | None:
         """Return the lasso member's prices for ``blocks`` days after ``origin``, or None.
 
