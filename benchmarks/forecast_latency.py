@@ -22,7 +22,7 @@ memory are its own. Per scenario (real prices, see ``SCENARIOS``) it measures, a
 Run it in the Home Assistant environment for the numpy path as the integration runs it
 (onnxruntime cannot be installed there), and in the training environment for ONNX Runtime:
 
-    .venvs/ha-2026.2.3/bin/python -m benchmarks.forecast_latency
+    scripts/in-venv ha-newest python -m benchmarks.forecast_latency
     .venvs/training/bin/python -m benchmarks.forecast_latency --runtime onnx
 
 Each prints a table and writes benchmarks/results/forecast_latency_<runtimes>.json

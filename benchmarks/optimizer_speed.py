@@ -4,7 +4,7 @@ Instances: days of real NO1 15-minute day-ahead prices (October-December
 2025), every appliance free to run any time of its window, and a household
 limit low enough to bind (checked: the plan without a limit exceeds it).
 
-    .venvs/ha-2026.2.3/bin/python -m benchmarks.optimizer_speed [--days N] [--repeats R]
+    scripts/in-venv ha-newest python -m benchmarks.optimizer_speed [--days N] [--repeats R]
 
 prints a table and writes benchmarks/results/optimizer_speed.json.
 """

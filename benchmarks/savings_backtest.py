@@ -14,7 +14,7 @@ For each day and appliance of a typical household, four policies:
 All costs are at the realised prices. Appliances are simulated one by one
 (no household limit couples them here).
 
-    .venvs/ha-2026.2.3/bin/python -m benchmarks.savings_backtest --source norway:NO_1
+    scripts/in-venv ha-newest python -m benchmarks.savings_backtest --source norway:NO_1
 
 prints the table and writes artifacts/savings_backtest.json. The forecast row
 runs the shipped models as the integration does (numpy runtime, the lasso

@@ -5,11 +5,16 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENVS="$ROOT/.venvs"
 MANIFEST="$ROOT/custom_components/price_optimizer/manifest.json"
 
-# The oldest supported and the newest installable Home Assistant, with their test plugins.
-HA_OLDEST="2025.4.4"
-HA_OLDEST_PLUGIN="0.13.236"
-HA_NEWEST="2026.2.3"
-HA_NEWEST_PLUGIN="0.13.316"
+# The oldest supported Home Assistant and the newest one that has a test plugin, each with its plugin
+# and the Python it requires; the develop instance and the end-to-end tests run the newest release.
+HA_OLDEST="2025.12.0"
+HA_OLDEST_PLUGIN="0.13.298"
+HA_OLDEST_PYTHON="3.13"
+HA_NEWEST="2026.10.4"
+HA_NEWEST_PLUGIN="0.13.375"
+HA_NEWEST_PYTHON="3.14"
+HA_RELEASE="2026.11.0"
+HA_RELEASE_PYTHON="3.14"
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -50,62 +55,198 @@ venv_stamp() {
   printf '%s\n' "$@" | cat - "$MANIFEST" "$ROOT/requirements_test.txt" | sha256sum | cut -c1-16
 }
 
-# ensure_venv NAME PYTHON [uv pip install arguments...]
-# Create .venvs/NAME with PYTHON and install the arguments; skip when nothing changed since the last build.
+# --- A Python for Home Assistant ----------------------------------------------------------
+# Home Assistant 2026.3 and later need Python 3.14, which few machines have yet. Where the machine has
+# no Python that a version needs, a minimal root of Debian's testing suite under .venvs/ provides it:
+# built with that suite's debootstrap (the host's apt sources are never touched) and entered with
+# unshare + chroot, with the checkout's parent folder (so ../shared too) at the same path inside.
+# Both need root, as CI has; a developer without root installs the Python instead.
+DEBIAN_ROOT="$VENVS/debian-root"
+DEBIAN_ROOT_SUITE="forky"
+DEBIAN_ROOT_PACKAGES="python3.13,python3.13-venv,python3.13-dev,python3.14,python3.14-venv,python3.14-dev,gcc,g++,git,ca-certificates"
+# What the end-to-end tests start next to Home Assistant, inside the root with it.
+DEBIAN_ROOT_E2E_PACKAGES="chromium mosquitto faketime"
+DEBIAN_ROOT_MARKER="/etc/price-optimizer-root"
+
+inside_debian_root() { [ -f "$DEBIAN_ROOT_MARKER" ]; }
+
+# The archive the host's apt already uses, so the root comes from the same mirror.
+host_debian_mirror() {
+  local uri
+  uri="$(grep -hoE '^(URIs:|deb) +[^ ]+' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null \
+    | grep -v security | awk '{print $2}' | grep -E '/debian/?$' | head -n 1)"
+  echo "${uri:-http://deb.debian.org/debian}"
+}
+
+ensure_debian_root() {
+  local stamp apt_dir mirror
+  inside_debian_root && return 0
+  stamp="$(printf '%s\n' "$DEBIAN_ROOT_SUITE" "$DEBIAN_ROOT_PACKAGES" "$DEBIAN_ROOT_E2E_PACKAGES" | sha256sum | cut -c1-16)"
+  if [ -f "$DEBIAN_ROOT.stamp" ] && [ "$(cat "$DEBIAN_ROOT.stamp")" = "$stamp" ]; then
+    return 0
+  fi
+  if [ "$(id -u)" != 0 ]; then
+    echo "Home Assistant needs Python $HA_NEWEST_PYTHON: install it (pyenv install $HA_NEWEST_PYTHON)," \
+      "or run as root to build a Debian $DEBIAN_ROOT_SUITE root with it in $DEBIAN_ROOT." >&2
+    return 1
+  fi
+  log "Building a Debian $DEBIAN_ROOT_SUITE root with Python 3.13 and 3.14 in $DEBIAN_ROOT (a few minutes)"
+  mirror="$(host_debian_mirror)"
+  apt_dir="$VENVS/debian-root.apt"
+  rm -rf "$DEBIAN_ROOT" "$apt_dir"
+  mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/debootstrap"
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $DEBIAN_ROOT_SUITE main" \
+    > "$apt_dir/sources.list" || return 1
+  local apt_options=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
+    -o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache=$apt_dir/cache" -o APT::Sandbox::User=root)
+  apt-get -qq "${apt_options[@]}" update >&2 || return 1
+  (cd "$apt_dir" && apt-get -qq "${apt_options[@]}" download debootstrap >&2) || return 1
+  dpkg-deb -x "$apt_dir"/debootstrap_*.deb "$apt_dir/debootstrap" || return 1
+  DEBOOTSTRAP_DIR="$apt_dir/debootstrap/usr/share/debootstrap" \
+    "$apt_dir/debootstrap/usr/sbin/debootstrap" --variant=minbase --include="$DEBIAN_ROOT_PACKAGES" \
+    "$DEBIAN_ROOT_SUITE" "$DEBIAN_ROOT" "$mirror" > "$apt_dir/debootstrap.log" 2>&1 \
+    || { tail -n 30 "$apt_dir/debootstrap.log" >&2; return 1; }
+  # pip and uv inside must reach the same package index as the host, through the same authorities.
+  cp -a /usr/local/share/ca-certificates/. "$DEBIAN_ROOT/usr/local/share/ca-certificates/" 2>/dev/null || true
+  [ -f /etc/pip.conf ] && cp /etc/pip.conf "$DEBIAN_ROOT/etc/pip.conf"
+  [ -d /etc/xdg/pip ] && mkdir -p "$DEBIAN_ROOT/etc/xdg" && cp -a /etc/xdg/pip "$DEBIAN_ROOT/etc/xdg/"
+  # The archive may be a dated snapshot whose Release files are past their Valid-Until.
+  echo 'Acquire::Check-Valid-Until "false";' > "$DEBIAN_ROOT/etc/apt/apt.conf.d/99snapshot"
+  touch "$DEBIAN_ROOT$DEBIAN_ROOT_MARKER"
+  debian_root_exec sh -c "update-ca-certificates > /dev/null 2>&1 && apt-get -qq update \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $DEBIAN_ROOT_E2E_PACKAGES \
+    && apt-get clean" >&2 || return 1
+  rm -rf "$apt_dir"
+  echo "$stamp" > "$DEBIAN_ROOT.stamp"
+}
+
+# debian_root_exec [--exec] COMMAND...: run COMMAND inside the root, in the same folder, with the same
+# variables. With --exec the shell is replaced, so a backgrounded call's $! is COMMAND's own pid.
+debian_root_exec() {
+  local replace=()
+  if [ "${1:-}" = --exec ]; then replace=(exec); shift; fi
+  if inside_debian_root; then
+    "${replace[@]}" "$@"
+    return
+  fi
+  local share
+  share="$(dirname "$ROOT")"
+  cp /etc/resolv.conf "$DEBIAN_ROOT/etc/resolv.conf" 2>/dev/null || true
+  # unshare, sh, chroot and env each exec the next, so COMMAND keeps this process's pid.
+  "${replace[@]}" unshare --mount --propagation private -- /bin/sh -c '
+    root="$1" share="$2" here="$3"; shift 3
+    for fs in proc sys dev; do mount --rbind "/$fs" "$root/$fs"; done
+    mkdir -p "$root$share" && mount --bind "$share" "$root$share"
+    case "$here" in "$share"/*) ;; *) here="$share" ;; esac
+    exec chroot "$root" /usr/bin/env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+      HOME=/root /bin/sh -c "cd \"\$0\" && exec \"\$@\"" "$here" "$@"
+  ' sh "$DEBIAN_ROOT" "$share" "$PWD" "$@"
+}
+
+# ha_python VERSION: print the interpreter for Python VERSION that Home Assistant can run on: the
+# machine's own when it is new enough, else the Debian root's (prefixed "root:").
+ha_python() {
+  local version="$1" minimum="$1.2" candidate
+  candidate="$(find_python "$version" 2>/dev/null || true)"
+  if [ -n "$candidate" ] && "$candidate" -c "import sys; sys.exit(sys.version_info < tuple(map(int, '$minimum'.split('.'))))"; then
+    echo "$candidate"
+    return 0
+  fi
+  ensure_debian_root || return 1
+  echo "root:/usr/bin/python$version"
+}
+
+# venv_exec [--exec] NAME PROGRAM [ARGS...]: run .venvs/NAME/bin/PROGRAM where that venv was built.
+venv_exec() {
+  local replace=()
+  if [ "${1:-}" = --exec ]; then replace=(--exec); shift; fi
+  local venv="$VENVS/$1" program="$2"; shift 2
+  if [ -f "$venv/.in-debian-root" ]; then
+    debian_root_exec "${replace[@]}" "$venv/bin/$program" "$@"
+  elif [ ${#replace[@]} -gt 0 ]; then
+    exec "$venv/bin/$program" "$@"
+  else
+    "$venv/bin/$program" "$@"
+  fi
+}
+
+# ensure_venv NAME PYTHON HA_VERSION [uv pip install arguments...]
+# Create .venvs/NAME with PYTHON (from ha_python) and Home Assistant HA_VERSION plus the arguments, all
+# held to Home Assistant's own package_constraints.txt and to scripts/constraints/HA_VERSION.txt (pins
+# for what that version leaves open); skip when nothing changed since the last build.
 ensure_venv() {
-  local name="$1" python="$2"; shift 2
-  local venv="$VENVS/$name" uv stamp
+  local name="$1" python="$2" version="$3"; shift 3
+  local venv="$VENVS/$name" uv stamp run=()
   uv="$(ensure_uv)"
-  stamp="$(venv_stamp "$python" "$@")"
+  stamp="$(venv_stamp "$python" "$version" "$@" | cat - "$(version_constraints "$version")" | sha256sum | cut -c1-16)"
   if [ -f "$venv/.stamp" ] && [ "$(cat "$venv/.stamp")" = "$stamp" ]; then
     return 0
   fi
-  log "Building $venv"
+  log "Building $venv (Home Assistant $version)"
   rm -rf "$venv"
-  "$uv" venv --quiet --python "$python" "$venv"
-  VIRTUAL_ENV="$venv" "$uv" pip install --quiet "$@"
+  if [ "${python#root:}" != "$python" ]; then
+    python="${python#root:}"
+    run=(debian_root_exec)
+  fi
+  "${run[@]}" "$uv" venv --quiet --python "$python" "$venv"
+  if [ ${#run[@]} -gt 0 ]; then touch "$venv/.in-debian-root"; fi
+  # Home Assistant alone first, for its constraints file; then everything under those constraints.
+  "${run[@]}" env VIRTUAL_ENV="$venv" "$uv" pip install --quiet --no-deps "homeassistant==$version"
+  echo "$version" > "$venv/.ha-version"
+  venv_pip "$name" "homeassistant==$version" "$@"
   echo "$stamp" > "$venv/.stamp"
 }
 
-# ensure_ha_venv HA_VERSION PLUGIN_VERSION: a Home Assistant test environment with our requirements,
-# held to Home Assistant's own package constraints (numpy included), as on a real installation.
-ensure_ha_venv() {
-  local version="$1" plugin="$2" venv="$VENVS/ha-$1" python uv
-  python="$(find_python 3.13)"
+# ha_constraints NAME: Home Assistant's own package_constraints.txt in .venvs/NAME.
+ha_constraints() {
+  echo "$(venv_exec "$1" python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/homeassistant/package_constraints.txt"
+}
+
+# version_constraints HA_VERSION: our pins for what that version's constraints leave open (may be empty).
+version_constraints() {
+  local file="$ROOT/scripts/constraints/$1.txt"
+  [ -f "$file" ] || file=/dev/null
+  echo "$file"
+}
+
+# venv_pip NAME [uv pip install arguments...]: install into .venvs/NAME under Home Assistant's
+# constraints and ours.
+venv_pip() {
+  local name="$1" venv="$VENVS/$1" uv run=()
+  shift
   uv="$(ensure_uv)"
-  # Home Assistant 2026.x declares Python >= 3.13.2; its code and tests run on 3.13.0.
-  ensure_venv "ha-$version" "$python" --python-version 3.13.2 \
-    "pytest-homeassistant-custom-component==$plugin" "homeassistant==$version"
+  if [ -f "$venv/.in-debian-root" ]; then run=(debian_root_exec); fi
+  "${run[@]}" env VIRTUAL_ENV="$venv" "$uv" pip install --quiet \
+    -c "$(ha_constraints "$name")" -c "$(version_constraints "$(cat "$venv/.ha-version")")" "$@"
+}
+
+# ensure_ha_venv NAME HA_VERSION PLUGIN_VERSION PYTHON_VERSION: .venvs/NAME, a Home Assistant test
+# environment with our requirements, held to Home Assistant's own package constraints (numpy
+# included), as on a real installation.
+ensure_ha_venv() {
+  local name="$1" version="$2" plugin="$3" venv="$VENVS/$1"
+  ensure_venv "$name" "$(ha_python "$4")" "$version" "pytest-homeassistant-custom-component==$plugin"
   if [ ! -f "$venv/.requirements" ] || [ "$(cat "$venv/.requirements")" != "$(venv_stamp)" ]; then
     log "Installing the integration's requirements into $venv"
-    VIRTUAL_ENV="$venv" "$uv" pip install --quiet --python-version 3.13.2 \
-      -c "$("$venv/bin/python" -c 'import homeassistant, pathlib; print(pathlib.Path(homeassistant.__file__).parent / "package_constraints.txt")')" \
-      $(manifest_requirements) -r "$ROOT/requirements_test.txt"
+    # shellcheck disable=SC2046
+    venv_pip "$name" $(manifest_requirements) -r "$ROOT/requirements_test.txt"
     venv_stamp > "$venv/.requirements"
   fi
 }
 
-# ensure_develop_venv: .venvs/develop with a Home Assistant that can run here as a real process and
-# everything the configuration in config/ loads, so the instance then starts offline. Prints the
-# Home Assistant version: 2026.x starts only on Python >= 3.13.2, else the oldest supported runs.
+# ensure_develop_venv: .venvs/develop with the newest Home Assistant release as a real process, and
+# everything the configuration in config/ loads, so the instance then starts offline. Prints the version.
 ensure_develop_venv() {
-  local python version venv="$VENVS/develop" wanted constraints
-  python="$(find_python 3.13)"
-  if "$python" -c 'import sys; sys.exit(sys.version_info < (3, 13, 2))'; then
-    version="$HA_NEWEST"
-  else
-    version="$HA_OLDEST"
-  fi
-  ensure_venv develop "$python" "homeassistant==$version" >&2
-  wanted="$("$venv/bin/python" "$ROOT/scripts/develop_requirements.py" "$ROOT/config")"
+  local venv="$VENVS/develop" wanted
+  ensure_venv develop "$(ha_python "$HA_RELEASE_PYTHON")" "$HA_RELEASE" >&2
+  wanted="$(venv_exec develop python "$ROOT/scripts/develop_requirements.py" "$ROOT/config")"
   if [ ! -f "$venv/.requirements" ] || [ "$(cat "$venv/.requirements")" != "$wanted" ]; then
     log "Installing what the configured integrations need"
-    constraints="$("$venv/bin/python" -c 'import homeassistant, pathlib; print(pathlib.Path(homeassistant.__file__).parent / "package_constraints.txt")')"
     # shellcheck disable=SC2086
-    VIRTUAL_ENV="$venv" "$(ensure_uv)" pip install --quiet -c "$constraints" $wanted >&2
+    venv_pip develop $wanted >&2
     echo "$wanted" > "$venv/.requirements"
   fi
-  echo "$version"
+  echo "$HA_RELEASE"
 }
 
 # ensure_debian_packages PACKAGE...: install what is missing with apt-get (needs root).

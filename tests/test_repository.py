@@ -140,10 +140,18 @@ def test_manifest_requires_nothing_home_assistant_os_cannot_install() -> None:
     assert not names & {"onnxruntime", "onnx", "lightgbm", "torch", "pandas", "scikit-learn"}
 
 
+def _tested_version(name: str) -> str:
+    """Return a Home Assistant version scripts/lib.sh tests or runs (HA_OLDEST, HA_RELEASE...)."""
+    found = re.search(rf'^{name}="([^"]+)"$', (ROOT / "scripts" / "lib.sh").read_text(), re.M)
+    assert found is not None, name
+    return found.group(1)
+
+
 def test_hacs_manifest() -> None:
     hacs = json.loads((ROOT / "hacs.json").read_text())
     assert hacs["name"] == MANIFEST["name"]
-    assert hacs["homeassistant"] == "2025.4.0"
+    # The oldest version HACS lets users install on is the oldest one the tests run on.
+    assert hacs["homeassistant"] == _tested_version("HA_OLDEST")
     allowed = {
         "name",
         "content_in_root",
