@@ -118,7 +118,7 @@ def _async_remove_stale_devices(hass: HomeAssistant, entry: PriceOptimizerConfig
     registry = dr.async_get(hass)
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
         if not _known_device(entry, device):
-            registry.async_update_device(device.id, remove_config_entry_id=entry.entry_id)
+            registry.async_remove_device(device.id)
 
 
 def _known_device(entry: PriceOptimizerConfigEntry, device: dr.DeviceEntry) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from homeassistant.core import callback
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
@@ -59,8 +61,32 @@ class ApplianceEntity(CoordinatorEntity[PlanCoordinator]):
             name=entry.subentries[appliance_id].title,
             manufacturer="Price Optimizer",
             model_id=planner.appliances[appliance_id].kind,
-            via_device=(DOMAIN, entry.entry_id),
         )
+
+    async def async_added_to_hass(self) -> None:
+        """Link the appliance's device to the entry's service device, as its hub."""
+        await super().async_added_to_hass()
+        self._async_link_to_entry_device()
+
+    @callback
+    def _async_link_to_entry_device(self) -> None:
+        # DeviceInfo's via_device is deprecated and via_device_id is not in every supported
+        # version, so the link is made in the registry, where both versions take a device id.
+        if self.device_entry is None:
+            return
+        registry = dr.async_get(self.hass)
+        entry_id = self.coordinator.config_entry.entry_id
+        hub = next(
+            (
+                device
+                for device in dr.async_entries_for_config_entry(registry, entry_id)
+                if (DOMAIN, entry_id) in device.identifiers
+            ),
+            None,
+        )
+        if hub is not None:
+            # A no-op when the link is already there.
+            registry.async_update_device(self.device_entry.id, via_device_id=hub.id)
 
     @property
     def record(self) -> ApplianceRecord:

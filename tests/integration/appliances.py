@@ -9,7 +9,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
 from homeassistant.core import HomeAssistant, State
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.price_optimizer.const import DOMAIN, SUBENTRY_APPLIANCE
@@ -97,6 +97,22 @@ def entity_id(hass: HomeAssistant, platform: str, subentry_id: str, key: str) ->
     found = er.async_get(hass).async_get_entity_id(platform, DOMAIN, f"{subentry_id}_{key}")
     assert found is not None, f"{platform} {key} of {subentry_id}"
     return found
+
+
+def device_of(hass: HomeAssistant, entry: MockConfigEntry, key: str) -> dr.DeviceEntry | None:
+    """Return the entry's device identified by ``key`` (the entry id or an appliance id), if any.
+
+    ``DeviceRegistry.async_get_device`` raises outside an integration since 2026.10: device
+    identifiers are unique per config entry only, so the lookup goes through the entry.
+    """
+    return next(
+        (
+            device
+            for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+            if (DOMAIN, key) in device.identifiers
+        ),
+        None,
+    )
 
 
 def state_of(hass: HomeAssistant, platform: str, subentry_id: str, key: str) -> State:

@@ -6,15 +6,15 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.price_optimizer.const import CONF_HOUSEHOLD_LIMIT_KW, DOMAIN
+from custom_components.price_optimizer.const import CONF_HOUSEHOLD_LIMIT_KW
 from custom_components.price_optimizer.optimizer import APPLIANCE_KINDS, preset
 
 from .appliances import (
     add_appliance,
+    device_of,
     reconfigure_appliance,
     start_appliance_flow,
     state_of,
@@ -45,9 +45,12 @@ async def test_each_preset_fills_the_form_and_becomes_an_appliance(
     assert stored == {**expected, "control": None}
     planner = loaded_entry.runtime_data.planner
     assert planner.appliances[subentry_id].as_dict() == expected
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, subentry_id)})
+    device = device_of(hass, loaded_entry, subentry_id)
     assert device is not None
     assert device.name == KIND_NAMES[kind]
+    hub = device_of(hass, loaded_entry, loaded_entry.entry_id)
+    assert hub is not None
+    assert device.via_device_id == hub.id
     assert state_of(hass, "sensor", subentry_id, "status").state in ("scheduled", "idle")
 
 
@@ -249,7 +252,7 @@ async def test_reconfigure_changes_the_appliance_its_device_and_its_plan(
     assert subentry.data["power_kw"] == 2.0
     appliance = loaded_entry.runtime_data.planner.appliances[subentry_id]
     assert (appliance.name, appliance.power_kw) == ("Kitchen dishwasher", 2.0)
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, subentry_id)})
+    device = device_of(hass, loaded_entry, subentry_id)
     assert device is not None
     assert device.name == "Kitchen dishwasher"
     status = state_of(hass, "sensor", subentry_id, "status")

@@ -9,7 +9,6 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
@@ -20,9 +19,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
-from custom_components.price_optimizer.const import DOMAIN
-
-from .appliances import add_appliance, entity_id, move_to, state_of
+from .appliances import add_appliance, device_of, entity_id, move_to, state_of
 from .conftest import AFTERNOON
 from .test_sensor import TODAY
 
@@ -47,26 +44,29 @@ async def test_switch_while_cheap_follows_the_price(
     freezer.move_to(AFTERNOON)
     price_now = TODAY[AFTERNOON.hour]
     assert await async_setup_component(hass, "input_boolean", {"input_boolean": {"plug": {}}})
+    # The modern template form: `switch: platform: template` is refused from 2026.10.
     assert await async_setup_component(
         hass,
-        "switch",
+        "template",
         {
-            "switch": {
-                "platform": "template",
-                "switches": {
-                    "plug": {
-                        "value_template": "{{ is_state('input_boolean.plug', 'on') }}",
-                        "turn_on": {
-                            "action": "input_boolean.turn_on",
-                            "target": {"entity_id": "input_boolean.plug"},
-                        },
-                        "turn_off": {
-                            "action": "input_boolean.turn_off",
-                            "target": {"entity_id": "input_boolean.plug"},
-                        },
-                    }
-                },
-            }
+            "template": [
+                {
+                    "switch": [
+                        {
+                            "name": "plug",
+                            "state": "{{ is_state('input_boolean.plug', 'on') }}",
+                            "turn_on": {
+                                "action": "input_boolean.turn_on",
+                                "target": {"entity_id": "input_boolean.plug"},
+                            },
+                            "turn_off": {
+                                "action": "input_boolean.turn_off",
+                                "target": {"entity_id": "input_boolean.plug"},
+                            },
+                        }
+                    ]
+                }
+            ]
         },
     )
     assert await async_setup_component(
@@ -201,7 +201,7 @@ async def test_notify_tells_of_the_chosen_appliances_plan_changes_and_failures(
 ) -> None:
     dishwasher = await add_appliance(hass, loaded_entry, "dishwasher")
     charger = await add_appliance(hass, loaded_entry, "ev_charger")
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, dishwasher)})
+    device = device_of(hass, loaded_entry, dishwasher)
     assert device is not None
     phone = async_mock_service(hass, "notify", "phone")
     await _use_blueprint(

@@ -28,6 +28,7 @@ from custom_components.price_optimizer.planner import PlanCoordinator, PriceFeed
 
 from .appliances import (
     add_appliance,
+    device_of,
     entity_id,
     move_to,
     reconfigure_appliance,
@@ -288,7 +289,7 @@ async def test_removing_an_appliance_removes_its_device_entities_and_record(
     status = entity_id(hass, "sensor", dishwasher, "status")
     assert hass.config_entries.async_remove_subentry(loaded_entry, dishwasher)
     await hass.async_block_till_done()
-    assert dr.async_get(hass).async_get_device(identifiers={(DOMAIN, dishwasher)}) is None
+    assert device_of(hass, loaded_entry, dishwasher) is None
     assert er.async_get(hass).async_get(status) is None
     assert hass.states.get(status) is None
     records = hass_storage[f"{DOMAIN}.{loaded_entry.entry_id}.plan"]["data"]["records"]
@@ -303,7 +304,7 @@ async def test_a_device_left_by_a_vanished_appliance_is_removed(
     stale = registry.async_get_or_create(
         config_entry_id=loaded_entry.entry_id, identifiers={(DOMAIN, "gone")}, name="Old dryer"
     )
-    service = registry.async_get_device(identifiers={(DOMAIN, loaded_entry.entry_id)})
+    service = device_of(hass, loaded_entry, loaded_entry.entry_id)
     assert service is not None
     component = hass.data["integrations"][DOMAIN].get_component()
     assert await component.async_remove_config_entry_device(hass, loaded_entry, stale)
