@@ -43,7 +43,10 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from provision import Instance
 
 HASS = ROOT / ".venvs" / "develop" / "bin" / "hass"
-FAKETIME_LIBRARY = Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1")
+# Debian keeps the library under the machine's multiarch triplet (x86_64-linux-gnu, ...).
+FAKETIME_LIBRARY = next(
+    Path("/usr/lib").glob("*/faketime/libfaketime.so.1"), Path("libfaketime.so.1")
+)
 ZONE = ZoneInfo("Europe/Berlin")
 QUARTER = timedelta(minutes=15)
 # Home Assistant's clock at its start is this long before a quarter-hour: time to start it,
