@@ -1,7 +1,10 @@
 """Make a fresh develop instance usable without clicks: user, onboarding, entry, appliances, token.
 
 Everything goes through Home Assistant's own HTTP and WebSocket APIs, the way the onboarding
-screens, the "Add integration" and the "Add appliance" dialogs do it.
+screens, the "Add integration" and the "Add appliance" dialogs do it. It runs at every start
+and only adds what is missing: the demo entry when there is no price entry at all, the demo
+appliances when the demo entry (found by its title among any others) has none. What a person
+added, changed or removed in the UI stays as it is.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ USERNAME = "demo"
 # The documented password of the local demo user; the instance listens on loopback only.
 PASSWORD = "price-optimizer"  # noqa: S105
 ENTRY = {"area": "DE-LU", "resolution": "60"}
+# The title the config flow gives the entry above.
+ENTRY_TITLE = "Replay DE-LU"
 # Presets as the "Add appliance" dialog fills them, with these changes: the EV charges 20 kWh.
 APPLIANCES: tuple[tuple[str, dict[str, Any]], ...] = (
     ("dishwasher", {}),
@@ -27,6 +32,24 @@ APPLIANCES: tuple[tuple[str, dict[str, Any]], ...] = (
 # Onboarding adds these; each needs the internet, which the demo does without.
 ONBOARDING_STEPS = ("user", "core_config", "analytics", "integration")
 ONLINE_ONLY = {"google_translate", "met", "radio_browser"}
+
+
+def demo_entry(entries: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Return the price entry provisioning made, among the ones a person added, if it is there."""
+    return next((entry for entry in entries if entry["title"] == ENTRY_TITLE), None)
+
+
+def needs_demo_entry(entries: list[dict[str, Any]]) -> bool:
+    """Return whether to add the demo entry: only when there is no price entry at all.
+
+    Entries a person added while the demo entry is gone mean it was removed on purpose.
+    """
+    return not entries
+
+
+def appliances_expected(entries: list[dict[str, Any]]) -> int:
+    """Return how many appliance status sensors the loaded price entries have."""
+    return sum(entry["num_subentries"] for entry in entries if entry["state"] == "loaded")
 
 
 class Instance:
@@ -69,7 +92,8 @@ class Instance:
         )
         self.headers = {"Authorization": f"Bearer {tokens['access_token']}"}
 
-    async def onboard(self, steps: list[dict[str, Any]]) -> None:
+    async def onboard(self, steps: list[dict[str, Any]]) -> bool:
+        """Finish onboarding; return whether this run did it (and so added its integrations)."""
         done = {step["step"] for step in steps if step["done"]}
         if "user" not in done:
             created = await self.request(
@@ -93,6 +117,7 @@ class Instance:
         ):
             if step not in done:
                 await self.request("POST", f"/api/onboarding/{step}", json=body)
+        return "core_config" not in done
 
     async def log_in(self) -> None:
         flow = await self.request(
@@ -111,11 +136,14 @@ class Instance:
         )
         await self.token_from_code(result["result"])
 
-    async def add_price_entry(self) -> None:
-        entries = await self.request(
+    async def price_entries(self) -> list[dict[str, Any]]:
+        entries: list[dict[str, Any]] = await self.request(
             "GET", "/api/config/config_entries/entry?domain=price_optimizer"
         )
-        if entries:
+        return entries
+
+    async def add_price_entry(self) -> None:
+        if not needs_demo_entry(await self.price_entries()):
             return
         flow = await self.request(
             "POST", "/api/config/config_entries/flow", json={"handler": "price_optimizer"}
@@ -133,10 +161,8 @@ class Instance:
 
     async def add_appliances(self) -> None:
         """Add the demo appliances through the subentry flow, as the dialog does, once."""
-        (entry,) = await self.request(
-            "GET", "/api/config/config_entries/entry?domain=price_optimizer"
-        )
-        if entry.get("num_subentries"):
+        entry = demo_entry(await self.price_entries())
+        if entry is None or entry["num_subentries"]:
             return
         for kind, changes in APPLIANCES:
             flow = await self.request(
@@ -164,6 +190,7 @@ class Instance:
         """Wait until every appliance has a status, and return those states."""
         deadline = time.monotonic() + timeout
         while True:
+            expected = appliances_expected(await self.price_entries())
             states = [
                 state
                 for state in await self.request("GET", "/api/states")
@@ -171,13 +198,14 @@ class Instance:
                 and state["entity_id"].endswith("_status")
                 and state["state"] not in ("unknown", "unavailable")
             ]
-            if len(states) >= len(APPLIANCES):
+            if len(states) >= expected:
                 return states
             if time.monotonic() > deadline:
                 raise RuntimeError("the appliances have no plan")
             await asyncio.sleep(1)
 
     async def remove_online_only_entries(self) -> None:
+        """Remove what onboarding added that needs the internet; run only after onboarding."""
         for entry in await self.request("GET", "/api/config/config_entries/entry"):
             if entry["domain"] in ONLINE_ONLY:
                 await self.request(
@@ -220,12 +248,14 @@ class Instance:
 async def provision(url: str, token_file: Path, timeout: float, pid: int | None) -> None:
     async with aiohttp.ClientSession() as session:
         instance = Instance(session, url)
-        await instance.onboard(await instance.wait_until_up(timeout, pid))
+        onboarded = await instance.onboard(await instance.wait_until_up(timeout, pid))
         await instance.add_price_entry()
         price = await instance.wait_for_prices(timeout)
         await instance.add_appliances()
         plans = await instance.wait_for_plans(timeout)
-        await instance.remove_online_only_entries()
+        if onboarded:
+            # Later, such an entry is one a person added.
+            await instance.remove_online_only_entries()
         if not token_file.exists():
             token_file.write_text(await instance.long_lived_token())
             token_file.chmod(0o600)

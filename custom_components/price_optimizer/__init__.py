@@ -19,6 +19,7 @@ from .coordinator import (
     PriceCoordinator,
     PriceOptimizerConfigEntry,
     PriceOptimizerData,
+    adjustment_from_options,
     async_clear_repairs,
     build_source,
     price_store,
@@ -69,7 +70,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: PriceOptimizerConfigEntr
     entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
     if _configuration(entry) != configured:
         # Changed while this setup ran (an appliance added during a reload): nobody listened yet.
-        hass.config_entries.async_schedule_reload(entry.entry_id)
+        await _async_entry_updated(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
@@ -98,8 +99,25 @@ async def async_remove_config_entry_device(
 
 
 async def _async_entry_updated(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> None:
-    """Apply new options or appliances by reloading; prices, records and plan are on disk."""
-    await hass.config_entries.async_reload(entry.entry_id)
+    """Apply new options or appliances in place: no entity goes unavailable meanwhile.
+
+    A new price source (reconfigure, reauthentication) is not handled here: the flow
+    that changed it reloads the entry.
+    """
+    runtime = entry.runtime_data
+    async with runtime.update_lock:
+        if entry.runtime_data is not runtime:
+            return  # reloaded meanwhile, from the entry as it is now
+        runtime.coordinator.async_set_adjustment(adjustment_from_options(dict(entry.options)))
+        planner = runtime.planner
+        targets = dict(planner.targets)
+        if not await planner.async_take_configuration():
+            return
+        if planner.targets != targets:
+            await runtime.actuator.async_follow_targets()
+        _async_update_appliance_devices(hass, entry, planner)
+        _async_remove_stale_devices(hass, entry)
+        planner.async_announce_configuration()
 
 
 def _configuration(entry: PriceOptimizerConfigEntry) -> tuple[Any, ...]:
@@ -111,6 +129,21 @@ def _configuration(entry: PriceOptimizerConfigEntry) -> tuple[Any, ...]:
             for subentry_id, subentry in entry.subentries.items()
         },
     )
+
+
+def _async_update_appliance_devices(
+    hass: HomeAssistant, entry: PriceOptimizerConfigEntry, planner: PlanCoordinator
+) -> None:
+    """Name each appliance's device as its subentry, after an edit."""
+    registry = dr.async_get(hass)
+    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+        for domain, key in device.identifiers:
+            if domain == DOMAIN and key in planner.appliances:
+                registry.async_update_device(
+                    device.id,
+                    name=entry.subentries[key].title,
+                    model_id=planner.appliances[key].kind,
+                )
 
 
 def _async_remove_stale_devices(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> None:

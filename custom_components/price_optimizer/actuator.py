@@ -91,10 +91,16 @@ class Actuator:
         # None while Home Assistant's MQTT client is still being waited for.
         self._mqtt_ready: bool | None = None
         self._stopped = False
+        # Stopped for good (the entry unloads), not only to follow new targets.
+        self._closed = False
+        # Counts restarts, so work begun before one does not carry on after it.
+        self._generation = 0
 
     async def async_start(self) -> None:
         """Resume from the Store, watch the plugs and the plan, and act on the present at once."""
         stored = await self._store.async_load() or {}
+        if self._closed:
+            return
         journals = stored.get("journals", {})
         self._announced = dict(stored.get("announced", {}))
         for appliance_id, target in self._targets.items():
@@ -108,7 +114,7 @@ class Actuator:
                 self._watch_switch(appliance_id, target)
         if any(isinstance(target, MqttTarget) for target in self._targets.values()):
             self._entry.async_create_background_task(
-                self.hass, self._async_start_mqtt(), "price_optimizer mqtt"
+                self.hass, self._async_start_mqtt(self._generation), "price_optimizer mqtt"
             )
         self._unsubs.append(self._planner.async_add_listener(self._async_plan_updated))
         self._unsubs.append(self._planner.async_add_record_listener(self._async_records_moved))
@@ -116,7 +122,28 @@ class Actuator:
 
     async def async_stop(self) -> None:
         """Stop listening and write what was sent."""
+        self._closed = True
+        await self._async_halt()
+
+    async def async_follow_targets(self) -> None:
+        """Switch the plugs the planner's appliances have now, as after a restart.
+
+        What was sent is written and read again, so a start already sent is not sent
+        twice and a stop is not missed; plugs of removed appliances are left alone.
+        """
+        if self._closed:
+            return
+        await self._async_halt()
+        # An unload meanwhile is seen by async_start, after its only wait.
+        self._stopped = False
+        self._targets = self._planner.targets
+        self._journals = {}
+        self._mqtt_ready = None
+        await self.async_start()
+
+    async def _async_halt(self) -> None:
         self._stopped = True
+        self._generation += 1
         for unsub in [
             *self._unsubs,
             *self._stop_timers.values(),
@@ -236,9 +263,12 @@ class Actuator:
         command = journal.pending
         if command is None or self._stopped:
             return
+        generation = self._generation
         command = replace(command, attempts=command.attempts + 1)
         self._journals[appliance_id] = replace(journal, pending=command)
         await self._async_save()
+        if generation != self._generation:
+            return
         target = self._targets[appliance_id]
         LOGGER.debug(
             "%s: switching %s through %s (attempt %s)",
@@ -253,6 +283,8 @@ class Actuator:
         except HomeAssistantError as err:
             LOGGER.warning("%s: command failed: %s", self._name(appliance_id), err)
             failure = "mqtt_unavailable" if isinstance(target, MqttTarget) else "command_failed"
+        if generation != self._generation:
+            return  # restarted meanwhile: the restart took over the command
         if self._journals[appliance_id].pending != command:
             return  # answered while the command was on its way
         if failure is None and not target.confirms:
@@ -404,10 +436,10 @@ class Actuator:
             return None
         return state.state == STATE_ON
 
-    async def _async_start_mqtt(self) -> None:
+    async def _async_start_mqtt(self, generation: int) -> None:
         """Wait for Home Assistant's MQTT client, then listen to the plugs' state topics."""
         ready = await mqtt.async_wait_for_mqtt_client(self.hass)
-        if self._stopped:
+        if generation != self._generation:
             return
         for appliance_id, target in self._targets.items():
             if not isinstance(target, MqttTarget):
@@ -430,14 +462,16 @@ class Actuator:
                 continue
             ir.async_delete_issue(self.hass, DOMAIN, issue_id)
             if target.state_topic is not None:
-                self._unsubs.append(
-                    await mqtt.async_subscribe(
-                        self.hass,
-                        target.state_topic,
-                        self._state_message_handler(appliance_id, target),
-                        qos=MQTT_QOS,
-                    )
+                unsubscribe = await mqtt.async_subscribe(
+                    self.hass,
+                    target.state_topic,
+                    self._state_message_handler(appliance_id, target),
+                    qos=MQTT_QOS,
                 )
+                if generation != self._generation:
+                    unsubscribe()
+                    return
+                self._unsubs.append(unsubscribe)
         self._mqtt_ready = ready
         if ready:
             self._unsubs.append(
@@ -474,7 +508,7 @@ class Actuator:
 
     async def _async_reported(self, appliance_id: str, plug_on: bool) -> None:
         """Take in a state the plug reported."""
-        if self._stopped:
+        if self._stopped or appliance_id not in self._journals:
             return
         journal = self._journals[appliance_id]
         seen = observe(journal, plug_on)

@@ -12,7 +12,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .coordinator import PriceCoordinator, PriceData, PriceOptimizerConfigEntry
-from .entity import ApplianceEntity, PriceOptimizerEntity
+from .entity import ApplianceEntity, PriceOptimizerEntity, async_add_appliance_entities
 from .models import local_day_bounds_of
 
 PARALLEL_UPDATES = 0
@@ -53,11 +53,11 @@ async def async_setup_entry(
     async_add_entities(
         PriceBinarySensor(coordinator, description) for description in BINARY_SENSORS
     )
-    planner = entry.runtime_data.planner
-    for appliance_id in planner.appliances:
-        async_add_entities(
-            [RunNowBinarySensor(planner, appliance_id, RUN_NOW)], config_subentry_id=appliance_id
-        )
+    async_add_appliance_entities(
+        entry,
+        async_add_entities,
+        lambda planner, appliance_id: [RunNowBinarySensor(planner, appliance_id, RUN_NOW)],
+    )
 
 
 class PriceBinarySensor(PriceOptimizerEntity[PriceCoordinator], BinarySensorEntity):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import asyncio
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +67,8 @@ class PriceOptimizerData:
     forecast: ForecastCoordinator
     planner: PlanCoordinator
     actuator: Actuator
+    # Changes of options and appliances are applied one after the other.
+    update_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 def build_source(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> PriceSource:
@@ -120,6 +123,20 @@ class PriceCoordinator(DataUpdateCoordinator[PriceData]):
         self.next_fetch: datetime | None = None
         self._unsub_fetch: CALLBACK_TYPE | None = None
         self._unsub_tick: CALLBACK_TYPE | None = None
+
+    @callback
+    def async_set_adjustment(self, adjustment: PriceAdjustment) -> None:
+        """Price the held prices with new options in place, without asking the source."""
+        if adjustment == self.adjustment:
+            return
+        self.adjustment = adjustment
+        # None before the first refresh succeeded.
+        held: PriceData | None = self.data
+        if held is None:
+            return
+        # Not async_set_updated_data: prices missing for now must stay an error.
+        self.data = replace(held, prices=self._raw.adjusted(adjustment))
+        self.async_update_listeners()
 
     async def _async_setup(self) -> None:
         """Load the prices kept before the last restart."""

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from homeassistant.core import callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
-from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import CONF_SOURCE, DOMAIN
@@ -24,6 +27,32 @@ def entry_device(entry: PriceOptimizerConfigEntry) -> DeviceInfo:
         manufacturer="Price Optimizer",
         model=entry.data[CONF_SOURCE],
     )
+
+
+@callback
+def async_add_appliance_entities(
+    entry: PriceOptimizerConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    entities: Callable[[PlanCoordinator, str], Iterable[Entity]],
+) -> None:
+    """Add an appliance's entities on its subentry now, and for each appliance added later.
+
+    A removed appliance's entities go with its subentry: Home Assistant takes them,
+    and its device, out of the registries.
+    """
+    planner = entry.runtime_data.planner
+    added: set[str] = set()
+
+    @callback
+    def add_new() -> None:
+        added.intersection_update(planner.appliances)
+        for appliance_id in planner.appliances:
+            if appliance_id not in added:
+                added.add(appliance_id)
+                async_add_entities(entities(planner, appliance_id), config_subentry_id=appliance_id)
+
+    add_new()
+    entry.async_on_unload(planner.async_add_appliance_listener(add_new))
 
 
 class PriceOptimizerEntity[CoordinatorT: PriceCoordinator | ForecastCoordinator](
@@ -87,6 +116,12 @@ class ApplianceEntity(CoordinatorEntity[PlanCoordinator]):
         if hub is not None:
             # A no-op when the link is already there.
             registry.async_update_device(self.device_entry.id, via_device_id=hub.id)
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        # An appliance just removed has nothing to show; its entity is being removed.
+        if self.appliance_id in self.coordinator.appliances:
+            super()._handle_coordinator_update()
 
     @property
     def record(self) -> ApplianceRecord:

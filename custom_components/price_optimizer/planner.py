@@ -4,7 +4,8 @@ It takes the price plan from a :class:`PriceFeed` given at setup (market prices
 today; market and forecast slots once the forecast exists) and re-plans
 
 * when the feed reports new prices, which it also does at every slot boundary;
-* when an appliance subentry is added, edited or removed (the entry reloads);
+* when an appliance subentry is added, edited or removed, or the options change
+  (in place: :meth:`PlanCoordinator.async_take_configuration`);
 * when a run starts or a block ends, at that moment (a point-in-time listener);
 * when the actuator reports what a switched plug did.
 
@@ -188,6 +189,7 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
         self._unsub_change: CALLBACK_TYPE | None = None
         self._unsub_feed: CALLBACK_TYPE | None = None
         self._record_listeners: list[CALLBACK_TYPE] = []
+        self._appliance_listeners: list[CALLBACK_TYPE] = []
 
     async def async_load(self) -> None:
         """Restore records and schedule, settle blocks that ended while stopped, follow the feed."""
@@ -216,6 +218,68 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
                 starts=False,
             )
         self._unsub_feed = self._feed.subscribe(self._async_prices_changed)
+
+    async def async_take_configuration(self) -> bool:
+        """Take in the entry's appliances, their targets and the household limit as they are now.
+
+        An appliance kept keeps its record (a running cycle stays where it is); a new one
+        starts idle, a removed one is forgotten. Nothing is announced yet: the actuator
+        follows new targets first, then :meth:`async_announce_configuration` tells the
+        entities and plans again. Return whether anything changed.
+        """
+        appliances = appliances_of(self.config_entry)
+        targets = {
+            key: target
+            for key, target in targets_of(self.config_entry).items()
+            if key in appliances
+        }
+        limit = household_limit(self.config_entry.options)
+        async with self._lock:
+            if (appliances, targets, limit) == (
+                self.appliances,
+                self.targets,
+                self.household_limit_kw,
+            ):
+                return False
+            now = dt_util.utcnow()
+            prices = self.price_plan()
+            records: dict[str, ApplianceRecord] = {}
+            for appliance_id in appliances:
+                record = self._records.get(appliance_id) or ApplianceRecord(
+                    tracked_since=planning_start(prices, now)
+                )
+                if record.started_by == "automatic" and appliance_id not in targets:
+                    # Its plug was taken out of the plan's hands mid-run: it ends as planned.
+                    record = replace(record, started_by="plan")
+                records[appliance_id] = record
+            self._records = records
+            self.appliances = appliances
+            self.targets = targets
+            self.household_limit_kw = limit
+            await self._async_save()
+        return True
+
+    @callback
+    def async_announce_configuration(self) -> None:
+        """Let the platforms add entities for new appliances, show the change, and plan again."""
+        if self.data is not None:
+            # Not async_set_updated_data: a plan that could not be made stays an error.
+            self.data = self._data()
+            self.async_update_listeners()
+        for listener in list(self._appliance_listeners):
+            listener()
+        self.async_request_plan()
+
+    @callback
+    def async_add_appliance_listener(self, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call ``listener`` whenever the set of appliances changed."""
+        self._appliance_listeners.append(listener)
+
+        @callback
+        def remove() -> None:
+            self._appliance_listeners.remove(listener)
+
+        return remove
 
     @callback
     def _async_prices_changed(self) -> None:

@@ -20,7 +20,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .coordinator import PriceCoordinator, PriceData, PriceOptimizerConfigEntry
-from .entity import ApplianceEntity, PriceOptimizerEntity
+from .entity import ApplianceEntity, PriceOptimizerEntity, async_add_appliance_entities
 from .forecast_coordinator import ForecastCoordinator
 from .issue_text import localised_placeholders
 from .lifecycle import STATUSES, ApplianceRecord
@@ -348,16 +348,15 @@ async def async_setup_entry(
             *(ForecastSensor(forecast, description) for description in FORECAST_SENSORS),
         ]
     )
-    planner = entry.runtime_data.planner
     currency = coordinator.data.prices.currency
-    for appliance_id in planner.appliances:
-        async_add_entities(
-            (
-                ApplianceSensor(planner, appliance_id, description, currency)
-                for description in APPLIANCE_SENSORS
-            ),
-            config_subentry_id=appliance_id,
-        )
+    async_add_appliance_entities(
+        entry,
+        async_add_entities,
+        lambda planner, appliance_id: (
+            ApplianceSensor(planner, appliance_id, description, currency)
+            for description in APPLIANCE_SENSORS
+        ),
+    )
 
 
 class PriceSensor(PriceOptimizerEntity[PriceCoordinator], SensorEntity):

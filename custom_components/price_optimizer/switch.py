@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import PriceOptimizerConfigEntry
-from .entity import ApplianceEntity
+from .entity import ApplianceEntity, async_add_appliance_entities
 
 PARALLEL_UPDATES = 0
 
@@ -27,12 +27,13 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the automatic-control switch of each appliance."""
-    planner = entry.runtime_data.planner
-    for appliance_id in planner.appliances:
-        async_add_entities(
-            [AutomaticControlSwitch(planner, appliance_id, AUTOMATIC_CONTROL)],
-            config_subentry_id=appliance_id,
-        )
+    async_add_appliance_entities(
+        entry,
+        async_add_entities,
+        lambda planner, appliance_id: [
+            AutomaticControlSwitch(planner, appliance_id, AUTOMATIC_CONTROL)
+        ],
+    )
 
 
 class AutomaticControlSwitch(ApplianceEntity, SwitchEntity):

@@ -418,7 +418,7 @@ async def test_an_appliance_added_while_the_entry_reloads_is_planned_too(
     async def load_and_meanwhile_add_another(planner: PlanCoordinator) -> None:
         await load(planner)
         if not added:
-            # As a second "Add appliance" lands while the first one's reload runs.
+            # As an "Add appliance" lands while the entry reloads.
             ev = stored(preset("ev_charger", "x", "EV charger"))
             subentry = ConfigSubentry(
                 data=MappingProxyType(ev), subentry_type="appliance", title="EV", unique_id=None
@@ -426,12 +426,14 @@ async def test_an_appliance_added_while_the_entry_reloads_is_planned_too(
             added.append(subentry.subentry_id)
             hass.config_entries.async_add_subentry(loaded_entry, subentry)
 
+    form = await start_appliance_flow(hass, loaded_entry, "dishwasher")
+    result = await hass.config_entries.subentries.async_configure(
+        form["flow_id"], suggested_values(form)
+    )
+    await hass.config_entries.subentries.async_configure(result["flow_id"], {"target": "none"})
+    await hass.async_block_till_done()
     with patch.object(PlanCoordinator, "async_load", load_and_meanwhile_add_another):
-        form = await start_appliance_flow(hass, loaded_entry, "dishwasher")
-        result = await hass.config_entries.subentries.async_configure(
-            form["flow_id"], suggested_values(form)
-        )
-        await hass.config_entries.subentries.async_configure(result["flow_id"], {"target": "none"})
+        assert await hass.config_entries.async_reload(loaded_entry.entry_id)
         await hass.async_block_till_done()
     assert len(loaded_entry.subentries) == 2
     assert set(loaded_entry.runtime_data.planner.appliances) == set(loaded_entry.subentries)
