@@ -69,6 +69,7 @@ ERROR_FIELDS: Final[Mapping[IssueCode, str]] = {
     "power_not_positive": CONF_POWER_KW,
     "power_range_invalid": CONF_MIN_POWER_KW,
     "demand_missing": CONF_DURATION,
+    "duration_not_positive": CONF_DURATION,
     "demand_ambiguous": CONF_ENERGY_KWH,
     "energy_range_invalid": CONF_MAX_ENERGY_KWH,
     "phases_invalid": CONF_PHASES,
@@ -98,7 +99,9 @@ def _choice(options: list[str], translation_key: str) -> selector.SelectSelector
 
 
 def _duration() -> selector.DurationSelector:
-    return selector.DurationSelector(selector.DurationSelectorConfig(enable_day=False))
+    return selector.DurationSelector(
+        selector.DurationSelectorConfig(enable_day=False, allow_negative=False)
+    )
 
 
 APPLIANCE_SCHEMA: Final = vol.Schema(
@@ -331,11 +334,14 @@ class ApplianceSubentryFlow(ConfigSubentryFlow):
             appliance = appliance_from_form(
                 self._kind, user_input, dt_util.get_default_time_zone(), appliance_id
             )
-            appliance.validate()
         except PhasesFormatError:
             return self._show_form(user_input, {CONF_PHASES: "phases_format"})
+        try:
+            appliance.validate()
         except ApplianceError as err:
             field = ERROR_FIELDS.get(err.issue.code, "base")
+            if field == CONF_MIN_ON_TIME and appliance.min_on_time >= timedelta(0):
+                field = CONF_MIN_OFF_TIME
             return self._show_form(user_input, {field: err.issue.code})
         if not appliance.name:
             return self._show_form(user_input, {CONF_NAME: "name_missing"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
 from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -189,12 +189,6 @@ async def test_an_interruptible_appliance_with_every_limit(
             "max_energy_kwh",
             "flexible_energy_needs_interruptible",
         ),
-        (
-            "pool_pump",
-            {"min_on_time": {"hours": -1, "minutes": 0, "seconds": 0}},
-            "min_on_time",
-            "times_invalid",
-        ),
         ("dishwasher", {"name": "   "}, "name", "name_missing"),
     ],
 )
@@ -213,6 +207,35 @@ async def test_a_definition_that_can_never_be_planned_is_refused_on_its_field(
     assert result["errors"] == {field: error}
     # What was entered stays in the form.
     assert suggested_values(result) == entered
+    assert not loaded_entry.subentries
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "error"),
+    [
+        ("pool_pump", "min_on_time", "times_invalid"),
+        ("pool_pump", "min_off_time", "times_invalid"),
+        ("dishwasher", "duration", "duration_not_positive"),
+        ("ev_charger", "duration", "duration_not_positive"),
+    ],
+)
+async def test_a_negative_duration_is_refused_on_its_field(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, kind: str, field: str, error: str
+) -> None:
+    form = await start_appliance_flow(hass, loaded_entry, kind)
+    entered = with_changes(
+        suggested_values(form), {field: {"hours": -1, "minutes": 0, "seconds": 0}}
+    )
+    try:
+        result = await hass.config_entries.subentries.async_configure(form["flow_id"], entered)
+    except InvalidData as err:
+        # Home Assistant's duration selector refuses it before our own rules see it.
+        refused = set(err.schema_errors)
+    else:
+        assert result["type"] is FlowResultType.FORM
+        assert result["errors"] == {field: error}
+        refused = set(result["errors"])
+    assert refused == {field}
     assert not loaded_entry.subentries
 
 

@@ -56,6 +56,7 @@ def raised_issues() -> list[PlanIssue]:
         replace(dryer, power_kw=0),
         replace(dryer, min_power_kw=1.0),
         replace(dryer, duration=None),
+        replace(heater, duration=-HOUR, energy_kwh=None),
         replace(dryer, energy_kwh=3.0),
         replace(heater, max_energy_kwh=2.0),
         replace(heater, phases=dryer.profile),
