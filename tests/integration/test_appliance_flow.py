@@ -8,7 +8,7 @@ from typing import Any
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, InvalidData
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
@@ -51,7 +51,28 @@ async def test_each_preset_fills_the_form_and_becomes_an_appliance(
     device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, subentry_id)})
     assert device is not None
     assert device.name == KIND_NAMES[kind]
+    assert (device.model, device.model_id) == (KIND_NAMES[kind], kind)
     assert state_of(hass, "sensor", subentry_id, "status").state in ("scheduled", "idle")
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+async def test_devices_show_the_translated_source_and_kind_as_their_model(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, language: str
+) -> None:
+    # No German translation ships yet: English fills in.
+    hass.config.language = language
+    subentry_id = await add_appliance(hass, loaded_entry, "washing_machine")
+    entities = er.async_get(hass)
+    devices = dr.async_get(hass)
+    status = entities.async_get(state_of(hass, "sensor", subentry_id, "status").entity_id)
+    assert status is not None
+    appliance = devices.async_get(str(status.device_id))
+    assert appliance is not None
+    assert (appliance.model, appliance.model_id) == ("Washing machine", "washing_machine")
+    assert appliance.via_device_id is not None
+    service = devices.async_get(appliance.via_device_id)
+    assert service is not None
+    assert (service.model, service.model_id) == ("Replayed market prices", "replay")
 
 
 WINDOW = ["daily_ready_by", "daily_earliest_start", "earliest_start", "deadline"]
