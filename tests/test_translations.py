@@ -157,3 +157,13 @@ def test_the_code_provides_every_placeholder_its_strings_use() -> None:
             checked += 1
     # The reauthentication step, the repairs issues and the action errors are all found.
     assert checked >= 10
+
+
+def test_every_step_whose_strings_have_placeholders_is_given_them() -> None:
+    given = {kind.split("=")[1] for _, kind, _ in provided_placeholders() if "step_id=" in kind}
+    flows = [TRANSLATIONS["config"], TRANSLATIONS["options"]]
+    flows += list(TRANSLATIONS["config_subentries"].values())
+    for flow in flows:
+        for step_id, step in flow["step"].items():
+            used = set().union(*(message_arguments(text) for _, text in strings(step)))
+            assert not used or step_id in given, f"{step_id} uses {used}, never passed"
