@@ -1,22 +1,25 @@
 """Add and edit appliances: one config subentry each, offered as presets first.
 
-The form holds every field of :class:`~.optimizer.Appliance`, filled from the
-chosen preset (or the appliance being reconfigured). What is submitted is
-checked by :meth:`Appliance.validate`; its reason becomes a translated error
-on the field it concerns. The subentry stores ``Appliance.as_dict()`` without
-the id and name, which the subentry's own id and title carry.
+The form asks only what applies to the appliance's kind (a dishwasher has no
+energy target, a pool pump no power profile), filled from the chosen preset
+or the appliance being reconfigured; an "other appliance" first asks how it
+runs. What is submitted is checked by :meth:`Appliance.validate`; its reason
+becomes a translated error on the field it concerns. The subentry stores
+``Appliance.as_dict()`` without the id and name, which the subentry's own id
+and title carry. The switching step asks for the target first, then only that
+target's fields.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 import re
 from typing import Any, Final
 
 from homeassistant.config_entries import SOURCE_RECONFIGURE, ConfigSubentryFlow, SubentryFlowResult
-from homeassistant.helpers import config_validation as cv, selector
+from homeassistant.helpers import config_validation as cv, entity_registry as er, selector
 from homeassistant.helpers.translation import async_get_translations
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
@@ -33,6 +36,7 @@ from .control import (
     target_problems,
 )
 from .optimizer import APPLIANCE_KINDS, Appliance, ApplianceError, preset
+from .optimizer.appliances import OPERATIONS, PRESETS, Operation
 from .optimizer.issues import IssueCode
 from .planner import appliance_from_subentry
 from .selectors import number_box
@@ -69,6 +73,7 @@ ERROR_FIELDS: Final[Mapping[IssueCode, str]] = {
     "power_not_positive": CONF_POWER_KW,
     "power_range_invalid": CONF_MIN_POWER_KW,
     "demand_missing": CONF_DURATION,
+    "duration_not_positive": CONF_DURATION,
     "demand_ambiguous": CONF_ENERGY_KWH,
     "energy_range_invalid": CONF_MAX_ENERGY_KWH,
     "phases_invalid": CONF_PHASES,
@@ -86,6 +91,15 @@ class PhasesFormatError(ValueError):
     """A power profile that is not written as ``minutes:kW, minutes:kW``."""
 
 
+class DateTimeFormatError(ValueError):
+    """A one-off time that is not a date and time; ``field`` is the one to correct."""
+
+    def __init__(self, field: str) -> None:
+        """Keep the field."""
+        super().__init__(field)
+        self.field = field
+
+
 def _choice(options: list[str], translation_key: str) -> selector.SelectSelector:
     return selector.SelectSelector(
         selector.SelectSelectorConfig(
@@ -98,13 +112,22 @@ def _choice(options: list[str], translation_key: str) -> selector.SelectSelector
 
 
 def _duration() -> selector.DurationSelector:
-    return selector.DurationSelector(selector.DurationSelectorConfig(enable_day=False))
+    return selector.DurationSelector(
+        selector.DurationSelectorConfig(enable_day=False, allow_negative=False)
+    )
 
 
+def _datetime() -> selector.TextSelector:
+    # The date-time selector shows an empty value as midnight; a native input stays empty.
+    return selector.TextSelector(
+        selector.TextSelectorConfig(type=selector.TextSelectorType.DATETIME_LOCAL)
+    )
+
+
+# Every field an appliance may have, in the order the form shows them.
 APPLIANCE_SCHEMA: Final = vol.Schema(
     {
         vol.Required(CONF_NAME): selector.TextSelector(),
-        vol.Required(CONF_OPERATION): _choice(["cycle", "interruptible"], "operation"),
         vol.Required(CONF_POWER_KW): number_box(0.01, 1000, "any", "kW"),
         vol.Optional(CONF_MIN_POWER_KW): number_box(0, 1000, "any", "kW"),
         vol.Optional(CONF_PHASES): selector.TextSelector(),
@@ -113,8 +136,8 @@ APPLIANCE_SCHEMA: Final = vol.Schema(
         vol.Optional(CONF_MAX_ENERGY_KWH): number_box(0, 1000, "any", "kWh"),
         vol.Optional(CONF_DAILY_READY_BY): selector.TimeSelector(),
         vol.Optional(CONF_DAILY_EARLIEST_START): selector.TimeSelector(),
-        vol.Optional(CONF_EARLIEST_START): selector.DateTimeSelector(),
-        vol.Optional(CONF_DEADLINE): selector.DateTimeSelector(),
+        vol.Optional(CONF_EARLIEST_START): _datetime(),
+        vol.Optional(CONF_DEADLINE): _datetime(),
         vol.Required(CONF_MIN_ON_TIME): _duration(),
         vol.Required(CONF_MIN_OFF_TIME): _duration(),
         vol.Optional(CONF_MAX_STARTS): number_box(1, 96, 1),
@@ -122,12 +145,56 @@ APPLIANCE_SCHEMA: Final = vol.Schema(
         vol.Required(CONF_RISK): _choice(["median", "upper"], "risk"),
     }
 )
-CONTROL_SCHEMA: Final = vol.Schema(
+WINDOW_FIELDS: Final = (
+    CONF_DAILY_READY_BY,
+    CONF_DAILY_EARLIEST_START,
+    CONF_EARLIEST_START,
+    CONF_DEADLINE,
+)
+# A cycle runs once at its profile: no modulation, energy target or on/off rules.
+CYCLE_FIELDS: Final = frozenset(
+    {CONF_NAME, CONF_POWER_KW, CONF_PHASES, CONF_DURATION, *WINDOW_FIELDS, CONF_PRIORITY, CONF_RISK}
+)
+INTERRUPTIBLE_FIELDS: Final = frozenset(
     {
-        vol.Required(CONF_TARGET, default="none"): _choice(["none", "switch", "mqtt"], "target"),
-        vol.Optional(CONF_SWITCH_ENTITY): selector.EntitySelector(
-            selector.EntitySelectorConfig(domain=["switch", "input_boolean"])
-        ),
+        CONF_NAME,
+        CONF_POWER_KW,
+        CONF_MIN_POWER_KW,
+        CONF_DURATION,
+        CONF_ENERGY_KWH,
+        CONF_MAX_ENERGY_KWH,
+        *WINDOW_FIELDS,
+        CONF_MIN_ON_TIME,
+        CONF_MIN_OFF_TIME,
+        CONF_MAX_STARTS,
+        CONF_PRIORITY,
+        CONF_RISK,
+    }
+)
+OPERATION_FIELDS: Final[Mapping[Operation, frozenset[str]]] = {
+    "cycle": CYCLE_FIELDS,
+    "interruptible": INTERRUPTIBLE_FIELDS,
+}
+# What each preset kind asks, when it runs the way its preset does.
+KIND_FIELDS: Final[Mapping[str, frozenset[str]]] = {
+    "dishwasher": CYCLE_FIELDS,
+    "washing_machine": CYCLE_FIELDS,
+    "dryer": CYCLE_FIELDS,
+    # A charger may modulate, take more at negative prices and protect its contactor.
+    "ev_charger": INTERRUPTIBLE_FIELDS,
+    # An on/off motor: a run time, and rules that spare it.
+    "pool_pump": INTERRUPTIBLE_FIELDS - {CONF_MIN_POWER_KW, CONF_ENERGY_KWH, CONF_MAX_ENERGY_KWH},
+    # A heating element on a thermostat: energy (or time), stored beyond it when that pays.
+    "water_heater": INTERRUPTIBLE_FIELDS - {CONF_MIN_POWER_KW, CONF_MAX_STARTS},
+}
+OPERATION_SCHEMA: Final = vol.Schema(
+    {vol.Required(CONF_OPERATION, default="cycle"): _choice(list(OPERATIONS), "operation")}
+)
+TARGET_SCHEMA: Final = vol.Schema(
+    {vol.Required(CONF_TARGET, default="none"): _choice(["none", "switch", "mqtt"], "target")}
+)
+MQTT_SCHEMA: Final = vol.Schema(
+    {
         vol.Optional(CONF_MQTT_PRESET, default="tasmota"): _choice(
             list(MQTT_PRESETS), "mqtt_preset"
         ),
@@ -143,11 +210,51 @@ KIND_SCHEMA: Final = vol.Schema(
 )
 
 
+def kind_operation(kind: str) -> Operation:
+    """Return how an appliance of ``kind`` runs by default."""
+    operation: Operation = PRESETS[kind]["operation"]  # type: ignore[index]
+    return operation
+
+
+def form_fields(kind: str, operation: Operation, values: Mapping[str, Any]) -> tuple[str, ...]:
+    """Return the fields the form asks for an appliance of ``kind`` that runs as ``operation``.
+
+    A field the appliance already sets is always shown (an older form asked
+    every field), so editing never hides a value that is in effect.
+    """
+    if kind in KIND_FIELDS and operation == kind_operation(kind):
+        wanted = KIND_FIELDS[kind]
+    else:
+        wanted = OPERATION_FIELDS[operation]
+    unset = Appliance(appliance_id="", name="", kind=kind, operation=operation)  # type: ignore[arg-type]
+    blank = form_values(unset, UTC)
+    fields = [str(key) for key in APPLIANCE_SCHEMA.schema]
+    return tuple(
+        field
+        for field in fields
+        if field in wanted or (field in values and values[field] != blank.get(field))
+    )
+
+
+def appliance_schema(fields: tuple[str, ...]) -> vol.Schema:
+    """Return the appliance form with only ``fields``."""
+    return vol.Schema(
+        {key: value for key, value in APPLIANCE_SCHEMA.schema.items() if str(key) in fields}
+    )
+
+
+def switch_schema(excluded: list[str]) -> vol.Schema:
+    """Return the switch step, offering any switch but the ``excluded`` ones."""
+    config = selector.EntitySelectorConfig(domain=["switch", "input_boolean"])
+    if excluded:
+        config["exclude_entities"] = excluded
+    return vol.Schema({vol.Optional(CONF_SWITCH_ENTITY): selector.EntitySelector(config)})
+
+
 def form_values(appliance: Appliance, zone: tzinfo) -> dict[str, Any]:
     """Return the form's fields for an appliance (local wall-clock times, durations as dicts)."""
     values: dict[str, Any] = {
         CONF_NAME: appliance.name,
-        CONF_OPERATION: appliance.operation,
         CONF_POWER_KW: appliance.power_kw,
         CONF_MIN_POWER_KW: appliance.min_power_kw,
         CONF_PHASES: ", ".join(
@@ -171,9 +278,12 @@ def form_values(appliance: Appliance, zone: tzinfo) -> dict[str, Any]:
 
 
 def appliance_from_form(
-    kind: str, user_input: Mapping[str, Any], zone: tzinfo, appliance_id: str
+    kind: str, operation: Operation, user_input: Mapping[str, Any], zone: tzinfo, appliance_id: str
 ) -> Appliance:
-    """Return the appliance the form describes (its fields already checked by the schema)."""
+    """Return the appliance the form describes (its fields already checked by the schema).
+
+    A field the form does not ask takes its default (none, or zero for the on/off times).
+    """
     duration = _timedelta(user_input.get(CONF_DURATION))
     max_starts = user_input.get(CONF_MAX_STARTS)
     return Appliance.from_dict(
@@ -181,7 +291,7 @@ def appliance_from_form(
             "appliance_id": appliance_id,
             "name": user_input[CONF_NAME].strip(),
             "kind": kind,
-            "operation": user_input[CONF_OPERATION],
+            "operation": operation,
             "power_kw": user_input[CONF_POWER_KW],
             "min_power_kw": user_input.get(CONF_MIN_POWER_KW),
             "phases": parse_phases(user_input.get(CONF_PHASES, "")),
@@ -189,12 +299,12 @@ def appliance_from_form(
             "duration_minutes": (None if not duration else duration / timedelta(minutes=1)),
             "energy_kwh": user_input.get(CONF_ENERGY_KWH),
             "max_energy_kwh": user_input.get(CONF_MAX_ENERGY_KWH),
-            "earliest_start": _aware(user_input.get(CONF_EARLIEST_START), zone),
-            "deadline": _aware(user_input.get(CONF_DEADLINE), zone),
+            "earliest_start": _aware(CONF_EARLIEST_START, user_input, zone),
+            "deadline": _aware(CONF_DEADLINE, user_input, zone),
             "daily_ready_by": _time(user_input.get(CONF_DAILY_READY_BY)),
             "daily_earliest_start": _time(user_input.get(CONF_DAILY_EARLIEST_START)),
-            "min_on_minutes": _timedelta(user_input[CONF_MIN_ON_TIME]) / timedelta(minutes=1),
-            "min_off_minutes": _timedelta(user_input[CONF_MIN_OFF_TIME]) / timedelta(minutes=1),
+            "min_on_minutes": _timedelta(user_input.get(CONF_MIN_ON_TIME)) / timedelta(minutes=1),
+            "min_off_minutes": _timedelta(user_input.get(CONF_MIN_OFF_TIME)) / timedelta(minutes=1),
             "max_starts_per_day": None if max_starts is None else int(max_starts),
             "priority": int(user_input[CONF_PRIORITY]),
             "risk": user_input[CONF_RISK],
@@ -300,16 +410,23 @@ class ApplianceSubentryFlow(ConfigSubentryFlow):
     def __init__(self) -> None:
         """Start with no kind chosen."""
         self._kind = "custom"
+        self._operation: Operation = "cycle"
+        self._values: dict[str, Any] = {}
         self._appliance: Appliance | None = None
+        self._control: dict[str, Any] = {}
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         """Offer the presets; each fills the form with our defaults for that kind."""
         if user_input is None:
             return self.async_show_form(step_id="user", data_schema=KIND_SCHEMA)
         self._kind = user_input[CONF_KIND]
+        self._operation = kind_operation(self._kind)
         name = await self._async_kind_name(self._kind)
         suggested = preset(self._kind, "new", name)  # type: ignore[arg-type]
-        return self._show_form(form_values(suggested, dt_util.get_default_time_zone()), {})
+        self._values = form_values(suggested, dt_util.get_default_time_zone())
+        if self._kind == "custom":
+            return self._show_operation_form()
+        return self._show_form(self._values, {})
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
@@ -318,24 +435,46 @@ class ApplianceSubentryFlow(ConfigSubentryFlow):
         subentry = self._get_reconfigure_subentry()
         appliance = appliance_from_subentry(subentry.subentry_id, subentry.title, subentry.data)
         self._kind = appliance.kind
-        return self._show_form(form_values(appliance, dt_util.get_default_time_zone()), {})
+        self._operation = appliance.operation
+        self._values = form_values(appliance, dt_util.get_default_time_zone())
+        if self._kind == "custom":
+            return self._show_operation_form()
+        return self._show_form(self._values, {})
+
+    async def async_step_operation(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Ask how an appliance of no preset kind runs; the form then asks what that needs."""
+        if user_input is None:
+            return self._show_operation_form()
+        self._operation = user_input[CONF_OPERATION]
+        return self._show_form(self._values, {})
 
     async def async_step_appliance(
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
-        """Check the appliance with the optimizer's own rules, then save it."""
+        """Check the appliance with the optimizer's own rules, then ask how it is switched."""
         assert user_input is not None  # the form is always shown by the step before
         reconfiguring = self.source == SOURCE_RECONFIGURE
         appliance_id = self._get_reconfigure_subentry().subentry_id if reconfiguring else "new"
         try:
             appliance = appliance_from_form(
-                self._kind, user_input, dt_util.get_default_time_zone(), appliance_id
+                self._kind,
+                self._operation,
+                user_input,
+                dt_util.get_default_time_zone(),
+                appliance_id,
             )
-            appliance.validate()
         except PhasesFormatError:
             return self._show_form(user_input, {CONF_PHASES: "phases_format"})
+        except DateTimeFormatError as err:
+            return self._show_form(user_input, {err.field: "datetime_format"})
+        try:
+            appliance.validate()
         except ApplianceError as err:
             field = ERROR_FIELDS.get(err.issue.code, "base")
+            if field == CONF_MIN_ON_TIME and appliance.min_on_time >= timedelta(0):
+                field = CONF_MIN_OFF_TIME
             return self._show_form(user_input, {field: err.issue.code})
         if not appliance.name:
             return self._show_form(user_input, {CONF_NAME: "name_missing"})
@@ -343,18 +482,45 @@ class ApplianceSubentryFlow(ConfigSubentryFlow):
         control: Mapping[str, Any] | None = None
         if reconfiguring:
             control = self._get_reconfigure_subentry().data.get(CONF_CONTROL)
-        return self._show_control_form(control_values(target_from_dict(control)), {})
+        self._control = control_values(target_from_dict(control))
+        return self._show_step("control", TARGET_SCHEMA, self._control, {})
 
     async def async_step_control(
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
-        """Check where the appliance is switched, then save it."""
+        """Ask what switches the appliance; the next step asks only that target's fields."""
         assert user_input is not None  # shown by the appliance step
-        assert self._appliance is not None
+        target = user_input[CONF_TARGET]
+        if target == "switch":
+            return self._show_switch_form(self._control, {})
+        if target == "mqtt":
+            return self._show_step("control_mqtt", MQTT_SCHEMA, self._control, {})
+        return self._save(None)
+
+    async def async_step_control_switch(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Check the switch entity, then save the appliance."""
+        assert user_input is not None  # shown by the control step
         try:
-            target = target_from_form(user_input)
+            target = target_from_form({**user_input, CONF_TARGET: "switch"})
         except ControlFormError as err:
-            return self._show_control_form(user_input, err.errors)
+            return self._show_switch_form(user_input, err.errors)
+        return self._save(target)
+
+    async def async_step_control_mqtt(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Check the plug's topics, then save the appliance."""
+        assert user_input is not None  # shown by the control step
+        try:
+            target = target_from_form({**user_input, CONF_TARGET: "mqtt"})
+        except ControlFormError as err:
+            return self._show_step("control_mqtt", MQTT_SCHEMA, user_input, err.errors)
+        return self._save(target)
+
+    def _save(self, target: ControlTarget | None) -> SubentryFlowResult:
+        assert self._appliance is not None
         data = subentry_data(self._appliance)
         data[CONF_CONTROL] = None if target is None else target_as_dict(target)
         if self.source == SOURCE_RECONFIGURE:
@@ -366,21 +532,33 @@ class ApplianceSubentryFlow(ConfigSubentryFlow):
             )
         return self.async_create_entry(title=self._appliance.name, data=data)
 
-    def _show_control_form(
+    def _show_switch_form(
         self, values: Mapping[str, Any], errors: dict[str, str]
     ) -> SubentryFlowResult:
+        # Our own automatic-control switches pause the plan; they power nothing.
+        registry = er.async_get(self.hass)
+        own = sorted(
+            entry.entity_id
+            for entry in registry.entities.values()
+            if entry.platform == DOMAIN and entry.domain == "switch"
+        )
+        return self._show_step("control_switch", switch_schema(own), values, errors)
+
+    def _show_step(
+        self, step_id: str, schema: vol.Schema, values: Mapping[str, Any], errors: dict[str, str]
+    ) -> SubentryFlowResult:
         return self.async_show_form(
-            step_id="control",
-            data_schema=self.add_suggested_values_to_schema(CONTROL_SCHEMA, values),
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(schema, values),
             errors=errors,
         )
 
+    def _show_operation_form(self) -> SubentryFlowResult:
+        return self._show_step("operation", OPERATION_SCHEMA, {CONF_OPERATION: self._operation}, {})
+
     def _show_form(self, values: Mapping[str, Any], errors: dict[str, str]) -> SubentryFlowResult:
-        return self.async_show_form(
-            step_id="appliance",
-            data_schema=self.add_suggested_values_to_schema(APPLIANCE_SCHEMA, values),
-            errors=errors,
-        )
+        fields = form_fields(self._kind, self._operation, self._values)
+        return self._show_step("appliance", appliance_schema(fields), values, errors)
 
     async def _async_kind_name(self, kind: str) -> str:
         """Return the kind's name in the user's language, the default appliance name."""
@@ -414,14 +592,22 @@ def _time(value: str | None) -> str | None:
 
 
 def _wall_clock(value: datetime | None, zone: tzinfo) -> str | None:
-    return None if value is None else value.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S")
+    # What a native date-time input shows: local date and time, to the minute.
+    if value is None:
+        return None
+    local = value.astimezone(zone)
+    return local.strftime("%Y-%m-%dT%H:%M:%S" if local.second else "%Y-%m-%dT%H:%M")
 
 
-def _aware(value: str | None, zone: tzinfo) -> str | None:
+def _aware(field: str, user_input: Mapping[str, Any], zone: tzinfo) -> str | None:
     """Return the form's local date and time as an aware ISO time."""
+    value = user_input.get(field)
     if not value:
         return None
-    parsed = cv.datetime(value)
+    try:
+        parsed = cv.datetime(value)
+    except vol.Invalid as err:
+        raise DateTimeFormatError(field) from err
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
     return parsed.isoformat()

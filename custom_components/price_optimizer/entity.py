@@ -1,4 +1,10 @@
-"""The base entities: one for the entry's service device, one for each appliance device."""
+"""The base entities: one for the entry's service device, one for each appliance device.
+
+The device registry shows a device's model as given, so the model is the
+translated name of the price source or the appliance kind (in Home
+Assistant's language, English where a translation is missing), set once the
+entity's device exists; ``model_id`` keeps the key.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.translation import async_get_translations
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import CONF_SOURCE, DOMAIN
@@ -16,6 +23,7 @@ from .coordinator import PriceCoordinator, PriceOptimizerConfigEntry
 from .forecast_coordinator import ForecastCoordinator
 from .lifecycle import ApplianceRecord
 from .planner import PlanCoordinator
+from .source_factory import SOURCE_NAMES
 
 
 def entry_device(entry: PriceOptimizerConfigEntry) -> DeviceInfo:
@@ -25,7 +33,7 @@ def entry_device(entry: PriceOptimizerConfigEntry) -> DeviceInfo:
         name=entry.title,
         entry_type=DeviceEntryType.SERVICE,
         manufacturer="Price Optimizer",
-        model=entry.data[CONF_SOURCE],
+        model_id=entry.data[CONF_SOURCE],
     )
 
 
@@ -55,6 +63,26 @@ def async_add_appliance_entities(
     entry.async_on_unload(planner.async_add_appliance_listener(add_new))
 
 
+async def async_name_model(entity: Entity, category: str, key: str, fallback: str) -> None:
+    """Set the model of the entity's device to the translation ``key`` of ``category``."""
+    registry_entry = entity.registry_entry
+    if registry_entry is None or registry_entry.device_id is None:
+        return
+    hass = entity.hass
+    names = await async_get_translations(hass, hass.config.language, category, {DOMAIN})
+    model = names.get(f"component.{DOMAIN}.{category}.{key}", fallback)
+    devices = dr.async_get(hass)
+    device = devices.async_get(registry_entry.device_id)
+    if device is not None and device.model != model:
+        devices.async_update_device(device.id, model=model)
+
+
+async def async_name_source_model(entity: Entity, entry: PriceOptimizerConfigEntry) -> None:
+    """Name the entry's service device after its price source (the source step's title)."""
+    source = entry.data[CONF_SOURCE]
+    await async_name_model(entity, "config", f"step.{source}.title", SOURCE_NAMES[source])
+
+
 class PriceOptimizerEntity[CoordinatorT: PriceCoordinator | ForecastCoordinator](
     CoordinatorEntity[CoordinatorT]
 ):
@@ -69,6 +97,11 @@ class PriceOptimizerEntity[CoordinatorT: PriceCoordinator | ForecastCoordinator]
         self.entity_description = description
         self._attr_unique_id = f"{entry.entry_id}_{description.key}"
         self._attr_device_info = entry_device(entry)
+
+    async def async_added_to_hass(self) -> None:
+        """Name the device's model once the device exists."""
+        await super().async_added_to_hass()
+        await async_name_source_model(self, self.coordinator.config_entry)
 
 
 class ApplianceEntity(CoordinatorEntity[PlanCoordinator]):
@@ -93,9 +126,11 @@ class ApplianceEntity(CoordinatorEntity[PlanCoordinator]):
         )
 
     async def async_added_to_hass(self) -> None:
-        """Link the appliance's device to the entry's service device, as its hub."""
+        """Link the appliance's device to the entry's service device and name its model."""
         await super().async_added_to_hass()
         self._async_link_to_entry_device()
+        kind = self.coordinator.appliances[self.appliance_id].kind
+        await async_name_model(self, "selector", f"kind.options.{kind}", kind)
 
     @callback
     def _async_link_to_entry_device(self) -> None:

@@ -270,28 +270,25 @@ async def _add_appliance(
     )
     path = f"/api/config/config_entries/subentries/flow/{flow['flow_id']}"
     await instance.request("POST", path, json={"kind": "custom"})
+    await instance.request("POST", path, json={"operation": "cycle"})
     minutes = int(duration / timedelta(minutes=1))
     result = await instance.request(
         "POST",
         path,
         json={
             "name": plug.replace("_", " ").title(),
-            "operation": "cycle",
             "power_kw": 1.0,
             "duration": {"hours": 0, "minutes": minutes, "seconds": 0},
             "earliest_start": _local(window),
             "deadline": _local(window + QUARTER),
-            "min_on_time": {"hours": 0, "minutes": 0, "seconds": 0},
-            "min_off_time": {"hours": 0, "minutes": 0, "seconds": 0},
             "priority": 5,
             "risk": "median",
         },
     )
     assert result.get("step_id") == "control", result
+    await instance.request("POST", path, json={"target": "mqtt"})
     result = await instance.request(
-        "POST",
-        path,
-        json={"target": "mqtt", "mqtt_preset": "tasmota", "mqtt_device": plug},
+        "POST", path, json={"mqtt_preset": "tasmota", "mqtt_device": plug}
     )
     assert result["type"] == "create_entry", result
 

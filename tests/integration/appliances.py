@@ -31,15 +31,46 @@ def with_changes(values: dict[str, Any], changes: dict[str, Any]) -> dict[str, A
 
 
 async def start_appliance_flow(
-    hass: HomeAssistant, entry: MockConfigEntry, kind: str
+    hass: HomeAssistant, entry: MockConfigEntry, kind: str, operation: str | None = None
 ) -> FlowResult:
-    """Pick a preset and return the filled appliance form."""
+    """Pick a preset (and for another appliance how it runs); return the filled appliance form."""
     result = await hass.config_entries.subentries.async_init(
         (entry.entry_id, SUBENTRY_APPLIANCE), context={"source": SOURCE_USER}
     )
     assert result["step_id"] == "user"
     result = await hass.config_entries.subentries.async_configure(result["flow_id"], {"kind": kind})
+    result = await _choose_operation(hass, result, operation)
     assert result["step_id"] == "appliance"
+    return result
+
+
+async def _choose_operation(
+    hass: HomeAssistant, result: FlowResult, operation: str | None
+) -> FlowResult:
+    """Answer the operation step if the flow asks it: ``operation``, else what it suggests."""
+    if result.get("step_id") != "operation":
+        assert operation is None, "only another appliance is asked how it runs"
+        return result
+    chosen = operation or suggested_values(result)["operation"]
+    return await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"operation": chosen}
+    )
+
+
+async def _switch_through(
+    hass: HomeAssistant, result: FlowResult, control: dict[str, Any] | None
+) -> FlowResult:
+    """Answer the switching steps: the target, then that target's fields changed by ``control``."""
+    assert result["step_id"] == "control", result.get("errors")
+    control = dict(control or {})
+    target = control.pop("target", suggested_values(result)["target"])
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {"target": target}
+    )
+    if result.get("step_id") in ("control_switch", "control_mqtt"):
+        result = await hass.config_entries.subentries.async_configure(
+            result["flow_id"], with_changes(suggested_values(result), control)
+        )
     return result
 
 
@@ -52,17 +83,15 @@ async def add_appliance(
 ) -> str:
     """Add an appliance from its preset changed by ``changes``; return its subentry id.
 
-    ``control`` is what is entered in the switching step (none when not given).
+    ``control`` is what is entered in the switching steps (none when not given);
+    an ``operation`` change answers the step that asks another appliance how it runs.
     """
     before = set(entry.subentries)
-    form = await start_appliance_flow(hass, entry, kind)
+    form = await start_appliance_flow(hass, entry, kind, changes.pop("operation", None))
     result = await hass.config_entries.subentries.async_configure(
         form["flow_id"], with_changes(suggested_values(form), changes)
     )
-    assert result["step_id"] == "control", result.get("errors")
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], control or {"target": "none"}
-    )
+    result = await _switch_through(hass, result, control or {"target": "none"})
     assert result["type"] is FlowResultType.CREATE_ENTRY, result.get("errors")
     await hass.async_block_till_done()
     (subentry_id,) = set(entry.subentries) - before
@@ -81,13 +110,12 @@ async def reconfigure_appliance(
         (entry.entry_id, SUBENTRY_APPLIANCE),
         context={"source": SOURCE_RECONFIGURE, "subentry_id": subentry_id},
     )
+    form = await _choose_operation(hass, form, changes.pop("operation", None))
     result = await hass.config_entries.subentries.async_configure(
         form["flow_id"], with_changes(suggested_values(form), changes)
     )
     if result.get("step_id") == "control":
-        result = await hass.config_entries.subentries.async_configure(
-            result["flow_id"], with_changes(suggested_values(result), control or {})
-        )
+        result = await _switch_through(hass, result, control)
     await hass.async_block_till_done()
     return result
 

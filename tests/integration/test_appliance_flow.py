@@ -1,13 +1,17 @@
-"""Appliances as config subentries: presets, every field, errors, reconfiguration, the limit."""
+"""Appliances as config subentries: presets, the fields of each kind, errors, editing, the limit."""
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any
 
+from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, InvalidData
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+import voluptuous as vol
 
 from custom_components.price_optimizer.const import CONF_HOUSEHOLD_LIMIT_KW
 from custom_components.price_optimizer.optimizer import APPLIANCE_KINDS, preset
@@ -51,35 +55,107 @@ async def test_each_preset_fills_the_form_and_becomes_an_appliance(
     hub = device_of(hass, loaded_entry, loaded_entry.entry_id)
     assert hub is not None
     assert device.via_device_id == hub.id
+    assert (device.model, device.model_id) == (KIND_NAMES[kind], kind)
     assert state_of(hass, "sensor", subentry_id, "status").state in ("scheduled", "idle")
 
 
-async def test_the_preset_form_shows_every_field_of_the_appliance(
+@pytest.mark.parametrize("language", ["en", "de"])
+async def test_devices_show_the_translated_source_and_kind_as_their_model(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, language: str
+) -> None:
+    # No German translation ships yet: English fills in.
+    hass.config.language = language
+    subentry_id = await add_appliance(hass, loaded_entry, "washing_machine")
+    entities = er.async_get(hass)
+    devices = dr.async_get(hass)
+    status = entities.async_get(state_of(hass, "sensor", subentry_id, "status").entity_id)
+    assert status is not None
+    appliance = devices.async_get(str(status.device_id))
+    assert appliance is not None
+    assert (appliance.model, appliance.model_id) == ("Washing machine", "washing_machine")
+    assert appliance.via_device_id is not None
+    service = devices.async_get(appliance.via_device_id)
+    assert service is not None
+    assert (service.model, service.model_id) == ("Replayed market prices", "replay")
+
+
+WINDOW = ["daily_ready_by", "daily_earliest_start", "earliest_start", "deadline"]
+CYCLE = ["name", "power_kw", "phases", "duration", *WINDOW, "priority", "risk"]
+INTERRUPTIBLE = [
+    "name",
+    "power_kw",
+    "min_power_kw",
+    "duration",
+    "energy_kwh",
+    "max_energy_kwh",
+    *WINDOW,
+    "min_on_time",
+    "min_off_time",
+    "max_starts_per_day",
+    "priority",
+    "risk",
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "operation", "fields"),
+    [
+        ("dishwasher", None, CYCLE),
+        ("washing_machine", None, CYCLE),
+        ("dryer", None, CYCLE),
+        ("ev_charger", None, INTERRUPTIBLE),
+        (
+            "pool_pump",
+            None,
+            [
+                "name",
+                "power_kw",
+                "duration",
+                *WINDOW,
+                "min_on_time",
+                "min_off_time",
+                "max_starts_per_day",
+                "priority",
+                "risk",
+            ],
+        ),
+        (
+            "water_heater",
+            None,
+            [
+                "name",
+                "power_kw",
+                "duration",
+                "energy_kwh",
+                "max_energy_kwh",
+                *WINDOW,
+                "min_on_time",
+                "min_off_time",
+                "priority",
+                "risk",
+            ],
+        ),
+        ("custom", "cycle", CYCLE),
+        ("custom", "interruptible", INTERRUPTIBLE),
+    ],
+)
+async def test_the_form_asks_only_what_applies_to_the_kind(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    kind: str,
+    operation: str | None,
+    fields: list[str],
+) -> None:
+    form = await start_appliance_flow(hass, loaded_entry, kind, operation)
+    assert [str(key) for key in form["data_schema"].schema] == fields
+
+
+async def test_the_preset_fills_the_form_and_leaves_empty_times_empty(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
     form = await start_appliance_flow(hass, loaded_entry, "pool_pump")
-    assert [str(key) for key in form["data_schema"].schema] == [
-        "name",
-        "operation",
-        "power_kw",
-        "min_power_kw",
-        "phases",
-        "duration",
-        "energy_kwh",
-        "max_energy_kwh",
-        "daily_ready_by",
-        "daily_earliest_start",
-        "earliest_start",
-        "deadline",
-        "min_on_time",
-        "min_off_time",
-        "max_starts_per_day",
-        "priority",
-        "risk",
-    ]
     assert suggested_values(form) == {
         "name": "Pool pump",
-        "operation": "interruptible",
         "power_kw": 1.2,
         "duration": {"hours": 4, "minutes": 0, "seconds": 0},
         "daily_ready_by": "00:00:00",
@@ -88,6 +164,63 @@ async def test_the_preset_form_shows_every_field_of_the_appliance(
         "priority": 0,
         "risk": "median",
     }
+    keys = {str(key): key for key in form["data_schema"].schema}
+    for field in ("daily_earliest_start", "earliest_start", "deadline"):
+        assert keys[field].default is vol.UNDEFINED, field
+    # A native date-time input: the date-time selector would show an empty value as midnight.
+    for field in ("earliest_start", "deadline"):
+        config = form["data_schema"].schema[keys[field]].config
+        assert config["type"] == "datetime-local"
+
+
+async def test_another_appliance_is_asked_how_it_runs_first(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    subentry_id = await add_appliance(
+        hass,
+        loaded_entry,
+        "custom",
+        operation="interruptible",
+        name="Heat pump",
+        min_off_time={"hours": 0, "minutes": 20, "seconds": 0},
+    )
+    data = loaded_entry.subentries[subentry_id].data
+    assert (data["kind"], data["operation"], data["min_off_minutes"]) == (
+        "custom",
+        "interruptible",
+        20,
+    )
+    form = await hass.config_entries.subentries.async_init(
+        (loaded_entry.entry_id, "appliance"),
+        context={"source": "reconfigure", "subentry_id": subentry_id},
+    )
+    assert form["step_id"] == "operation"
+    assert suggested_values(form) == {"operation": "interruptible"}
+
+
+async def test_editing_keeps_a_value_its_kind_does_not_ask(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    # Set by the earlier form, which asked every field of every kind.
+    pump = preset("pool_pump", "x", "Pool pump", min_power_kw=0.6).as_dict()
+    del pump["appliance_id"], pump["name"]
+    subentry = ConfigSubentry(
+        data=MappingProxyType({**pump, "control": None}),
+        subentry_type="appliance",
+        title="Pool pump",
+        unique_id=None,
+    )
+    hass.config_entries.async_add_subentry(loaded_entry, subentry)
+    await hass.async_block_till_done()
+    form = await hass.config_entries.subentries.async_init(
+        (loaded_entry.entry_id, "appliance"),
+        context={"source": "reconfigure", "subentry_id": subentry.subentry_id},
+    )
+    assert suggested_values(form)["min_power_kw"] == 0.6
+    result = await reconfigure_appliance(hass, loaded_entry, subentry.subentry_id, power_kw=1.5)
+    assert result["reason"] == "reconfigure_successful"
+    data = loaded_entry.subentries[subentry.subentry_id].data
+    assert (data["power_kw"], data["min_power_kw"], data["min_on_minutes"]) == (1.5, 0.6, 60)
 
 
 async def test_a_custom_cycle_with_a_power_profile_and_a_one_off_window(
@@ -100,7 +233,7 @@ async def test_a_custom_cycle_with_a_power_profile_and_a_one_off_window(
         name="Bread maker",
         phases="20:0.6; 60:0.05, 30:0.65",
         duration=None,
-        earliest_start="2026-11-24 22:00:00",
+        earliest_start="2026-11-24T22:00",
         deadline="2026-11-25 06:30:00",
         priority=3,
         risk="upper",
@@ -120,10 +253,14 @@ async def test_a_custom_cycle_with_a_power_profile_and_a_one_off_window(
         (loaded_entry.entry_id, "appliance"),
         context={"source": "reconfigure", "subentry_id": subentry_id},
     )
+    assert suggested_values(form) == {"operation": "cycle"}
+    form = await hass.config_entries.subentries.async_configure(
+        form["flow_id"], {"operation": "cycle"}
+    )
     shown = suggested_values(form)
     assert shown["phases"] == "20:0.6, 60:0.05, 30:0.65"
-    assert shown["earliest_start"] == "2026-11-24 22:00:00"
-    assert shown["deadline"] == "2026-11-25 06:30:00"
+    assert shown["earliest_start"] == "2026-11-24T22:00"
+    assert shown["deadline"] == "2026-11-25T06:30"
     assert "duration" not in shown
 
 
@@ -184,19 +321,12 @@ async def test_an_interruptible_appliance_with_every_limit(
             "daily_ready_by",
             "recurrence_ambiguous",
         ),
-        ("dryer", {"min_power_kw": 1.0}, "min_power_kw", "power_range_invalid"),
         ("ev_charger", {"min_power_kw": 9.0}, "min_power_kw", "power_range_invalid"),
         (
-            "dryer",
-            {"max_energy_kwh": 5},
-            "max_energy_kwh",
-            "flexible_energy_needs_interruptible",
-        ),
-        (
-            "pool_pump",
-            {"min_on_time": {"hours": -1, "minutes": 0, "seconds": 0}},
-            "min_on_time",
-            "times_invalid",
+            "custom",
+            {"earliest_start": "tomorrow evening"},
+            "earliest_start",
+            "datetime_format",
         ),
         ("dishwasher", {"name": "   "}, "name", "name_missing"),
     ],
@@ -216,6 +346,35 @@ async def test_a_definition_that_can_never_be_planned_is_refused_on_its_field(
     assert result["errors"] == {field: error}
     # What was entered stays in the form.
     assert suggested_values(result) == entered
+    assert not loaded_entry.subentries
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "error"),
+    [
+        ("pool_pump", "min_on_time", "times_invalid"),
+        ("pool_pump", "min_off_time", "times_invalid"),
+        ("dishwasher", "duration", "duration_not_positive"),
+        ("ev_charger", "duration", "duration_not_positive"),
+    ],
+)
+async def test_a_negative_duration_is_refused_on_its_field(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, kind: str, field: str, error: str
+) -> None:
+    form = await start_appliance_flow(hass, loaded_entry, kind)
+    entered = with_changes(
+        suggested_values(form), {field: {"hours": -1, "minutes": 0, "seconds": 0}}
+    )
+    try:
+        result = await hass.config_entries.subentries.async_configure(form["flow_id"], entered)
+    except InvalidData as err:
+        # Home Assistant's duration selector refuses it before our own rules see it.
+        refused = set(err.schema_errors)
+    else:
+        assert result["type"] is FlowResultType.FORM
+        assert result["errors"] == {field: error}
+        refused = set(result["errors"])
+    assert refused == {field}
     assert not loaded_entry.subentries
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import EVENT_CALL_SERVICE, EVENT_STATE_CHANGED, STATE_UNAVAILABLE
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
@@ -19,10 +19,16 @@ from custom_components.price_optimizer.const import (
     CONF_HOUSEHOLD_LIMIT_KW,
     CONF_MULTIPLIER,
     CONF_VAT_PERCENT,
-    DOMAIN,
 )
 
-from .appliances import add_appliance, entity_id, move_to, reconfigure_appliance, state_of
+from .appliances import (
+    add_appliance,
+    device_of,
+    entity_id,
+    move_to,
+    reconfigure_appliance,
+    state_of,
+)
 from .test_appliance_runs import planned_run
 
 pytestmark = pytest.mark.usefixtures("market_prices_only")
@@ -60,17 +66,6 @@ async def save_options(hass: HomeAssistant, entry: MockConfigEntry, **options: A
     await hass.async_block_till_done()
 
 
-def appliance_device(hass: HomeAssistant, subentry_id: str) -> dr.DeviceEntry | None:
-    return next(
-        (
-            device
-            for device in dr.async_get(hass).devices.values()
-            if (DOMAIN, subentry_id) in device.identifiers
-        ),
-        None,
-    )
-
-
 async def test_adding_editing_and_removing_appliances_and_options_never_reload(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, entry_states: list[tuple[str, str]]
 ) -> None:
@@ -92,10 +87,13 @@ async def test_a_new_appliance_gets_its_entities_and_device_and_is_planned_at_on
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
     dishwasher = await add_appliance(hass, loaded_entry, "dishwasher")
-    device = appliance_device(hass, dishwasher)
+    device = device_of(hass, loaded_entry, dishwasher)
     assert device is not None
     assert device.name == "Dishwasher"
-    assert device.config_entries_subentries[loaded_entry.entry_id] == {dishwasher}
+    # Device entries name their subentry differently across versions; entity entries alike.
+    status = er.async_get(hass).async_get(entity_id(hass, "sensor", dishwasher, "status"))
+    assert status is not None
+    assert (status.config_subentry_id, status.device_id) == (dishwasher, device.id)
     assert state_of(hass, "sensor", dishwasher, "status").state == "scheduled"
     start, end = planned_run(hass, dishwasher)
     assert start < end
@@ -114,7 +112,7 @@ async def test_renaming_an_appliance_renames_its_device_and_entities(
 ) -> None:
     dishwasher = await add_appliance(hass, loaded_entry, "dishwasher")
     await reconfigure_appliance(hass, loaded_entry, dishwasher, name="Kitchen dishwasher")
-    device = appliance_device(hass, dishwasher)
+    device = device_of(hass, loaded_entry, dishwasher)
     assert device is not None
     assert device.name == "Kitchen dishwasher"
     status = state_of(hass, "sensor", dishwasher, "status")
@@ -137,12 +135,12 @@ async def test_a_removed_appliance_loses_entities_and_device_without_touching_th
     ]
     assert hass.config_entries.async_remove_subentry(loaded_entry, dishwasher)
     await hass.async_block_till_done()
-    assert appliance_device(hass, dishwasher) is None
+    assert device_of(hass, loaded_entry, dishwasher) is None
     for removed_id in removed:
         assert er.async_get(hass).async_get(removed_id) is None
         assert hass.states.get(removed_id) is None
     assert set(loaded_entry.runtime_data.planner.appliances) == {dryer}
-    assert appliance_device(hass, dryer) is not None
+    assert device_of(hass, loaded_entry, dryer) is not None
     assert state_of(hass, "sensor", dryer, "status").state == "scheduled"
 
 

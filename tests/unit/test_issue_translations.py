@@ -56,6 +56,7 @@ def raised_issues() -> list[PlanIssue]:
         replace(dryer, power_kw=0),
         replace(dryer, min_power_kw=1.0),
         replace(dryer, duration=None),
+        replace(heater, duration=-HOUR, energy_kwh=None),
         replace(dryer, energy_kwh=3.0),
         replace(heater, max_energy_kwh=2.0),
         replace(heater, phases=dryer.profile),
@@ -138,4 +139,5 @@ def test_every_reason_has_a_status_attribute_translation() -> None:
 def test_every_form_error_is_translated() -> None:
     errors = TRANSLATIONS["config_subentries"]["appliance"]["error"]
     control = {"switch_missing", "device_missing", *get_args(TopicProblem)}
-    assert set(ERROR_FIELDS) | {"phases_format", "name_missing"} | control == set(errors)
+    form = {"phases_format", "datetime_format", "name_missing"}
+    assert set(ERROR_FIELDS) | form | control == set(errors)

@@ -86,6 +86,8 @@ def test_phase_profile_sets_peak_energy_and_duration() -> None:
         ({"max_energy_kwh": 5.0}, "flexible_energy_needs_interruptible"),
         ({"energy_kwh": 5.0}, "demand_ambiguous"),
         ({"duration": None}, "demand_missing"),
+        ({"duration": timedelta(minutes=-30)}, "duration_not_positive"),
+        ({"duration": timedelta(0)}, "duration_not_positive"),
         ({"phases": (CyclePhase(timedelta(0), 1.0),), "duration": None}, "phases_invalid"),
         ({"phases": (CyclePhase(timedelta(hours=1), 1.0),)}, "phases_invalid"),
         ({"earliest_start": T0}, "recurrence_ambiguous"),
@@ -116,6 +118,7 @@ def test_cycle_definitions_that_can_never_run_say_why(
         ({"min_power_kw": 8.0}, "power_range_invalid"),
         ({"energy_kwh": 20.0}, "demand_ambiguous"),
         ({"duration": None}, "demand_missing"),
+        ({"duration": timedelta(hours=-1)}, "duration_not_positive"),
         ({"max_energy_kwh": 10.0}, "energy_range_invalid"),
     ],
 )

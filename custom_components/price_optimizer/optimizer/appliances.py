@@ -131,6 +131,14 @@ class Appliance:
         name = self.name
         if self.power_kw <= 0 or any(phase.power_kw < 0 for phase in self.phases):
             raise ApplianceError(issue("power_not_positive", appliance=name))
+        if self.duration is not None and self.duration <= timedelta(0):
+            raise ApplianceError(
+                issue(
+                    "duration_not_positive",
+                    appliance=name,
+                    duration_minutes=_minutes(self.duration),
+                )
+            )
         if self.operation == "cycle":
             self._validate_cycle()
         else:
@@ -163,7 +171,7 @@ class Appliance:
                 raise ApplianceError(issue("phases_invalid", appliance=name))
             if self.peak_kw <= 0:
                 raise ApplianceError(issue("power_not_positive", appliance=name))
-        elif self.duration is None or self.duration <= timedelta(0):
+        elif self.duration is None:
             raise ApplianceError(issue("demand_missing", appliance=name))
 
     def _validate_interruptible(self) -> None:

@@ -17,6 +17,7 @@ IssueCode = Literal[
     "power_not_positive",
     "power_range_invalid",
     "demand_missing",
+    "duration_not_positive",
     "demand_ambiguous",
     "energy_range_invalid",
     "phases_invalid",
