@@ -22,6 +22,7 @@ providers put the credential in the query string.
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -85,7 +86,6 @@ class _Request:
     params: Mapping[str, str] | None
     headers: Mapping[str, str] | None
     json_body: Any
-    auth: aiohttp.BasicAuth | None
     accept: Collection[int]
 
 
@@ -136,7 +136,6 @@ class SourceHttp:
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         json_body: Any = None,
-        auth: aiohttp.BasicAuth | None = None,
         accept: Collection[int] = (),
     ) -> HttpReply:
         """Return the reply to one request, retried as the policy allows.
@@ -151,7 +150,7 @@ class SourceHttp:
             )
         try:
             reply = await self._with_retries(
-                _Request(method, url, params, headers, json_body, auth, accept)
+                _Request(method, url, params, headers, json_body, accept)
             )
         except SourceAuthError:
             raise
@@ -170,10 +169,9 @@ class SourceHttp:
         *,
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
-        auth: aiohttp.BasicAuth | None = None,
     ) -> Any:
         """Return the JSON body of a GET."""
-        reply = await self.request("GET", url, params=params, headers=headers, auth=auth)
+        reply = await self.request("GET", url, params=params, headers=headers)
         return reply.json()
 
     async def post_json(
@@ -209,7 +207,6 @@ class SourceHttp:
                 params=request.params,
                 headers=request.headers,
                 json=request.json_body,
-                auth=request.auth,
                 timeout=timeout,
             ) as response:
                 status = response.status
@@ -270,6 +267,15 @@ class SourceHttp:
         if half_open_trial_failed or self._failures >= self.policy.breaker_threshold:
             self._open_until = self._clock() + self._cooldown
             _LOGGER.debug("%s: circuit breaker open for %.0f s", self.name, self._cooldown)
+
+
+def basic_authorization(user: str, password: str) -> str:
+    """Return the ``Authorization`` value of HTTP Basic authentication (RFC 7617).
+
+    Built here because ``aiohttp.BasicAuth`` is deprecated from aiohttp 3.14.
+    """
+    credentials = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return f"Basic {credentials}"
 
 
 def _retry_after_seconds(value: str | None) -> float | None:
