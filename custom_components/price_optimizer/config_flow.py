@@ -84,6 +84,7 @@ from .sources import (
 )
 from .sources.base import SourceAuthError, SourceDataError, SourceError, SourceRequestError
 from .sources.entity_formats import kind_of
+from .sources.http import FLOW_RETRY
 from .sources.replay import AREAS as REPLAY_AREAS, RESOLUTIONS as REPLAY_RESOLUTIONS
 
 
@@ -416,7 +417,9 @@ class PriceOptimizerConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             try:
-                places = await async_list_places(self.hass, source, user_input[account.credential])
+                places = await async_list_places(
+                    self.hass, source, user_input[account.credential], retry=FLOW_RETRY
+                )
             except SourceError as err:
                 errors = _errors_for(err)
             else:
@@ -492,7 +495,7 @@ class PriceOptimizerConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def _async_validate(self, data: Mapping[str, Any]) -> dict[str, str]:
         """Ask the source for today's prices; return form errors, none when it answers."""
-        source = source_from_config(self.hass, data)
+        source = source_from_config(self.hass, data, retry=FLOW_RETRY)
         now = dt_util.utcnow()
         try:
             prices = await source.async_fetch(now - timedelta(days=1), now + timedelta(days=1))

@@ -14,6 +14,10 @@ It makes a flaky price API look calm to the rest of the integration:
 * 401 and 403 are never retried: they raise :class:`SourceAuthError`, which the
   coordinator turns into a reauthentication flow.
 
+How long one fetch may take is the caller's choice, given as a
+:class:`RetryPolicy`: a config flow has a person waiting (:data:`FLOW_RETRY`),
+the coordinator fetches again on its own schedule (:data:`UPDATE_RETRY`).
+
 The session is injected; this module imports nothing from Home Assistant.
 Error messages name the source and the status, never the URL, because some
 providers put the credential in the query string.
@@ -24,14 +28,14 @@ from __future__ import annotations
 import asyncio
 import base64
 from collections.abc import Awaitable, Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 import json
 import logging
 import random
 import time
-from typing import Any
+from typing import Any, Final
 
 import aiohttp
 
@@ -61,6 +65,34 @@ class HttpPolicy:
     breaker_threshold: int = 3
     breaker_cooldown: float = 300.0
     breaker_cooldown_max: float = 3600.0
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How long one caller waits for a fetch: attempts, each one's timeout, the longest pause."""
+
+    attempts: int
+    timeout: float
+    # A backoff or Retry-After longer than this gives up instead of waiting.
+    max_wait: float
+
+    def applied_to(self, policy: HttpPolicy) -> HttpPolicy:
+        """Return the source's policy with this caller's patience."""
+        return replace(
+            policy,
+            attempts=self.attempts,
+            timeout=self.timeout,
+            backoff_max=min(policy.backoff_max, self.max_wait),
+            retry_after_max=min(policy.retry_after_max, self.max_wait),
+        )
+
+
+# A person waits in front of the form: one attempt, and a dead provider is
+# reported within ten seconds.
+FLOW_RETRY: Final = RetryPolicy(attempts=1, timeout=10.0, max_wait=0.0)
+# The first refresh and the scheduled updates: one short retry at most; the
+# update schedule tries again later.
+UPDATE_RETRY: Final = RetryPolicy(attempts=2, timeout=15.0, max_wait=5.0)
 
 
 @dataclass(frozen=True, slots=True)
