@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, time, timedelta, tzinfo
+import logging
 import re
 from typing import Any, Final
 
@@ -36,6 +37,10 @@ from .optimizer import APPLIANCE_KINDS, Appliance, ApplianceError, preset
 from .optimizer.issues import IssueCode
 from .planner import appliance_from_subentry
 from .selectors import number_box
+
+_LOGGER = logging.getLogger(__name__)
+# The form error for a failure no other error explains; its traceback is logged.
+UNKNOWN: Final = {"base": "unknown"}
 
 CONF_KIND: Final = "kind"
 CONF_NAME: Final = "name"
@@ -306,19 +311,34 @@ class ApplianceSubentryFlow(ConfigSubentryFlow):
         """Offer the presets; each fills the form with our defaults for that kind."""
         if user_input is None:
             return self.async_show_form(step_id="user", data_schema=KIND_SCHEMA)
-        self._kind = user_input[CONF_KIND]
-        name = await self._async_kind_name(self._kind)
-        suggested = preset(self._kind, "new", name)  # type: ignore[arg-type]
-        return self._show_form(form_values(suggested, dt_util.get_default_time_zone()), {})
+        try:
+            self._kind = user_input[CONF_KIND]
+            name = await self._async_kind_name(self._kind)
+            suggested = preset(self._kind, "new", name)  # type: ignore[arg-type]
+            values = form_values(suggested, dt_util.get_default_time_zone())
+        except Exception:
+            _LOGGER.exception("Unexpected error preparing a %s", user_input.get(CONF_KIND))
+            return self.async_show_form(
+                step_id="user",
+                data_schema=self.add_suggested_values_to_schema(KIND_SCHEMA, user_input),
+                errors=dict(UNKNOWN),
+            )
+        return self._show_form(values, {})
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
         """Show the appliance's form filled with its current settings."""
         subentry = self._get_reconfigure_subentry()
-        appliance = appliance_from_subentry(subentry.subentry_id, subentry.title, subentry.data)
+        try:
+            appliance = appliance_from_subentry(subentry.subentry_id, subentry.title, subentry.data)
+            values = form_values(appliance, dt_util.get_default_time_zone())
+        except Exception:
+            # Written by hand or by a future version: it can be described afresh.
+            _LOGGER.exception("Unexpected error reading the appliance %s", subentry.title)
+            return self._show_form({CONF_NAME: subentry.title}, dict(UNKNOWN))
         self._kind = appliance.kind
-        return self._show_form(form_values(appliance, dt_util.get_default_time_zone()), {})
+        return self._show_form(values, {})
 
     async def async_step_appliance(
         self, user_input: dict[str, Any] | None = None
@@ -337,6 +357,11 @@ class ApplianceSubentryFlow(ConfigSubentryFlow):
         except ApplianceError as err:
             field = ERROR_FIELDS.get(err.issue.code, "base")
             return self._show_form(user_input, {field: err.issue.code})
+        except Exception:
+            _LOGGER.exception(
+                "Unexpected error checking the appliance %s", user_input.get(CONF_NAME)
+            )
+            return self._show_form(user_input, dict(UNKNOWN))
         if not appliance.name:
             return self._show_form(user_input, {CONF_NAME: "name_missing"})
         self._appliance = appliance
@@ -353,10 +378,15 @@ class ApplianceSubentryFlow(ConfigSubentryFlow):
         assert self._appliance is not None
         try:
             target = target_from_form(user_input)
+            data = subentry_data(self._appliance)
+            data[CONF_CONTROL] = None if target is None else target_as_dict(target)
         except ControlFormError as err:
             return self._show_control_form(user_input, err.errors)
-        data = subentry_data(self._appliance)
-        data[CONF_CONTROL] = None if target is None else target_as_dict(target)
+        except Exception:
+            _LOGGER.exception(
+                "Unexpected error checking where %s is switched", self._appliance.name
+            )
+            return self._show_control_form(user_input, dict(UNKNOWN))
         if self.source == SOURCE_RECONFIGURE:
             return self.async_update_and_abort(
                 self._get_entry(),
