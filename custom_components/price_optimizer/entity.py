@@ -39,6 +39,11 @@ class PriceOptimizerEntity[CoordinatorT: PriceCoordinator | ForecastCoordinator]
         self._attr_unique_id = f"{entry.entry_id}_{description.key}"
         self._attr_device_info = entry_device(entry)
 
+    @property
+    def available(self) -> bool:
+        """Return whether the coordinator has data (the forecast comes after the setup)."""
+        return super().available and self.coordinator.data is not None
+
 
 class ApplianceEntity(CoordinatorEntity[PlanCoordinator]):
     """An entity of one appliance, on the device of its subentry."""
@@ -61,6 +66,11 @@ class ApplianceEntity(CoordinatorEntity[PlanCoordinator]):
             model_id=planner.appliances[appliance_id].kind,
             via_device=(DOMAIN, entry.entry_id),
         )
+
+    @property
+    def available(self) -> bool:
+        """Return whether a plan exists: the first one is made after the setup."""
+        return super().available and self.coordinator.data is not None
 
     @property
     def record(self) -> ApplianceRecord:

@@ -64,7 +64,8 @@ async def add_appliance(
         result["flow_id"], control or {"target": "none"}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY, result.get("errors")
-    await hass.async_block_till_done()
+    # The entry reloads; its forecast and plan follow the setup in the background.
+    await hass.async_block_till_done(wait_background_tasks=True)
     (subentry_id,) = set(entry.subentries) - before
     return subentry_id
 
@@ -88,7 +89,7 @@ async def reconfigure_appliance(
         result = await hass.config_entries.subentries.async_configure(
             result["flow_id"], with_changes(suggested_values(result), control or {})
         )
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     return result
 
 
