@@ -108,7 +108,8 @@ async def test_the_coordinator_retries_a_failing_provider_once_at_most(
 
     api.reply(PATH, Reply(body=MARKETDATA))
     await hass.config_entries.async_reload(entry.entry_id)
-    await hass.async_block_till_done()
+    # The forecast's history backfill asks the source too: let it finish first.
+    await hass.async_block_till_done(wait_background_tasks=True)
     coordinator = entry.runtime_data.coordinator
     seen = len(api.requests_to(PATH))
     api.reply(PATH, Reply(503))
