@@ -147,6 +147,12 @@ debian_root_exec() {
 # machine's own when it is new enough, else the Debian root's (prefixed "root:").
 ha_python() {
   local version="$1" minimum="$1.2" candidate
+  # Inside the root (scripts/develop started by the end-to-end tests) the answer must be the same
+  # as outside, or the venv's stamp changes and it is rebuilt under the running tests.
+  if inside_debian_root; then
+    echo "root:/usr/bin/python$version"
+    return 0
+  fi
   candidate="$(find_python "$version" 2>/dev/null || true)"
   if [ -n "$candidate" ] && "$candidate" -c "import sys; sys.exit(sys.version_info < tuple(map(int, '$minimum'.split('.'))))"; then
     echo "$candidate"

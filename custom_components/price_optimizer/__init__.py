@@ -50,16 +50,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: PriceOptimizerConfigEntr
     coordinator = PriceCoordinator(hass, entry, build_source(hass, entry))
     await coordinator.async_config_entry_first_refresh()
     forecast = ForecastCoordinator(hass, entry, coordinator, ForecastEngine(hass))
-    # A forecast that cannot run reports why in its entities; it never stops the setup.
-    await forecast.async_config_entry_first_refresh()
     # The one place the planner's prices come from: market prices, then the forecast.
     feed = PriceFeed(
         current=lambda: forecast.price_plan if coordinator.data else None,
         subscribe=forecast.async_add_listener,
     )
     planner = PlanCoordinator(hass, entry, feed)
+    # Records and pending commands come back from the Store before anything acts.
     await planner.async_load()
-    await planner.async_refresh()
     actuator = Actuator(hass, entry, planner)
     entry.runtime_data = PriceOptimizerData(
         coordinator=coordinator, forecast=forecast, planner=planner, actuator=actuator
@@ -72,7 +70,20 @@ async def async_setup_entry(hass: HomeAssistant, entry: PriceOptimizerConfigEntr
         # Changed while this setup ran (an appliance added during a reload): nobody listened yet.
         await _async_entry_updated(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    # Loading the models, forecasting and planning take seconds on a small machine: the
+    # setup does not wait for them (a flow's request must not hold it up), the entities
+    # they feed become available when they are done.
+    entry.async_create_background_task(
+        hass, _async_forecast_and_plan(forecast, planner), f"{DOMAIN} first forecast and plan"
+    )
     return True
+
+
+async def _async_forecast_and_plan(forecast: ForecastCoordinator, planner: PlanCoordinator) -> None:
+    """Load the forecast models, forecast, then plan on market prices and the forecast."""
+    # A forecast that cannot run reports why in its entities; the plan is made all the same.
+    await forecast.async_start()
+    planner.async_request_plan()
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta, tzinfo
+import logging
 import re
 from typing import Any, Final
 
@@ -40,6 +41,10 @@ from .optimizer.appliances import OPERATIONS, PRESETS, Operation
 from .optimizer.issues import IssueCode
 from .planner import appliance_from_subentry
 from .selectors import number_box
+
+_LOGGER = logging.getLogger(__name__)
+# The form error for a failure no other error explains; its traceback is logged.
+UNKNOWN: Final = {"base": "unknown"}
 
 CONF_KIND: Final = "kind"
 CONF_NAME: Final = "name"
@@ -419,11 +424,19 @@ class ApplianceSubentryFlow(ConfigSubentryFlow):
         """Offer the presets; each fills the form with our defaults for that kind."""
         if user_input is None:
             return self.async_show_form(step_id="user", data_schema=KIND_SCHEMA)
-        self._kind = user_input[CONF_KIND]
-        self._operation = kind_operation(self._kind)
-        name = await self._async_kind_name(self._kind)
-        suggested = preset(self._kind, "new", name)  # type: ignore[arg-type]
-        self._values = form_values(suggested, dt_util.get_default_time_zone())
+        try:
+            self._kind = user_input[CONF_KIND]
+            self._operation = kind_operation(self._kind)
+            name = await self._async_kind_name(self._kind)
+            suggested = preset(self._kind, "new", name)  # type: ignore[arg-type]
+            self._values = form_values(suggested, dt_util.get_default_time_zone())
+        except Exception:
+            _LOGGER.exception("Unexpected error preparing a %s", user_input.get(CONF_KIND))
+            return self.async_show_form(
+                step_id="user",
+                data_schema=self.add_suggested_values_to_schema(KIND_SCHEMA, user_input),
+                errors=dict(UNKNOWN),
+            )
         if self._kind == "custom":
             return self._show_operation_form()
         return self._show_form(self._values, {})
@@ -433,10 +446,16 @@ class ApplianceSubentryFlow(ConfigSubentryFlow):
     ) -> SubentryFlowResult:
         """Show the appliance's form filled with its current settings."""
         subentry = self._get_reconfigure_subentry()
-        appliance = appliance_from_subentry(subentry.subentry_id, subentry.title, subentry.data)
+        try:
+            appliance = appliance_from_subentry(subentry.subentry_id, subentry.title, subentry.data)
+            values = form_values(appliance, dt_util.get_default_time_zone())
+        except Exception:
+            # Written by hand or by a future version: it can be described afresh.
+            _LOGGER.exception("Unexpected error reading the appliance %s", subentry.title)
+            return self._show_form({CONF_NAME: subentry.title}, dict(UNKNOWN))
         self._kind = appliance.kind
         self._operation = appliance.operation
-        self._values = form_values(appliance, dt_util.get_default_time_zone())
+        self._values = values
         if self._kind == "custom":
             return self._show_operation_form()
         return self._show_form(self._values, {})
@@ -476,6 +495,11 @@ class ApplianceSubentryFlow(ConfigSubentryFlow):
             if field == CONF_MIN_ON_TIME and appliance.min_on_time >= timedelta(0):
                 field = CONF_MIN_OFF_TIME
             return self._show_form(user_input, {field: err.issue.code})
+        except Exception:
+            _LOGGER.exception(
+                "Unexpected error checking the appliance %s", user_input.get(CONF_NAME)
+            )
+            return self._show_form(user_input, dict(UNKNOWN))
         if not appliance.name:
             return self._show_form(user_input, {CONF_NAME: "name_missing"})
         self._appliance = appliance
@@ -506,6 +530,9 @@ class ApplianceSubentryFlow(ConfigSubentryFlow):
             target = target_from_form({**user_input, CONF_TARGET: "switch"})
         except ControlFormError as err:
             return self._show_switch_form(user_input, err.errors)
+        except Exception:
+            _LOGGER.exception("Unexpected error checking the switch of %s", self._name())
+            return self._show_switch_form(user_input, dict(UNKNOWN))
         return self._save(target)
 
     async def async_step_control_mqtt(
@@ -517,7 +544,13 @@ class ApplianceSubentryFlow(ConfigSubentryFlow):
             target = target_from_form({**user_input, CONF_TARGET: "mqtt"})
         except ControlFormError as err:
             return self._show_step("control_mqtt", MQTT_SCHEMA, user_input, err.errors)
+        except Exception:
+            _LOGGER.exception("Unexpected error checking the MQTT plug of %s", self._name())
+            return self._show_step("control_mqtt", MQTT_SCHEMA, user_input, dict(UNKNOWN))
         return self._save(target)
+
+    def _name(self) -> str:
+        return "" if self._appliance is None else self._appliance.name
 
     def _save(self, target: ControlTarget | None) -> SubentryFlowResult:
         assert self._appliance is not None

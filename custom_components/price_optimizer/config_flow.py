@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+import logging
 from typing import Any, Final
 
 from homeassistant.config_entries import (
@@ -84,7 +85,10 @@ from .sources import (
 )
 from .sources.base import SourceAuthError, SourceDataError, SourceError, SourceRequestError
 from .sources.entity_formats import kind_of
+from .sources.http import FLOW_RETRY
 from .sources.replay import AREAS as REPLAY_AREAS, RESOLUTIONS as REPLAY_RESOLUTIONS
+
+_LOGGER = logging.getLogger(__name__)
 
 
 def _select(options: list[str], translation_key: str) -> selector.SelectSelector:
@@ -269,6 +273,8 @@ ACCOUNTS: Final[dict[str, AccountForm]] = {
     SOURCE_AMBER: AccountForm(credential=CONF_API_KEY, place=CONF_SITE_ID),
 }
 SOURCES: Final = tuple(FORMS)
+# The form error for a failure no other error explains; its traceback is logged.
+UNKNOWN: Final = {"base": "unknown"}
 
 
 class PriceOptimizerConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -373,8 +379,16 @@ class PriceOptimizerConfigFlow(ConfigFlow, domain=DOMAIN):
                     data_schema=FORMS[SOURCE_ENTITY].schema(user_input),
                     errors={"base": "entity_not_found"},
                 )
-            registered = er.async_get(self.hass).async_get(state.entity_id)
-            kind = kind_of(state.attributes, registered.platform if registered else None)
+            try:
+                registered = er.async_get(self.hass).async_get(state.entity_id)
+                kind = kind_of(state.attributes, registered.platform if registered else None)
+            except Exception:
+                _LOGGER.exception("Unexpected error reading %s", state.entity_id)
+                return self.async_show_form(
+                    step_id=SOURCE_ENTITY,
+                    data_schema=FORMS[SOURCE_ENTITY].schema(user_input),
+                    errors=dict(UNKNOWN),
+                )
             user_input = {**user_input, CONF_ENTITY_KIND: kind}
         return await self._async_source_step(SOURCE_ENTITY, user_input)
 
@@ -416,9 +430,14 @@ class PriceOptimizerConfigFlow(ConfigFlow, domain=DOMAIN):
         errors: dict[str, str] = {}
         if user_input is not None:
             try:
-                places = await async_list_places(self.hass, source, user_input[account.credential])
+                places = await async_list_places(
+                    self.hass, source, user_input[account.credential], retry=FLOW_RETRY
+                )
             except SourceError as err:
                 errors = _errors_for(err)
+            except Exception:
+                _LOGGER.exception("Unexpected error listing the places of a %s account", source)
+                errors = dict(UNKNOWN)
             else:
                 if places:
                     self._account = {CONF_SOURCE: source, **user_input}
@@ -492,12 +511,17 @@ class PriceOptimizerConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def _async_validate(self, data: Mapping[str, Any]) -> dict[str, str]:
         """Ask the source for today's prices; return form errors, none when it answers."""
-        source = source_from_config(self.hass, data)
         now = dt_util.utcnow()
         try:
+            source = source_from_config(self.hass, data, retry=FLOW_RETRY)
             prices = await source.async_fetch(now - timedelta(days=1), now + timedelta(days=1))
         except SourceError as err:
             return _errors_for(err)
+        except Exception:
+            # A broken library (a DNS resolver raising TypeError) must not end the flow
+            # in a server error: the form says so, the log has the traceback.
+            _LOGGER.exception("Unexpected error in the live check of %s", data[CONF_SOURCE])
+            return dict(UNKNOWN)
         if not prices:
             return {"base": "no_prices"}
         return {}
@@ -566,8 +590,15 @@ class PriceOptimizerOptionsFlow(OptionsFlow):
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for VAT, a fixed fee per kWh, a multiplier and the household power limit."""
+        errors: dict[str, str] = {}
         if user_input is not None:
-            return self.async_create_entry(data=user_input)
+            try:
+                return self.async_create_entry(data=user_input)
+            except Exception:
+                _LOGGER.exception(
+                    "Unexpected error saving the options of %s", self.config_entry.title
+                )
+                errors = dict(UNKNOWN)
         options = self.config_entry.options
         schema = vol.Schema(
             {
@@ -585,5 +616,7 @@ class PriceOptimizerOptionsFlow(OptionsFlow):
             }
         )
         return self.async_show_form(
-            step_id="init", data_schema=self.add_suggested_values_to_schema(schema, options)
+            step_id="init",
+            data_schema=self.add_suggested_values_to_schema(schema, user_input or options),
+            errors=errors,
         )

@@ -37,6 +37,7 @@ from .sources.base import (
     SourceDataError,
     SourceError,
 )
+from .sources.http import UPDATE_RETRY
 
 if TYPE_CHECKING:
     from .actuator import Actuator
@@ -72,8 +73,8 @@ class PriceOptimizerData:
 
 
 def build_source(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> PriceSource:
-    """Return the price source the entry was configured with."""
-    return source_from_config(hass, entry.data)
+    """Return the price source the entry was configured with, patient as updates may be."""
+    return source_from_config(hass, entry.data, retry=UPDATE_RETRY)
 
 
 def price_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:

@@ -103,6 +103,11 @@ class PriceOptimizerEntity[CoordinatorT: PriceCoordinator | ForecastCoordinator]
         await super().async_added_to_hass()
         await async_name_source_model(self, self.coordinator.config_entry)
 
+    @property
+    def available(self) -> bool:
+        """Return whether the coordinator has data (the forecast comes after the setup)."""
+        return super().available and self.coordinator.data is not None
+
 
 class ApplianceEntity(CoordinatorEntity[PlanCoordinator]):
     """An entity of one appliance, on the device of its subentry."""
@@ -157,6 +162,11 @@ class ApplianceEntity(CoordinatorEntity[PlanCoordinator]):
         # An appliance just removed has nothing to show; its entity is being removed.
         if self.appliance_id in self.coordinator.appliances:
             super()._handle_coordinator_update()
+
+    @property
+    def available(self) -> bool:
+        """Return whether a plan exists: the first one is made after the setup."""
+        return super().available and self.coordinator.data is not None
 
     @property
     def record(self) -> ApplianceRecord:

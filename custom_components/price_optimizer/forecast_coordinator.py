@@ -115,14 +115,19 @@ class ForecastCoordinator(DataUpdateCoordinator[ForecastData]):
         self._inputs: tuple[Any, ...] | None = None
         self._backfilled = False
 
-    async def _async_setup(self) -> None:
-        """Load the history kept before the last restart, and the models."""
+    async def async_start(self) -> None:
+        """Load the history kept before the last restart and the models, then forecast.
+
+        It runs after the entry's setup, in the background: the forecast entities wait
+        for it, the rest of the entry does not.
+        """
         stored = await self._store.async_load() or {}
         self._history = HourlyHistory.from_dict(stored.get("history", {}))
         self._accuracy = LiveAccuracy.from_dict(stored.get("accuracy", {}))
         self._backfilled = bool(stored.get("backfilled"))
         await self.engine.async_load()
         self.config_entry.async_on_unload(self.prices.async_add_listener(self._prices_updated))
+        await self.async_refresh()
 
     @callback
     def _prices_updated(self) -> None:

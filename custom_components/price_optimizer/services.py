@@ -261,6 +261,13 @@ def _invalid(position: str, error: str) -> ServiceValidationError:
 async def _async_get_forecast(call: ServiceCall) -> ServiceResponse:
     entry = _loaded_entry(call)
     forecast = entry.runtime_data.forecast
+    if forecast.data is None:
+        # The first forecast is made just after the entry is set up.
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_forecast_yet",
+            translation_placeholders={"title": entry.title},
+        )
     plan = forecast.price_plan
     now = dt_util.utcnow()
     current = plan.slot_at(now)

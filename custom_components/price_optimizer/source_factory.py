@@ -55,7 +55,7 @@ from .sources.energyzero import EnergyZeroSource
 from .sources.entity import EntitySource
 from .sources.entsoe import EntsoeSource
 from .sources.flatpeak import FlatpeakSource
-from .sources.http import HttpPolicy, SourceHttp
+from .sources.http import HttpPolicy, RetryPolicy, SourceHttp
 from .sources.nordpool import NordPoolSource
 from .sources.octopus import OctopusSource
 from .sources.replay import ReplaySource
@@ -145,13 +145,22 @@ FACTORIES: Final[dict[str, Factory]] = {
 }
 
 
-def source_http(hass: HomeAssistant, kind: str) -> SourceHttp:
-    """Return the HTTP layer for one source on Home Assistant's shared session."""
-    return SourceHttp(async_get_clientsession(hass), SOURCE_NAMES[kind], POLICIES.get(kind))
+def source_http(hass: HomeAssistant, kind: str, retry: RetryPolicy) -> SourceHttp:
+    """Return the HTTP layer for one source on Home Assistant's shared session.
+
+    ``retry`` is the caller's patience; the source's own policy keeps its rate limit.
+    """
+    policy = retry.applied_to(POLICIES.get(kind, HttpPolicy()))
+    return SourceHttp(async_get_clientsession(hass), SOURCE_NAMES[kind], policy)
 
 
-def source_from_config(hass: HomeAssistant, data: Mapping[str, Any]) -> PriceSource:
-    """Return the source described by a config entry's data (or a flow's input)."""
+def source_from_config(
+    hass: HomeAssistant, data: Mapping[str, Any], *, retry: RetryPolicy
+) -> PriceSource:
+    """Return the source described by a config entry's data (or a flow's input).
+
+    ``retry`` says how long each fetch may take: a flow waits less than an update.
+    """
     kind = data[CONF_SOURCE]
     if kind == SOURCE_ENTITY:
         return EntitySource(
@@ -166,14 +175,14 @@ def source_from_config(hass: HomeAssistant, data: Mapping[str, Any]) -> PriceSou
             resolution_minutes=int(data[CONF_RESOLUTION]),
             now=dt_util.utcnow,
         )
-    return FACTORIES[kind](hass, source_http(hass, kind), data)
+    return FACTORIES[kind](hass, source_http(hass, kind, retry), data)
 
 
 async def async_list_places(
-    hass: HomeAssistant, kind: str, credential: str
+    hass: HomeAssistant, kind: str, credential: str, *, retry: RetryPolicy
 ) -> list[tuple[str, str]]:
     """Return ``(id, label)`` of the homes or sites an account's credential can see."""
-    http = source_http(hass, kind)
+    http = source_http(hass, kind, retry)
     if kind == SOURCE_TIBBER:
         return await TibberSource.async_homes(http, credential)
     return await AmberSource.async_sites(http, credential)

@@ -198,3 +198,29 @@ def test_the_apexcharts_generators_plot_prices_forecast_and_band(
             *([timestamp(slot["start"]), slot[key]] for slot in forecast),
             [timestamp(forecast[-1]["end"]), forecast[-1][key]],
         ]
+
+
+BRAND = ROOT / "custom_components" / "price_optimizer" / "brand"
+
+
+def test_the_add_integration_dialog_shows_the_bundled_brand_icon(
+    logged_in_page: Page, develop_instance: DevelopInstance
+) -> None:
+    # Home Assistant serves a custom integration's brand/ folder itself since 2026.x; older
+    # frontends ask the brands CDN, which knows no custom integration.
+    page = logged_in_page
+    page.goto(f"{develop_instance.url}/config/integrations/dashboard")
+    page.get_by_role("button", name="Add integration").click()
+    dialog = page.locator("dialog-add-integration")
+    dialog.get_by_role("textbox").first.fill("Price Optimizer")
+    icon = dialog.locator('img[src*="price_optimizer"]').first
+    expect(icon).to_be_visible(timeout=30_000)
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=icon.element_handle(), timeout=30_000
+    )
+    source = str(icon.get_attribute("src"))
+    served = page.request.get(source if "://" in source else f"{develop_instance.url}{source}")
+    assert served.ok, source
+    assert served.body() in {path.read_bytes() for path in BRAND.glob("*.png")}, source
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "add_integration.png")

@@ -93,7 +93,8 @@ async def add_appliance(
     )
     result = await _switch_through(hass, result, control or {"target": "none"})
     assert result["type"] is FlowResultType.CREATE_ENTRY, result.get("errors")
-    await hass.async_block_till_done()
+    # A setup's forecast and plan follow it in the background.
+    await hass.async_block_till_done(wait_background_tasks=True)
     (subentry_id,) = set(entry.subentries) - before
     return subentry_id
 
@@ -116,7 +117,7 @@ async def reconfigure_appliance(
     )
     if result.get("step_id") == "control":
         result = await _switch_through(hass, result, control)
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
     return result
 
 

@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.price_optimizer.const import DOMAIN
+from custom_components.price_optimizer.forecast.engine import ForecastEngine
 from custom_components.price_optimizer.models import PriceSeries
 from custom_components.price_optimizer.sources.base import SourceError
 from custom_components.price_optimizer.sources.replay import ReplaySource
 
+from .appliances import add_appliance, entity_id
 from .conftest import AFTERNOON, MORNING
 
 CURRENT_PRICE = "sensor.replay_de_lu_current_price"
+FORECAST_PRICE = "sensor.replay_de_lu_forecast_price"
 
 
 async def test_setup_and_unload(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:
@@ -138,3 +143,71 @@ async def test_removing_the_entry_deletes_its_stored_prices(
     assert await hass.config_entries.async_remove(loaded_entry.entry_id)
     await hass.async_block_till_done()
     assert key not in hass_storage
+
+
+async def test_setup_does_not_wait_for_the_models_the_forecast_or_the_plan(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """On a slow machine the forecast and the plan take seconds; the setup is done before."""
+    dishwasher = await add_appliance(hass, loaded_entry, "dishwasher")
+    status = entity_id(hass, "sensor", dishwasher, "status")
+    assert hass.states.get(status).state == "scheduled"
+    load = ForecastEngine.async_load
+    models_wanted = asyncio.Event()
+    models_may_load = asyncio.Event()
+
+    async def slow_load(engine: ForecastEngine) -> bool:
+        models_wanted.set()
+        await models_may_load.wait()
+        return await load(engine)
+
+    with patch.object(ForecastEngine, "async_load", slow_load):
+        assert await hass.config_entries.async_reload(loaded_entry.entry_id)
+        await hass.async_block_till_done()
+        # Set up, with every entity there, while the models have not loaded yet.
+        assert loaded_entry.state is ConfigEntryState.LOADED
+        assert models_wanted.is_set()
+        runtime = loaded_entry.runtime_data
+        assert runtime.forecast.data is None
+        assert runtime.planner.data is None
+        assert float(hass.states.get(CURRENT_PRICE).state) > 0
+        assert hass.states.get(FORECAST_PRICE).state == "unavailable"
+        assert hass.states.get(status).state == "unavailable"
+        # What the Store kept is back before the plan: the record, and its switch.
+        assert runtime.planner.record(dishwasher).tracked_since is not None
+        assert hass.states.get(entity_id(hass, "switch", dishwasher, "automatic_control")).state
+
+        models_may_load.set()
+        await hass.async_block_till_done(wait_background_tasks=True)
+    assert runtime.forecast.data is not None
+    assert runtime.forecast.data.status == "ok"
+    assert runtime.planner.data is not None
+    assert runtime.planner.data.plans(dishwasher)
+    assert hass.states.get(FORECAST_PRICE).state != "unavailable"
+    assert hass.states.get(status).state == "scheduled"
+
+
+async def test_get_forecast_says_when_the_first_forecast_is_not_made_yet(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    models_may_load = asyncio.Event()
+    load = ForecastEngine.async_load
+
+    async def slow_load(engine: ForecastEngine) -> bool:
+        await models_may_load.wait()
+        return await load(engine)
+
+    with patch.object(ForecastEngine, "async_load", slow_load):
+        assert await hass.config_entries.async_reload(loaded_entry.entry_id)
+        await hass.async_block_till_done()
+        with pytest.raises(ServiceValidationError) as raised:
+            await hass.services.async_call(
+                DOMAIN,
+                "get_forecast",
+                {"config_entry": loaded_entry.entry_id},
+                blocking=True,
+                return_response=True,
+            )
+        assert raised.value.translation_key == "no_forecast_yet"
+        models_may_load.set()
+        await hass.async_block_till_done(wait_background_tasks=True)

@@ -16,11 +16,9 @@ from datetime import UTC, datetime, timedelta
 import time as monotonic
 from typing import Any, Final
 
-import aiohttp
-
 from ..models import PriceSeries
 from .base import RollingPublication, SourceDataError
-from .http import SourceHttp
+from .http import SourceHttp, basic_authorization
 from .normalise import (
     cut_into_slots,
     number,
@@ -83,7 +81,7 @@ class FlatpeakSource:
         """Read ``location_id`` on ``host`` with the account's id and API key."""
         self._http = http
         self._host = host.rstrip("/")
-        self._auth = aiohttp.BasicAuth(account_id, api_key)
+        self._login_headers = {"Authorization": basic_authorization(account_id, api_key)}
         self._location_id = location_id
         self._clock = clock
         self._token: str | None = None
@@ -91,7 +89,7 @@ class FlatpeakSource:
 
     async def _bearer(self) -> str:
         if self._token is None or self._clock() >= self._token_until:
-            body = await self._http.get_json(f"{self._host}/login", auth=self._auth)
+            body = await self._http.get_json(f"{self._host}/login", headers=self._login_headers)
             self._token, lifetime = parse_token(body)
             self._token_until = self._clock() + lifetime - TOKEN_MARGIN
         return self._token

@@ -14,6 +14,10 @@ It makes a flaky price API look calm to the rest of the integration:
 * 401 and 403 are never retried: they raise :class:`SourceAuthError`, which the
   coordinator turns into a reauthentication flow.
 
+How long one fetch may take is the caller's choice, given as a
+:class:`RetryPolicy`: a config flow has a person waiting (:data:`FLOW_RETRY`),
+the coordinator fetches again on its own schedule (:data:`UPDATE_RETRY`).
+
 The session is injected; this module imports nothing from Home Assistant.
 Error messages name the source and the status, never the URL, because some
 providers put the credential in the query string.
@@ -22,15 +26,16 @@ providers put the credential in the query string.
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import Awaitable, Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 import json
 import logging
 import random
 import time
-from typing import Any
+from typing import Any, Final
 
 import aiohttp
 
@@ -63,6 +68,34 @@ class HttpPolicy:
 
 
 @dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How long one caller waits for a fetch: attempts, each one's timeout, the longest pause."""
+
+    attempts: int
+    timeout: float
+    # A backoff or Retry-After longer than this gives up instead of waiting.
+    max_wait: float
+
+    def applied_to(self, policy: HttpPolicy) -> HttpPolicy:
+        """Return the source's policy with this caller's patience."""
+        return replace(
+            policy,
+            attempts=self.attempts,
+            timeout=self.timeout,
+            backoff_max=min(policy.backoff_max, self.max_wait),
+            retry_after_max=min(policy.retry_after_max, self.max_wait),
+        )
+
+
+# A person waits in front of the form: one attempt, and a dead provider is
+# reported within ten seconds.
+FLOW_RETRY: Final = RetryPolicy(attempts=1, timeout=10.0, max_wait=0.0)
+# The first refresh and the scheduled updates: one short retry at most; the
+# update schedule tries again later.
+UPDATE_RETRY: Final = RetryPolicy(attempts=2, timeout=15.0, max_wait=5.0)
+
+
+@dataclass(frozen=True, slots=True)
 class HttpReply:
     """A finished HTTP exchange: status, headers and the whole body as text."""
 
@@ -85,7 +118,6 @@ class _Request:
     params: Mapping[str, str] | None
     headers: Mapping[str, str] | None
     json_body: Any
-    auth: aiohttp.BasicAuth | None
     accept: Collection[int]
 
 
@@ -136,7 +168,6 @@ class SourceHttp:
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
         json_body: Any = None,
-        auth: aiohttp.BasicAuth | None = None,
         accept: Collection[int] = (),
     ) -> HttpReply:
         """Return the reply to one request, retried as the policy allows.
@@ -151,7 +182,7 @@ class SourceHttp:
             )
         try:
             reply = await self._with_retries(
-                _Request(method, url, params, headers, json_body, auth, accept)
+                _Request(method, url, params, headers, json_body, accept)
             )
         except SourceAuthError:
             raise
@@ -170,10 +201,9 @@ class SourceHttp:
         *,
         params: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
-        auth: aiohttp.BasicAuth | None = None,
     ) -> Any:
         """Return the JSON body of a GET."""
-        reply = await self.request("GET", url, params=params, headers=headers, auth=auth)
+        reply = await self.request("GET", url, params=params, headers=headers)
         return reply.json()
 
     async def post_json(
@@ -209,7 +239,6 @@ class SourceHttp:
                 params=request.params,
                 headers=request.headers,
                 json=request.json_body,
-                auth=request.auth,
                 timeout=timeout,
             ) as response:
                 status = response.status
@@ -270,6 +299,15 @@ class SourceHttp:
         if half_open_trial_failed or self._failures >= self.policy.breaker_threshold:
             self._open_until = self._clock() + self._cooldown
             _LOGGER.debug("%s: circuit breaker open for %.0f s", self.name, self._cooldown)
+
+
+def basic_authorization(user: str, password: str) -> str:
+    """Return the ``Authorization`` value of HTTP Basic authentication (RFC 7617).
+
+    Built here because ``aiohttp.BasicAuth`` is deprecated from aiohttp 3.14.
+    """
+    credentials = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return f"Basic {credentials}"
 
 
 def _retry_after_seconds(value: str | None) -> float | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, date, datetime, timedelta
 import json
 from zoneinfo import ZoneInfo
@@ -83,7 +84,8 @@ async def test_flatpeak_logs_in_once_and_reuses_the_token(
     await source.async_fetch(start, start + 3 * HOUR)
     assert len(api.requests_to("/login")) == 1
     login = api.requests_to("/login")[0]
-    assert login.headers["Authorization"] == aiohttp.BasicAuth("acc_1", "key").encode()
+    # base64("acc_1:key"), as Flatpeak's login expects it.
+    assert login.headers["Authorization"] == "Basic YWNjXzE6a2V5"
     rates = api.requests_to("/tariffs/rates/loc_1")[0]
     assert rates.headers["Authorization"].startswith("Bearer eyJ")
     assert rates.query == {
@@ -95,6 +97,31 @@ async def test_flatpeak_logs_in_once_and_reuses_the_token(
     now[0] = 3600.0
     await source.async_fetch(start, start + HOUR)
     assert len(api.requests_to("/login")) == 2
+
+
+async def test_flatpeak_logs_in_without_aiohttp_basic_auth(
+    api: LocalApi, session: aiohttp.ClientSession, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """aiohttp 3.14 deprecates ``BasicAuth``: the login must not need it."""
+    monkeypatch.delattr(aiohttp, "BasicAuth")
+    api.reply("/login", Reply(body=payload("flatpeak", LOGIN)))
+    api.reply("/tariffs/rates/loc_1", Reply(body=payload("flatpeak", RATES)))
+    source = flatpeak.FlatpeakSource(
+        http(session),
+        host=api.url("/").rstrip("/"),
+        account_id="acc_661677911f2197045e6cf1b1",
+        api_key="sk_live_Ünï:cödé",
+        location_id="loc_1",
+    )
+    start = datetime(2022, 12, 28, 0, tzinfo=UTC)
+    assert len(await source.async_fetch(start, start + 3 * HOUR)) == 3
+    login = api.requests_to("/login")[0]
+    scheme, credentials = login.headers["Authorization"].split(" ")
+    assert scheme == "Basic"
+    # The password may hold a colon: only the first one separates it from the user.
+    assert base64.b64decode(credentials).decode() == (
+        "acc_661677911f2197045e6cf1b1:sk_live_Ünï:cödé"
+    )
 
 
 async def test_flatpeak_bad_credentials_are_an_auth_error(
