@@ -69,6 +69,7 @@ ERROR_FIELDS: Final[Mapping[IssueCode, str]] = {
     "power_not_positive": CONF_POWER_KW,
     "power_range_invalid": CONF_MIN_POWER_KW,
     "demand_missing": CONF_DURATION,
+    "duration_not_positive": CONF_DURATION,
     "demand_ambiguous": CONF_ENERGY_KWH,
     "energy_range_invalid": CONF_MAX_ENERGY_KWH,
     "phases_invalid": CONF_PHASES,

@@ -93,27 +93,31 @@ async def test_find_cheapest_window_starts_no_earlier_than_asked(
     ("data", "key", "placeholders"),
     [
         ({"duration": {"minutes": 0}}, "duration_invalid", {"duration_minutes": "0"}),
+        ({"duration": {"minutes": -30}}, "duration_invalid", {"duration_minutes": "-30"}),
         (
             {"duration": {"hours": 40}},
             "no_window_fits",
             {
                 "appliance": "-",
-                "window_start": "2026-11-24 15:00",
+                "window_start": "2026-11-24 14:15",
                 "deadline": "2026-11-26 00:00",
-                "available_hours": "33",
+                "available_hours": "33.75",
                 "needed_hours": "40",
             },
         ),
         (
             {"duration": {"hours": 2}, "latest_end": "2026-11-24 14:00:00"},
-            "no_window_fits",
+            "window_ended",
+            {"latest_end": "2026-11-24 14:00", "now": "2026-11-24 14:07"},
+        ),
+        (
             {
-                "appliance": "-",
-                "window_start": "2026-11-24 15:00",
-                "deadline": "2026-11-24 15:00",
-                "available_hours": "0",
-                "needed_hours": "2",
+                "duration": {"hours": 2},
+                "earliest_start": "2026-11-24 22:00:00",
+                "latest_end": "2026-11-24 20:00:00",
             },
+            "window_end_before_start",
+            {"earliest_start": "2026-11-24 22:00", "latest_end": "2026-11-24 20:00"},
         ),
     ],
 )
@@ -142,8 +146,9 @@ async def test_estimate_savings_of_configured_appliances_matches_their_plan(
     assert planned["appliance_id"] == dishwasher
     assert response["optimised_cost"] == pytest.approx(planned["planned_cost"])
     assert response["run_now_cost"] == pytest.approx(planned["baseline_cost"])
+    # Each figure is rounded to the micro-unit on its own.
     assert response["savings"] == pytest.approx(
-        response["run_now_cost"] - response["optimised_cost"]
+        response["run_now_cost"] - response["optimised_cost"], abs=1.5e-6
     )
     assert response["savings_percent"] == pytest.approx(
         100 * response["savings"] / response["run_now_cost"], abs=1e-3
@@ -229,10 +234,40 @@ async def test_estimate_savings_of_appliances_described_in_the_call(
             "window_too_short",
             {
                 "appliance": "Kiln",
-                "window_start": "2026-11-24 15:00",
+                "window_start": "2026-11-24 14:15",
                 "deadline": "2026-11-24 18:00",
-                "available_hours": "3",
+                "available_hours": "3.75",
                 "needed_hours": "5",
+            },
+        ),
+        (
+            {"appliances": [{"kind": "dryer", "name": "Dryer", "duration_minutes": -30}]},
+            "duration_not_positive",
+            {"appliance": "Dryer", "duration_minutes": "-30"},
+        ),
+        (
+            {
+                "appliances": [
+                    {
+                        "kind": "ev_charger",
+                        "name": "Car",
+                        "energy_kwh": 50,
+                        "earliest_start": "2026-11-24 20:00:00",
+                        "deadline": "2026-11-25 03:00:00",
+                    }
+                ]
+            },
+            "energy_cannot_fit_whole_slots",
+            {
+                "appliance": "Car",
+                "window_start": "2026-11-24 20:00",
+                "deadline": "2026-11-25 03:00",
+                "asked_kwh": "50",
+                "energy_kwh": "50.75",
+                "power_kw": "7",
+                "slot_minutes": "15",
+                "slot_kwh": "1.75",
+                "max_energy_kwh": "49",
             },
         ),
     ],
@@ -263,8 +298,9 @@ async def test_get_plan_lists_runs_status_and_savings_of_every_appliance(
     assert appliance["status"] == "scheduled"
     assert appliance["automatic_control"] is True
     assert appliance["realised_savings"] == 0
+    # The answer is rounded to the micro-unit, the sensor is not.
     assert appliance["expected_savings"] == pytest.approx(
-        float(state_of(hass, "sensor", dishwasher, "expected_savings").state)
+        float(state_of(hass, "sensor", dishwasher, "expected_savings").state), abs=1e-6
     )
     assert appliance["next_run"] == response["plans"][0]["runs"][0]
     assert response["solver"]["status"] == "optimal"

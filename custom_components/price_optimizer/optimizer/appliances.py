@@ -163,8 +163,9 @@ class Appliance:
                 raise ApplianceError(issue("phases_invalid", appliance=name))
             if self.peak_kw <= 0:
                 raise ApplianceError(issue("power_not_positive", appliance=name))
-        elif self.duration is None or self.duration <= timedelta(0):
+        elif self.duration is None:
             raise ApplianceError(issue("demand_missing", appliance=name))
+        self._validate_duration()
 
     def _validate_interruptible(self) -> None:
         name = self.name
@@ -181,11 +182,22 @@ class Appliance:
             )
         if self.duration is not None and self.energy_kwh is not None:
             raise ApplianceError(issue("demand_ambiguous", appliance=name))
+        self._validate_duration()
         demand_given = (self.duration is not None and self.duration > timedelta(0)) or (
             self.energy_kwh is not None and self.energy_kwh > 0
         )
         if not demand_given:
             raise ApplianceError(issue("demand_missing", appliance=name))
+
+    def _validate_duration(self) -> None:
+        if self.duration is not None and self.duration <= timedelta(0):
+            raise ApplianceError(
+                issue(
+                    "duration_not_positive",
+                    appliance=self.name,
+                    duration_minutes=_minutes(self.duration),
+                )
+            )
 
     def _validate_window(self) -> None:
         name = self.name

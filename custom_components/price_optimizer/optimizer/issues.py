@@ -17,6 +17,7 @@ IssueCode = Literal[
     "power_not_positive",
     "power_range_invalid",
     "demand_missing",
+    "duration_not_positive",
     "demand_ambiguous",
     "energy_range_invalid",
     "phases_invalid",
@@ -31,11 +32,15 @@ IssueCode = Literal[
     "window_too_short",
     "power_above_limit",
     "energy_cannot_fit",
+    "energy_cannot_fit_whole_slots",
     "starts_insufficient",
     "household_limit_conflict",
     # Requests of the cheapest-window search.
     "duration_invalid",
     "count_invalid",
+    "window_ended",
+    "window_end_before_start",
+    "published_prices_too_short",
 ]
 
 ISSUE_CODES: tuple[IssueCode, ...] = IssueCode.__args__  # type: ignore[attr-defined]
