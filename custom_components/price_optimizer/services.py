@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -32,6 +32,7 @@ from .optimizer import (
     find_cheapest_windows,
     preset,
 )
+from .precision import rounded
 
 SERVICE_GET_PRICES: Final = "get_prices"
 SERVICE_FIND_CHEAPEST_WINDOW: Final = "find_cheapest_window"
@@ -312,5 +313,20 @@ def async_register_actions(hass: HomeAssistant) -> None:
         (SERVICE_GET_FORECAST, _async_get_forecast, GET_FORECAST_SCHEMA),
     ):
         hass.services.async_register(
-            DOMAIN, name, handler, schema=schema, supports_response=SupportsResponse.ONLY
+            DOMAIN,
+            name,
+            _with_rounding(handler),
+            schema=schema,
+            supports_response=SupportsResponse.ONLY,
         )
+
+
+def _with_rounding(
+    handler: Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]],
+) -> Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]:
+    """Round every price and money value of the handler's answer (see precision.py)."""
+
+    async def answer(call: ServiceCall) -> ServiceResponse:
+        return rounded(await handler(call))
+
+    return answer

@@ -13,6 +13,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.price_optimizer.const import DOMAIN
+from custom_components.price_optimizer.precision import money, price
 
 from .appliances import add_appliance, state_of
 from .conftest import AFTERNOON, replay_entry
@@ -67,9 +68,9 @@ async def test_find_cheapest_window_ranks_windows_that_do_not_overlap(
     assert first["start"] == slots[best]["start"]
     assert first["end"] == slots[best + 2]["end"]
     total = sum(slot["price"] for slot in slots[best : best + 3])
-    # The response rounds to the micro-unit.
-    assert first["average_price"] == pytest.approx(total / 3, abs=1e-6)
-    assert first["cost"] == pytest.approx(2.0 * total, abs=1e-6)
+    # The response rounds prices to 5 decimals and money to 4.
+    assert first["average_price"] == pytest.approx(price(total / 3))
+    assert first["cost"] == pytest.approx(money(2.0 * total))
 
 
 async def test_find_cheapest_window_starts_no_earlier_than_asked(
@@ -86,7 +87,8 @@ async def test_find_cheapest_window_starts_no_earlier_than_asked(
     start = dt_util.parse_datetime(window["start"])
     assert start >= dt_util.parse_datetime("2026-11-25T08:00:00+01:00")
     assert dt_util.parse_datetime(window["end"]) - start == timedelta(minutes=90)
-    assert window["cost"] == pytest.approx(window["average_price"] * 1.5, abs=1e-6)
+    # Both are rounded, each to its own precision.
+    assert window["cost"] == pytest.approx(window["average_price"] * 1.5, abs=1e-4)
 
 
 @pytest.mark.parametrize(
@@ -146,12 +148,12 @@ async def test_estimate_savings_of_configured_appliances_matches_their_plan(
     assert planned["appliance_id"] == dishwasher
     assert response["optimised_cost"] == pytest.approx(planned["planned_cost"])
     assert response["run_now_cost"] == pytest.approx(planned["baseline_cost"])
-    # Each figure is rounded to the micro-unit on its own.
+    # Each figure is rounded to 4 decimals on its own.
     assert response["savings"] == pytest.approx(
-        response["run_now_cost"] - response["optimised_cost"], abs=1.5e-6
+        response["run_now_cost"] - response["optimised_cost"], abs=1.5e-4
     )
     assert response["savings_percent"] == pytest.approx(
-        100 * response["savings"] / response["run_now_cost"], abs=1e-3
+        100 * response["savings"] / response["run_now_cost"], abs=0.02
     )
     assert (
         planned["runs"][0]["start"]
@@ -298,9 +300,9 @@ async def test_get_plan_lists_runs_status_and_savings_of_every_appliance(
     assert appliance["status"] == "scheduled"
     assert appliance["automatic_control"] is True
     assert appliance["realised_savings"] == 0
-    # The answer is rounded to the micro-unit, the sensor is not.
-    assert appliance["expected_savings"] == pytest.approx(
-        float(state_of(hass, "sensor", dishwasher, "expected_savings").state), abs=1e-6
+    # The answer and the sensor are rounded alike.
+    assert appliance["expected_savings"] == float(
+        state_of(hass, "sensor", dishwasher, "expected_savings").state
     )
     assert appliance["next_run"] == response["plans"][0]["runs"][0]
     assert response["solver"]["status"] == "optimal"

@@ -12,6 +12,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.price_optimizer.models import PriceSeries, PriceSlot
+from custom_components.price_optimizer.precision import money
 
 from .appliances import add_appliance, move_to, state_of
 from .conftest import MORNING
@@ -57,7 +58,7 @@ async def test_a_run_beyond_the_published_prices_is_planned_on_the_forecast_then
     assert plan.slot_at(start).origin == "forecast"
     assert start >= known_until
     assert float(state_of(hass, "sensor", dishwasher, "planned_cost").state) == pytest.approx(
-        cycle_cost(plan, start, 2, 1.5), abs=1e-6
+        money(cycle_cost(plan, start, 2, 1.5))
     )
 
     # Tomorrow's prices are published: the run moves to the cheapest market hours.
@@ -70,7 +71,7 @@ async def test_a_run_beyond_the_published_prices_is_planned_on_the_forecast_then
     assert occurrence.runs[0].start == start
     assert planner.price_plan().slot_at(start).origin == "market"
     assert float(state_of(hass, "sensor", dishwasher, "planned_cost").state) == pytest.approx(
-        cycle_cost(market, start, 2, 1.5), abs=1e-6
+        money(cycle_cost(market, start, 2, 1.5))
     )
 
 
