@@ -243,6 +243,38 @@ async def test_estimate_savings_of_appliances_described_in_the_call(
             },
         ),
         (
+            {
+                "appliances": [
+                    {
+                        "kind": "dryer",
+                        "name": "Dryer",
+                        "earliest_start": "2026-11-24 22:00:00",
+                        "deadline": "2026-11-24 20:00:00",
+                    }
+                ]
+            },
+            "window_invalid",
+            {
+                "appliance": "Dryer",
+                "earliest_start": "2026-11-24 22:00",
+                "deadline": "2026-11-24 20:00",
+            },
+        ),
+        (
+            {
+                "appliances": [
+                    {
+                        "kind": "dryer",
+                        "name": "Dryer",
+                        "earliest_start": "2026-11-24 10:00:00",
+                        "deadline": "2026-11-24 12:00:00",
+                    }
+                ]
+            },
+            "deadline_passed",
+            {"appliance": "Dryer", "deadline": "2026-11-24 12:00"},
+        ),
+        (
             {"appliances": [{"kind": "dryer", "name": "Dryer", "duration_minutes": -30}]},
             "duration_not_positive",
             {"appliance": "Dryer", "duration_minutes": "-30"},

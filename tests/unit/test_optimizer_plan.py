@@ -294,8 +294,9 @@ def test_requests_that_cannot_be_met_say_why() -> None:
     assert found.issue.placeholders["available_hours"] == "2"
     ev = one_off("ev_charger", "ev", T0, end, duration=2 * HOUR)
     short = one_off("ev_charger", "short", T0, end, duration=None, energy_kwh=30.0)
+    # 30 kWh at 7 kW in whole quarter-hours: 18 slots, 31.5 kWh; the message says both.
     assert reason(plan(request(prices, [ev, short], household_limit_kw=7.0)), "short") == (
-        "energy_cannot_fit"
+        "energy_cannot_fit_whole_slots"
     )
     dryer = one_off("dryer", "dryer", T0, end, duration=2 * HOUR)
     busy = plan(
