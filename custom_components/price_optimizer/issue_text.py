@@ -11,7 +11,9 @@ from .const import DOMAIN
 from .optimizer import PlanIssue
 
 # Placeholders that hold a moment; the optimizer writes them in UTC.
-MOMENTS: Final = frozenset({"deadline", "window_start", "earliest_start", "prices_until"})
+MOMENTS: Final = frozenset(
+    {"deadline", "window_start", "earliest_start", "prices_until", "latest_end", "now"}
+)
 
 
 def localised_placeholders(issue: PlanIssue) -> dict[str, str]:

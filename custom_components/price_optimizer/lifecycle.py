@@ -54,9 +54,8 @@ WAITING: Final = "awaiting_prices"
 HOUR: Final = timedelta(hours=1)
 # Energy below this is float noise from slot arithmetic.
 ENERGY_EPSILON: Final = 1e-6
-# The optimizer starts runs in the slot that began at most this long ago; later, from the next one.
+# A switch this close to the planned moment counts as on time.
 START_GRACE: Final = timedelta(minutes=1)
-_EPOCH: Final = datetime(2000, 1, 1, tzinfo=UTC)
 # "Done until" of a one-off request that finished: every occurrence of it is done.
 FOREVER: Final = datetime.max.replace(tzinfo=UTC)
 
@@ -190,18 +189,6 @@ class ApplianceRecord:
             ),
             started_by=started_by,
         )
-
-
-def planning_start(prices: PriceSeries, now: datetime) -> datetime:
-    """Return the slot boundary from which a plan made at ``now`` may change anything.
-
-    This is the optimizer's own rule (its grid starts at the boundary of the
-    finest slot ahead that began at most :data:`START_GRACE` ago, or else the
-    next one); tests pin the two together. What runs before it is committed.
-    """
-    ahead = [slot.duration for slot in prices if slot.end > now]
-    step = min(ahead, default=HOUR)
-    return _EPOCH + math.ceil((now - START_GRACE - _EPOCH) / step - 1e-9) * step
 
 
 def plan_state(record: ApplianceRecord, appliance: Appliance, start: datetime) -> ApplianceState:

@@ -50,13 +50,20 @@ from .lifecycle import (
     follow,
     next_change,
     plan_state,
-    planning_start,
     promise,
     start_run,
     stop_run,
 )
 from .models import PriceSeries
-from .optimizer import Appliance, AppliancePlan, PlanRequest, Schedule, SolverUnavailableError, plan
+from .optimizer import (
+    Appliance,
+    AppliancePlan,
+    PlanRequest,
+    Schedule,
+    SolverUnavailableError,
+    plan,
+    planning_start,
+)
 
 if TYPE_CHECKING:
     from .coordinator import PriceOptimizerConfigEntry

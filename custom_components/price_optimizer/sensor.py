@@ -25,6 +25,7 @@ from .forecast_coordinator import ForecastCoordinator
 from .issue_text import localised_placeholders
 from .lifecycle import STATUSES, ApplianceRecord
 from .planner import PlanCoordinator, PlanData
+from .precision import MONEY_DECIMALS, PRICE_DECIMALS, rounded
 
 # Every entity follows the coordinator; none polls on its own.
 PARALLEL_UPDATES = 0
@@ -63,10 +64,12 @@ def _extreme_start(data: PriceData, now: datetime, *, cheapest: bool) -> datetim
 
 
 def _day_series(data: PriceData, now: datetime) -> dict[str, Any]:
-    return {
-        "today": [slot.as_dict() for slot in data.prices.local_day_of(now)],
-        "tomorrow": [slot.as_dict() for slot in data.prices.local_day_of(now, 1)],
-    }
+    return rounded(
+        {
+            "today": [slot.as_dict() for slot in data.prices.local_day_of(now)],
+            "tomorrow": [slot.as_dict() for slot in data.prices.local_day_of(now, 1)],
+        }
+    )
 
 
 def _optional(values: list[float], fn: Callable[[list[float]], float]) -> float | None:
@@ -168,7 +171,7 @@ def _forecast_attributes(forecast: ForecastCoordinator) -> dict[str, Any]:
         "generated_at": data.generated_at,
         "known_until": forecast.prices.data.prices.end,
         "ready_at": data.ready_at,
-        "series": [slot.as_dict() for slot in forecast.price_plan if slot.end > now],
+        "series": rounded([slot.as_dict() for slot in forecast.price_plan if slot.end > now]),
     }
 
 
@@ -330,6 +333,13 @@ APPLIANCE_SENSORS: tuple[ApplianceSensorDescription, ...] = (
 )
 
 
+def _round[T](value: T, decimals: int) -> T:
+    """Return a float value rounded; other values (times, text, counts) as they are."""
+    if isinstance(value, float):
+        return round(value, decimals)  # type: ignore[return-value]
+    return value
+
+
 def _scaled(value: float | None, forecast: ForecastCoordinator) -> float | None:
     return None if value is None else value * _household_scale(forecast)
 
@@ -375,8 +385,11 @@ class PriceSensor(PriceOptimizerEntity[PriceCoordinator], SensorEntity):
 
     @property
     def native_value(self) -> float | datetime | int | None:
-        """Return the value at the current local time."""
-        return self.entity_description.value_fn(self.coordinator.data, dt_util.now())
+        """Return the value at the current local time (a price without float noise)."""
+        return _round(
+            self.entity_description.value_fn(self.coordinator.data, dt_util.now()),
+            PRICE_DECIMALS,
+        )
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
@@ -402,8 +415,8 @@ class ForecastSensor(PriceOptimizerEntity[ForecastCoordinator], SensorEntity):
 
     @property
     def native_value(self) -> float | str | None:
-        """Return the value from the latest forecast."""
-        return self.entity_description.value_fn(self.coordinator)
+        """Return the value from the latest forecast (a price without float noise)."""
+        return _round(self.entity_description.value_fn(self.coordinator), PRICE_DECIMALS)
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
@@ -430,9 +443,12 @@ class ApplianceSensor(ApplianceEntity, SensorEntity):
 
     @property
     def native_value(self) -> float | datetime | str | None:
-        """Return the value for the present moment."""
-        return self.entity_description.value_fn(
-            self.coordinator.data, self.appliance_id, dt_util.utcnow()
+        """Return the value for the present moment (money without float noise)."""
+        return _round(
+            self.entity_description.value_fn(
+                self.coordinator.data, self.appliance_id, dt_util.utcnow()
+            ),
+            MONEY_DECIMALS,
         )
 
     @property

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -32,6 +32,7 @@ from .optimizer import (
     find_cheapest_windows,
     preset,
 )
+from .precision import rounded
 
 SERVICE_GET_PRICES: Final = "get_prices"
 SERVICE_FIND_CHEAPEST_WINDOW: Final = "find_cheapest_window"
@@ -48,6 +49,7 @@ ATTR_APPLIANCE_IDS: Final = "appliance_ids"
 ATTR_APPLIANCES: Final = "appliances"
 ATTR_HOURS_AHEAD: Final = "hours_ahead"
 ATTR_INCLUDE_BANDS: Final = "include_bands"
+ATTR_PUBLISHED_ONLY: Final = "published_only"
 
 # Fields of an inline appliance that replace each other rather than add up.
 DEMAND_FIELDS: Final = frozenset({"duration_minutes", "energy_kwh", "phases"})
@@ -70,13 +72,15 @@ GET_FORECAST_SCHEMA = ENTRY_SCHEMA.extend(
 )
 FIND_CHEAPEST_WINDOW_SCHEMA = ENTRY_SCHEMA.extend(
     {
-        vol.Required(ATTR_DURATION): cv.positive_time_period,
+        # Any period: the optimizer says precisely why one that is not positive is refused.
+        vol.Required(ATTR_DURATION): cv.time_period,
         vol.Optional(ATTR_EARLIEST_START): cv.datetime,
         vol.Optional(ATTR_LATEST_END): cv.datetime,
         vol.Optional(ATTR_COUNT, default=1): vol.All(vol.Coerce(int), vol.Range(min=1, max=24)),
         vol.Optional(ATTR_POWER_KW, default=1.0): vol.All(
             vol.Coerce(float), vol.Range(min=0, min_included=False)
         ),
+        vol.Optional(ATTR_PUBLISHED_ONLY, default=False): bool,
     }
 )
 ESTIMATE_SAVINGS_SCHEMA = ENTRY_SCHEMA.extend(
@@ -130,6 +134,7 @@ async def _async_find_cheapest_window(call: ServiceCall) -> ServiceResponse:
             latest_end=_utc(call.data.get(ATTR_LATEST_END)),
             count=call.data[ATTR_COUNT],
             power_kw=call.data[ATTR_POWER_KW],
+            published_only=call.data[ATTR_PUBLISHED_ONLY],
         )
     except PlanningError as err:
         # The optimizer names no appliance here: say it of the window instead.
@@ -315,5 +320,20 @@ def async_register_actions(hass: HomeAssistant) -> None:
         (SERVICE_GET_FORECAST, _async_get_forecast, GET_FORECAST_SCHEMA),
     ):
         hass.services.async_register(
-            DOMAIN, name, handler, schema=schema, supports_response=SupportsResponse.ONLY
+            DOMAIN,
+            name,
+            _with_rounding(handler),
+            schema=schema,
+            supports_response=SupportsResponse.ONLY,
         )
+
+
+def _with_rounding(
+    handler: Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]],
+) -> Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]:
+    """Round every price and money value of the handler's answer (see precision.py)."""
+
+    async def answer(call: ServiceCall) -> ServiceResponse:
+        return rounded(await handler(call))
+
+    return answer

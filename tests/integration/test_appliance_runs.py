@@ -19,8 +19,9 @@ from .conftest import AFTERNOON
 
 pytestmark = pytest.mark.usefixtures("market_prices_only")
 HOUR = timedelta(hours=1)
-# The first boundary after AFTERNOON (14:07): the earliest an appliance added then could start.
-FIRST_BOUNDARY = dt_util.as_utc(AFTERNOON.replace(hour=15, minute=0))
+QUARTER = timedelta(minutes=15)
+# The first quarter-hour after AFTERNOON (14:07): the earliest an appliance added then could start.
+FIRST_BOUNDARY = dt_util.as_utc(AFTERNOON.replace(minute=15))
 
 
 async def hourly_prices(hass: HomeAssistant, entry: MockConfigEntry) -> dict[datetime, float]:
@@ -35,7 +36,9 @@ async def hourly_prices(hass: HomeAssistant, entry: MockConfigEntry) -> dict[dat
 
 
 def cost(prices: dict[datetime, float], start: datetime, hours: int, power_kw: float) -> float:
-    return power_kw * sum(prices[start + step * HOUR] for step in range(hours))
+    """Return what ``hours`` at ``power_kw`` from ``start`` cost, a quarter-hour at a time."""
+    quarters = (start + step * QUARTER for step in range(4 * hours))
+    return power_kw * sum(prices[moment.replace(minute=0)] / 4 for moment in quarters)
 
 
 def planned_run(hass: HomeAssistant, appliance_id: str) -> tuple[datetime, datetime]:
@@ -153,12 +156,13 @@ async def test_a_start_missed_while_stopped_is_planned_again_not_assumed(
     dishwasher = await add_appliance(hass, loaded_entry, "dishwasher")
     start, _ = planned_run(hass, dishwasher)
     assert await hass.config_entries.async_unload(loaded_entry.entry_id)
-    freezer.move_to(start + timedelta(minutes=30))
+    freezer.move_to(start + timedelta(minutes=37))
     assert await hass.config_entries.async_setup(loaded_entry.entry_id)
     await hass.async_block_till_done()
     assert state_of(hass, "sensor", dishwasher, "status").state == "scheduled"
     later, _ = planned_run(hass, dishwasher)
-    assert later >= start + HOUR
+    # The earliest it may start now is the next quarter-hour.
+    assert later >= start + 3 * QUARTER
 
 
 async def test_an_ev_charge_is_settled_over_all_its_blocks(
@@ -167,18 +171,18 @@ async def test_an_ev_charge_is_settled_over_all_its_blocks(
     ev = await add_appliance(hass, loaded_entry, "ev_charger")
     prices = await hourly_prices(hass, loaded_entry)
     (plan, *_) = loaded_entry.runtime_data.planner.data.plans(ev)
-    hours = [
-        run.start + step * HOUR
+    quarters = [
+        run.start + step * QUARTER
         for run in plan.runs
-        for step in range(int((run.end - run.start) / HOUR))
+        for step in range(int((run.end - run.start) / QUARTER))
     ]
-    assert len(hours) == 6
+    assert len(quarters) == 24
     for run in plan.runs:
         await move_to(hass, freezer, run.start)
         assert state_of(hass, "sensor", ev, "status").state == "running"
         await move_to(hass, freezer, run.end)
     assert state_of(hass, "sensor", ev, "status").state == "done"
-    paid = 7.0 * sum(prices[hour] for hour in hours)
+    paid = 7.0 * sum(prices[moment.replace(minute=0)] / 4 for moment in quarters)
     baseline = cost(prices, FIRST_BOUNDARY, 6, 7.0)
     ledger = state_of(hass, "sensor", ev, "realised_savings")
     assert float(ledger.state) == pytest.approx(baseline - paid)

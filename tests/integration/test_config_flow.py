@@ -18,6 +18,7 @@ from custom_components.price_optimizer.const import (
     CONF_VAT_PERCENT,
     DOMAIN,
 )
+from custom_components.price_optimizer.precision import price
 
 from .conftest import replay_entry
 
@@ -83,14 +84,14 @@ async def test_options_change_every_price(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
 
-    def household(price: float) -> float:
-        return (price * 1.1 + 0.12) * 1.19
+    def household(market: float) -> float:
+        return (market * 1.1 + 0.12) * 1.19
 
     adjusted = hass.states.get("sensor.replay_de_lu_current_price")
-    assert float(adjusted.state) == pytest.approx(household(raw))
+    assert float(adjusted.state) == pytest.approx(price(household(raw)))
     raw_today = loaded_entry.runtime_data.coordinator.data.raw.local_day_of(dt_util.now())
     assert [slot["price"] for slot in adjusted.attributes["today"]] == pytest.approx(
-        [household(slot.price) for slot in raw_today]
+        [price(household(slot.price)) for slot in raw_today]
     )
 
     result = await hass.config_entries.options.async_init(loaded_entry.entry_id)

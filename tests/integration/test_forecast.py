@@ -21,6 +21,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.price_optimizer.const import DOMAIN
 from custom_components.price_optimizer.forecast import engine
 from custom_components.price_optimizer.models import PriceSeries
+from custom_components.price_optimizer.precision import price
 from custom_components.price_optimizer.sources.replay import ReplaySource
 
 from .conftest import AFTERNOON, MORNING, replay_entry
@@ -56,7 +57,7 @@ async def test_forecast_fills_36_hours_beyond_the_published_prices(
     assert [slot for slot in plan if slot.origin == "market"] == list(known)
 
     state = hass.states.get(FORECAST)
-    assert float(state.state) == pytest.approx(forecast_slots[0].price)
+    assert float(state.state) == price(forecast_slots[0].price)
     assert state.attributes["status"] == "ok"
     series = state.attributes["series"]
     assert series[0]["origin"] == "market"
@@ -102,7 +103,7 @@ async def test_published_prices_replace_the_forecast_and_are_scored(
             assert plan.slot_at(start).origin == "market"
     expected_mae = sum(abs(forecast - price) for forecast, price in scored) / len(scored)
     accuracy = hass.states.get(ACCURACY)
-    assert float(accuracy.state) == pytest.approx(expected_mae)
+    assert float(accuracy.state) == pytest.approx(price(expected_mae))
     assert accuracy.attributes["count"] == 24
     assert sum(bucket["count"] for bucket in accuracy.attributes["horizons"].values()) == 24
     # The next forecast starts where the newly published prices end.
@@ -126,7 +127,7 @@ async def test_accuracy_is_shown_in_the_household_price(
 
     raw_mae = entry.runtime_data.forecast.data.accuracy["mae"]
     # A fixed fee cancels out of an error; the multiplier and VAT scale it.
-    assert float(hass.states.get(ACCURACY).state) == pytest.approx(raw_mae * 2.0 * 1.25)
+    assert float(hass.states.get(ACCURACY).state) == pytest.approx(price(raw_mae * 2.0 * 1.25))
 
 
 async def test_forecast_and_accuracy_survive_a_restart(

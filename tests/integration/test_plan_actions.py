@@ -13,6 +13,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.price_optimizer.const import DOMAIN
+from custom_components.price_optimizer.precision import money, price
 
 from .appliances import add_appliance, state_of
 from .conftest import AFTERNOON, replay_entry
@@ -67,9 +68,9 @@ async def test_find_cheapest_window_ranks_windows_that_do_not_overlap(
     assert first["start"] == slots[best]["start"]
     assert first["end"] == slots[best + 2]["end"]
     total = sum(slot["price"] for slot in slots[best : best + 3])
-    # The response rounds to the micro-unit.
-    assert first["average_price"] == pytest.approx(total / 3, abs=1e-6)
-    assert first["cost"] == pytest.approx(2.0 * total, abs=1e-6)
+    # The response rounds prices to 5 decimals and money to 4.
+    assert first["average_price"] == pytest.approx(price(total / 3))
+    assert first["cost"] == pytest.approx(money(2.0 * total))
 
 
 async def test_find_cheapest_window_starts_no_earlier_than_asked(
@@ -86,34 +87,39 @@ async def test_find_cheapest_window_starts_no_earlier_than_asked(
     start = dt_util.parse_datetime(window["start"])
     assert start >= dt_util.parse_datetime("2026-11-25T08:00:00+01:00")
     assert dt_util.parse_datetime(window["end"]) - start == timedelta(minutes=90)
-    assert window["cost"] == pytest.approx(window["average_price"] * 1.5, abs=1e-6)
+    # Both are rounded, each to its own precision.
+    assert window["cost"] == pytest.approx(window["average_price"] * 1.5, abs=1e-4)
 
 
 @pytest.mark.parametrize(
     ("data", "key", "placeholders"),
     [
         ({"duration": {"minutes": 0}}, "duration_invalid", {"duration_minutes": "0"}),
+        ({"duration": {"minutes": -30}}, "duration_invalid", {"duration_minutes": "-30"}),
         (
             {"duration": {"hours": 40}},
             "no_window_fits",
             {
                 "appliance": "-",
-                "window_start": "2026-11-24 15:00",
+                "window_start": "2026-11-24 14:15",
                 "deadline": "2026-11-26 00:00",
-                "available_hours": "33",
+                "available_hours": "33.75",
                 "needed_hours": "40",
             },
         ),
         (
             {"duration": {"hours": 2}, "latest_end": "2026-11-24 14:00:00"},
-            "no_window_fits",
+            "window_ended",
+            {"latest_end": "2026-11-24 14:00", "now": "2026-11-24 14:07"},
+        ),
+        (
             {
-                "appliance": "-",
-                "window_start": "2026-11-24 15:00",
-                "deadline": "2026-11-24 15:00",
-                "available_hours": "0",
-                "needed_hours": "2",
+                "duration": {"hours": 2},
+                "earliest_start": "2026-11-24 22:00:00",
+                "latest_end": "2026-11-24 20:00:00",
             },
+            "window_end_before_start",
+            {"earliest_start": "2026-11-24 22:00", "latest_end": "2026-11-24 20:00"},
         ),
     ],
 )
@@ -142,11 +148,12 @@ async def test_estimate_savings_of_configured_appliances_matches_their_plan(
     assert planned["appliance_id"] == dishwasher
     assert response["optimised_cost"] == pytest.approx(planned["planned_cost"])
     assert response["run_now_cost"] == pytest.approx(planned["baseline_cost"])
+    # Each figure is rounded to 4 decimals on its own.
     assert response["savings"] == pytest.approx(
-        response["run_now_cost"] - response["optimised_cost"]
+        response["run_now_cost"] - response["optimised_cost"], abs=1.5e-4
     )
     assert response["savings_percent"] == pytest.approx(
-        100 * response["savings"] / response["run_now_cost"], abs=1e-3
+        100 * response["savings"] / response["run_now_cost"], abs=0.02
     )
     assert (
         planned["runs"][0]["start"]
@@ -229,10 +236,72 @@ async def test_estimate_savings_of_appliances_described_in_the_call(
             "window_too_short",
             {
                 "appliance": "Kiln",
-                "window_start": "2026-11-24 15:00",
+                "window_start": "2026-11-24 14:15",
                 "deadline": "2026-11-24 18:00",
-                "available_hours": "3",
+                "available_hours": "3.75",
                 "needed_hours": "5",
+            },
+        ),
+        (
+            {
+                "appliances": [
+                    {
+                        "kind": "dryer",
+                        "name": "Dryer",
+                        "earliest_start": "2026-11-24 22:00:00",
+                        "deadline": "2026-11-24 20:00:00",
+                    }
+                ]
+            },
+            "window_invalid",
+            {
+                "appliance": "Dryer",
+                "earliest_start": "2026-11-24 22:00",
+                "deadline": "2026-11-24 20:00",
+            },
+        ),
+        (
+            {
+                "appliances": [
+                    {
+                        "kind": "dryer",
+                        "name": "Dryer",
+                        "earliest_start": "2026-11-24 10:00:00",
+                        "deadline": "2026-11-24 12:00:00",
+                    }
+                ]
+            },
+            "deadline_passed",
+            {"appliance": "Dryer", "deadline": "2026-11-24 12:00"},
+        ),
+        (
+            {"appliances": [{"kind": "dryer", "name": "Dryer", "duration_minutes": -30}]},
+            "duration_not_positive",
+            {"appliance": "Dryer", "duration_minutes": "-30"},
+        ),
+        (
+            {
+                "appliances": [
+                    {
+                        "kind": "ev_charger",
+                        "name": "Car",
+                        "energy_kwh": 50,
+                        "earliest_start": "2026-11-24 20:00:00",
+                        "deadline": "2026-11-25 03:00:00",
+                    }
+                ]
+            },
+            "energy_cannot_fit_whole_slots",
+            {
+                "appliance": "Car",
+                "window_start": "2026-11-24 20:00",
+                "deadline": "2026-11-25 03:00",
+                "asked_kwh": "50",
+                "energy_kwh": "50.75",
+                "power_kw": "7",
+                "slot_minutes": "15",
+                "slot_kwh": "1.75",
+                "max_energy_kwh": "49",
             },
         ),
     ],
@@ -263,8 +332,9 @@ async def test_get_plan_lists_runs_status_and_savings_of_every_appliance(
     assert appliance["status"] == "scheduled"
     assert appliance["automatic_control"] is True
     assert appliance["realised_savings"] == 0
-    assert appliance["expected_savings"] == pytest.approx(
-        float(state_of(hass, "sensor", dishwasher, "expected_savings").state)
+    # The answer and the sensor are rounded alike.
+    assert appliance["expected_savings"] == float(
+        state_of(hass, "sensor", dishwasher, "expected_savings").state
     )
     assert appliance["next_run"] == response["plans"][0]["runs"][0]
     assert response["solver"]["status"] == "optimal"

@@ -7,11 +7,14 @@ from itertools import combinations
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.price_optimizer.const import DOMAIN
 from custom_components.price_optimizer.models import PriceSeries, PriceSlot
+from custom_components.price_optimizer.precision import money
 
 from .appliances import add_appliance, move_to, state_of
 from .conftest import MORNING
@@ -57,7 +60,7 @@ async def test_a_run_beyond_the_published_prices_is_planned_on_the_forecast_then
     assert plan.slot_at(start).origin == "forecast"
     assert start >= known_until
     assert float(state_of(hass, "sensor", dishwasher, "planned_cost").state) == pytest.approx(
-        cycle_cost(plan, start, 2, 1.5), abs=1e-6
+        money(cycle_cost(plan, start, 2, 1.5))
     )
 
     # Tomorrow's prices are published: the run moves to the cheapest market hours.
@@ -70,7 +73,7 @@ async def test_a_run_beyond_the_published_prices_is_planned_on_the_forecast_then
     assert occurrence.runs[0].start == start
     assert planner.price_plan().slot_at(start).origin == "market"
     assert float(state_of(hass, "sensor", dishwasher, "planned_cost").state) == pytest.approx(
-        cycle_cost(market, start, 2, 1.5), abs=1e-6
+        money(cycle_cost(market, start, 2, 1.5))
     )
 
 
@@ -108,3 +111,40 @@ async def test_the_risk_setting_picks_forecast_hours_by_median_or_upper_band(
     )
     assert planned == sorted(slot.start for slot in best)
     assert any(plan.slot_at(start).origin == "forecast" for start in planned)
+
+
+async def test_find_cheapest_window_says_what_the_forecast_prices_and_can_keep_to_the_market(
+    hass: HomeAssistant,
+    berlin: HomeAssistant,
+    mock_entry: MockConfigEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    await setup_in_the_morning(hass, mock_entry, freezer)
+    known_until = mock_entry.runtime_data.coordinator.data.prices.end
+    assert known_until == dt_util.parse_datetime("2026-11-25T00:00:00+01:00")
+
+    async def windows(**data: object) -> list[dict[str, object]]:
+        response = await hass.services.async_call(
+            DOMAIN,
+            "find_cheapest_window",
+            {"config_entry": mock_entry.entry_id, "duration": {"hours": 2}, **data},
+            blocking=True,
+            return_response=True,
+        )
+        assert response is not None
+        return response["windows"]  # type: ignore[return-value]
+
+    (straddling,) = await windows(
+        earliest_start="2026-11-24 23:00:00", latest_end="2026-11-25 01:00:00"
+    )
+    assert (straddling["forecast_share"], straddling["includes_forecast"]) == (0.5, True)
+    (beyond,) = await windows(earliest_start="2026-11-25 02:00:00")
+    assert (beyond["forecast_share"], beyond["includes_forecast"]) == (1.0, True)
+    (published,) = await windows(published_only=True)
+    assert (published["forecast_share"], published["includes_forecast"]) == (0.0, False)
+    assert dt_util.parse_datetime(str(published["end"])) <= known_until
+
+    with pytest.raises(ServiceValidationError) as caught:
+        await windows(earliest_start="2026-11-25 02:00:00", published_only=True)
+    assert caught.value.translation_key == "published_prices_too_short"
+    assert caught.value.translation_placeholders["prices_until"] == "2026-11-25 00:00"

@@ -25,6 +25,7 @@ from custom_components.price_optimizer.optimizer import (
     preset,
 )
 from custom_components.price_optimizer.planner import PlanCoordinator, PriceFeed
+from custom_components.price_optimizer.precision import money
 
 from .appliances import (
     add_appliance,
@@ -133,8 +134,8 @@ async def test_a_dishwasher_runs_in_the_cheapest_real_window_before_seven(
     assert dt_util.parse_datetime(start.state) == by_hand
     assert dt_util.parse_datetime(end.state) == by_hand + 2 * HOUR
     cost = float(state_of(hass, "sensor", dishwasher, "planned_cost").state)
-    assert cost == pytest.approx(1.5 * total / slots_per_hour)
-    assert cost == pytest.approx(window.cost)
+    assert cost == pytest.approx(money(1.5 * total / slots_per_hour))
+    assert cost == pytest.approx(money(window.cost))
     savings = state_of(hass, "sensor", dishwasher, "expected_savings")
     assert float(savings.state) > 0
     assert savings.attributes["unit_of_measurement"] == "EUR"
@@ -164,7 +165,7 @@ async def test_an_ev_charges_in_the_six_cheapest_hours_before_seven(
         )
     ]
     assert sorted(hours) == sorted(dt_util.parse_datetime(s["start"]) for s in cheapest)
-    assert planned["planned_cost"] == pytest.approx(7.0 * sum(s["price"] for s in cheapest))
+    assert planned["planned_cost"] == pytest.approx(money(7.0 * sum(s["price"] for s in cheapest)))
     assert waiting["status"] == "blocked"
     assert waiting["issue"]["code"] == "awaiting_prices"
 

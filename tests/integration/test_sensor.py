@@ -13,6 +13,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.price_optimizer.models import per_kwh
+from custom_components.price_optimizer.precision import price
 from custom_components.price_optimizer.sources.replay import load_table
 
 from .conftest import AFTERNOON, MORNING, replay_entry
@@ -45,7 +46,7 @@ async def test_price_sensors_at_a_frozen_afternoon(
     assert float(state(hass, "next_slot_price")) == pytest.approx(TODAY[15])
     assert float(state(hass, "today_s_lowest_price")) == pytest.approx(min(TODAY))
     assert float(state(hass, "today_s_highest_price")) == pytest.approx(max(TODAY))
-    assert float(state(hass, "today_s_average_price")) == pytest.approx(fmean(TODAY))
+    assert float(state(hass, "today_s_average_price")) == price(fmean(TODAY))
     cheapest = dt_util.parse_datetime(state(hass, "today_s_cheapest_slot"))
     dearest = dt_util.parse_datetime(state(hass, "today_s_most_expensive_slot"))
     assert dt_util.as_local(cheapest).hour == TODAY.index(min(TODAY))

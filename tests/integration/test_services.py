@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.price_optimizer.const import DOMAIN
+from custom_components.price_optimizer.precision import MONEY_DECIMALS, PRICE_DECIMALS
+from custom_components.price_optimizer.sensor import APPLIANCE_SENSORS, FORECAST_SENSORS, SENSORS
 
-from .conftest import replay_entry
+from .conftest import AFTERNOON, replay_entry
+
+TRANSLATIONS = (
+    Path(__file__).resolve().parents[2] / "custom_components/price_optimizer/translations/en.json"
+)
 
 
 async def test_get_prices_returns_today_and_tomorrow(
@@ -62,3 +72,55 @@ async def test_get_prices_rejects_an_entry_that_is_not_loaded(
         )
     assert err.value.translation_key == "entry_not_loaded"
     assert err.value.translation_placeholders == {"title": "Replay NL"}
+
+
+def decimals(value: float) -> int:
+    """Return how many decimals the shortest text of ``value`` has."""
+    text = repr(value)
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+async def test_prices_with_vat_carry_no_float_noise(
+    hass: HomeAssistant, berlin: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    entry = replay_entry()
+    entry.add_to_hass(hass)
+    hass.config_entries.async_update_entry(
+        entry, options={"vat_percent": 19.0, "fee_per_kwh": 0.1, "multiplier": 1.0}
+    )
+    freezer.move_to(AFTERNOON)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    response = await hass.services.async_call(
+        DOMAIN, "get_prices", {"config_entry": entry.entry_id}, blocking=True, return_response=True
+    )
+    prices = [slot["price"] for slot in [*response["today"], *response["tomorrow"]]]
+    assert max(decimals(price) for price in prices) <= PRICE_DECIMALS
+    # The same series as the household pays it, to a hundred-thousandth.
+    raw = entry.runtime_data.coordinator.data.prices
+    assert prices[0] == round(next(iter(raw.local_day_of(AFTERNOON))).price, PRICE_DECIMALS)
+    state = hass.states.get("sensor.replay_de_lu_current_price")
+    assert state is not None
+    assert decimals(float(state.state)) <= PRICE_DECIMALS
+    assert state.attributes["today"] == response["today"]
+    for key in ("today_s_average_price", "next_slot_price"):
+        other = hass.states.get(f"sensor.replay_de_lu_{key}")
+        assert other is not None
+        assert decimals(float(other.state)) <= PRICE_DECIMALS
+
+
+def test_every_action_that_answers_prices_or_money_states_their_precision() -> None:
+    services = json.loads(TRANSLATIONS.read_text())["services"]
+    for action in ("get_prices", "get_forecast", "find_cheapest_window", "estimate_savings"):
+        assert f"{PRICE_DECIMALS} decimals" in services[action]["description"], action
+    for action in ("find_cheapest_window", "estimate_savings", "get_plan"):
+        assert f"{MONEY_DECIMALS} decimals" in services[action]["description"], action
+
+
+def test_every_price_and_money_sensor_suggests_a_display_precision() -> None:
+    described = [*SENSORS, *FORECAST_SENSORS]
+    priced = [d for d in described if d.priced and d.device_class is None]
+    monetary = [d for d in APPLIANCE_SENSORS if d.monetary]
+    assert priced
+    assert monetary
+    assert all(d.suggested_display_precision is not None for d in [*priced, *monetary])

@@ -65,6 +65,7 @@ def raised_issues() -> list[PlanIssue]:
         replace(dryer, min_on_time=-HOUR),
         replace(heater, max_starts_per_day=0),
         replace(dryer, max_energy_kwh=5.0),
+        replace(dryer, duration=-HOUR),
     ):
         with pytest.raises(ApplianceError) as caught:
             broken.validate()
@@ -81,6 +82,7 @@ def raised_issues() -> list[PlanIssue]:
                 one_off("dishwasher", "Long", T0 + 2 * HOUR, duration=3 * HOUR),
                 one_off("ev_charger", "Strong"),
                 one_off("water_heater", "Much", energy_kwh=20.0, max_energy_kwh=None),
+                one_off("ev_charger", "Car", duration=None, energy_kwh=50.0, power_kw=4.5),
                 one_off("dryer", "Late", T0 - HOUR, earliest_start=T0 - 2 * HOUR),
                 one_off("dryer", "Beyond", END + HOUR),
             ),
@@ -103,6 +105,17 @@ def raised_issues() -> list[PlanIssue]:
     for duration, count in ((timedelta(0), 1), (HOUR, 0), (9 * HOUR, 1)):
         with pytest.raises(PlanningError) as window:
             find_cheapest_windows(PRICES, duration, now=T0, count=count)
+        found.append(window.value.issue)
+    for bounds in (
+        {"latest_end": T0},
+        {"earliest_start": T0 + 2 * HOUR, "latest_end": T0 + HOUR},
+        {"published_only": True},
+    ):
+        forecast = PriceSeries(
+            (*PRICES.slots[:1], *(replace(s, origin="forecast") for s in PRICES.slots[1:]))
+        )
+        with pytest.raises(PlanningError) as window:
+            find_cheapest_windows(forecast, 2 * HOUR, now=T0, **bounds)  # type: ignore[arg-type]
         found.append(window.value.issue)
     return found
 

@@ -16,7 +16,6 @@ from custom_components.price_optimizer.lifecycle import (
     follow,
     next_change,
     plan_state,
-    planning_start,
     priced_run,
 )
 from custom_components.price_optimizer.models import PriceSeries, PriceSlot
@@ -27,6 +26,7 @@ from custom_components.price_optimizer.optimizer import (
     PlanRequest,
     find_cheapest_windows,
     plan,
+    planning_start,
     preset,
 )
 
@@ -165,15 +165,15 @@ def test_a_replan_in_the_middle_of_a_slot_keeps_the_block_running_to_the_boundar
     home.replan(T0)
     assert home.record.current is not None
     assert home.record.current.end == T0 + 3 * HOUR
-    # A plan made at 00:40 cannot change the slot under way: it changes from 01:00 on.
+    # A plan made at 00:40 cannot change the quarter-hour under way: it changes from 00:45 on.
     home.prices = series([1, 1, 20, 2, 2, 2])
     home.replan(T0 + 40 * timedelta(minutes=1))
     assert home.record.current is not None
     assert (home.record.current.start, home.record.current.end) == (T0, T0 + 2 * HOUR)
-    state = plan_state(home.record, pump, T0 + HOUR)
-    assert state.delivered_kwh == pytest.approx(1.2)
+    state = plan_state(home.record, pump, T0 + 3 * QUARTER)
+    assert state.delivered_kwh == pytest.approx(0.9)
     assert state.running_since == T0
-    assert [run.start for run in home.plans[0].runs] == [T0 + HOUR, T0 + 3 * HOUR]
+    assert [run.start for run in home.plans[0].runs] == [T0 + 3 * QUARTER, T0 + 3 * HOUR]
     assert home.at(T0 + 2 * HOUR).status == "scheduled"
     home.at(T0 + 3 * HOUR)
     assert home.at(T0 + 4 * HOUR).status == "done"

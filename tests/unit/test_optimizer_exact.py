@@ -106,7 +106,9 @@ def test_single_cycle_takes_the_earliest_of_the_cheapest_starts(
         tuple(PriceSlot(T0 + i * HOUR, HOUR, float(p)) for i, p in enumerate(prices))
     )
     dryer = preset("dryer", "d", "Dryer", duration=length * HOUR, daily_ready_by=None)
-    problem = build_problem(PlanRequest(prices=series, now=T0, appliances=(dryer,)))
+    problem = build_problem(
+        PlanRequest(prices=series, now=T0, appliances=(dryer,), planning_step=HOUR)
+    )
     solution, _ = solve(problem)
     assert solution is not None
     costs = [sum(prices[s : s + length]) for s in range(len(prices) - length + 1)]

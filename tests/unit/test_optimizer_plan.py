@@ -16,6 +16,8 @@ from custom_components.price_optimizer.optimizer import (
     CyclePhase,
     PlanRequest,
     Schedule,
+    estimate_savings,
+    find_cheapest_windows,
     plan,
     preset,
 )
@@ -174,7 +176,7 @@ def test_modulating_charger_follows_negative_prices_within_its_range() -> None:
         min_power_kw=0.0,
         power_kw=6.0,
     )
-    schedule = plan(request(prices, [ev], household_limit_kw=10.0))
+    schedule = plan(request(prices, [ev], household_limit_kw=10.0, planning_step=HOUR))
     found = only_plan(schedule, "ev")
     assert [(run.start, run.power_kw) for run in found.runs] == [(T0, 2.0), (T0 + HOUR, 6.0)]
     assert found.planned_cost == pytest.approx(2.0 - 12.0)
@@ -292,8 +294,9 @@ def test_requests_that_cannot_be_met_say_why() -> None:
     assert found.issue.placeholders["available_hours"] == "2"
     ev = one_off("ev_charger", "ev", T0, end, duration=2 * HOUR)
     short = one_off("ev_charger", "short", T0, end, duration=None, energy_kwh=30.0)
+    # 30 kWh at 7 kW in whole quarter-hours: 18 slots, 31.5 kWh; the message says both.
     assert reason(plan(request(prices, [ev, short], household_limit_kw=7.0)), "short") == (
-        "energy_cannot_fit"
+        "energy_cannot_fit_whole_slots"
     )
     dryer = one_off("dryer", "dryer", T0, end, duration=2 * HOUR)
     busy = plan(
@@ -371,3 +374,21 @@ def test_schedule_round_trips_through_the_store_form() -> None:
     assert only_plan(restored, "dryer").runs[0].energy_kwh == pytest.approx(1.75)
     with pytest.raises(ValueError, match="unknown plan status"):
         Schedule.from_dict({**schedule.as_dict(), "plans": [{"status": "maybe"}]})
+
+
+def test_a_cycle_on_hourly_prices_may_start_at_half_past() -> None:
+    # 2 kW for 1.5 h, ready by 23:00: 21:00-22:30 costs 0.967, 21:30-23:00 costs 0.930.
+    evening = T0 + 20 * HOUR
+    prices = series([0.40, 0.33483, 0.29767], start=evening)
+    washer = one_off("washing_machine", "washer", evening, evening + 3 * HOUR, duration=6 * QUARTER)
+    schedule = plan(request(prices, [washer]))
+    (run,) = only_plan(schedule, "washer").runs
+    assert (run.start, run.end) == (evening + 6 * QUARTER, evening + 3 * HOUR)
+    assert run.cost == pytest.approx(2.0 * (0.5 * 0.33483 + 0.29767))
+    estimate = estimate_savings(request(prices, [washer]))
+    (estimated,) = only_plan(estimate.schedule, "washer").runs
+    assert estimated == run
+    (window,) = find_cheapest_windows(
+        prices, washer.cycle_duration, now=evening, latest_end=evening + 3 * HOUR, power_kw=2.0
+    )
+    assert (window.start, window.end, window.cost) == (run.start, run.end, pytest.approx(run.cost))

@@ -82,6 +82,7 @@ def blocks(draw: st.DrawFn) -> tuple[FlexJob, np.ndarray]:
     if draw(st.booleans()):
         states = {"pump": ApplianceState(running_since=T0 - HOUR, delivered_kwh=2.0)}
     request = PlanRequest(
+        planning_step=HOUR,
         prices=hourly([float(p) for p in prices]),
         now=T0,
         appliances=(pump,),
@@ -281,7 +282,13 @@ def crowded(count: int, slots: int, limit: float) -> Problem:
         for n in range(count)
     )
     return build_problem(
-        PlanRequest(prices=prices, now=T0, appliances=household, household_limit_kw=limit)
+        PlanRequest(
+            planning_step=HOUR,
+            prices=prices,
+            now=T0,
+            appliances=household,
+            household_limit_kw=limit,
+        )
     )
 
 
@@ -369,6 +376,7 @@ def test_a_household_too_tight_to_read_off_the_relaxation_is_rounded_step_by_ste
     )
     problem = build_problem(
         PlanRequest(
+            planning_step=HOUR,
             prices=hourly([9.0, 9.0, 7.0, 1.0]),
             now=T0,
             appliances=household,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -132,3 +133,29 @@ def test_ledger_adds_each_occurrence_once() -> None:
     assert (ledger.total, ledger.runs, ledger.recorded_through) == (11.0, 2, T0 + 24 * HOUR)
     assert SavingsLedger.from_dict(ledger.as_dict()) == ledger
     assert SavingsLedger.from_dict({}) == SavingsLedger()
+
+
+def test_each_window_says_how_much_of_it_is_priced_by_the_forecast() -> None:
+    published = hourly(5, 5, 3, 1, 1)
+    prices = PriceSeries(
+        (*published.slots[:3], *(replace(s, origin="forecast") for s in published.slots[3:]))
+    )
+    (window,) = find_cheapest_windows(prices, 2 * HOUR, now=T0)
+    assert (window.start, window.forecast_share, window.includes_forecast) == (
+        T0 + 3 * HOUR,
+        1.0,
+        True,
+    )
+    (mixed,) = find_cheapest_windows(prices, 2 * HOUR, now=T0, latest_end=T0 + 4 * HOUR)
+    assert (mixed.start, mixed.forecast_share) == (T0 + 2 * HOUR, 0.5)
+    assert mixed.as_dict()["includes_forecast"] is True
+    (market,) = find_cheapest_windows(prices, 2 * HOUR, now=T0, published_only=True)
+    assert (market.start, market.forecast_share, market.includes_forecast) == (
+        T0 + HOUR,
+        0.0,
+        False,
+    )
+    with pytest.raises(PlanningError) as caught:
+        find_cheapest_windows(prices, 4 * HOUR, now=T0, published_only=True)
+    assert caught.value.issue.code == "published_prices_too_short"
+    assert caught.value.issue.placeholders["prices_until"] == (T0 + 3 * HOUR).isoformat()

@@ -24,7 +24,7 @@ from .appliances import (
 from .issues import ISSUE_CODES, ApplianceError, PlanIssue, PlanningError
 from .milp import SolveReport, SolverUnavailableError, available_backends
 from .planner import plan
-from .problem import PlanRequest
+from .problem import PlanRequest, planning_start
 from .savings import (
     SavingsEstimate,
     SavingsLedger,
@@ -61,6 +61,7 @@ __all__ = [
     "estimate_savings",
     "find_cheapest_windows",
     "plan",
+    "planning_start",
     "preset",
     "profile_cost",
     "realised_costs",

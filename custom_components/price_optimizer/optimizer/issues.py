@@ -32,11 +32,15 @@ IssueCode = Literal[
     "window_too_short",
     "power_above_limit",
     "energy_cannot_fit",
+    "energy_cannot_fit_whole_slots",
     "starts_insufficient",
     "household_limit_conflict",
     # Requests of the cheapest-window search.
     "duration_invalid",
     "count_invalid",
+    "window_ended",
+    "window_end_before_start",
+    "published_prices_too_short",
 ]
 
 ISSUE_CODES: tuple[IssueCode, ...] = IssueCode.__args__  # type: ignore[attr-defined]

@@ -27,6 +27,7 @@ from .problem import (
     PlanRequest,
     Problem,
     build_problem,
+    energy_issue,
 )
 from .schedule import AppliancePlan, PlannedRun, Schedule
 from .solution import Solution, job_draw
@@ -142,13 +143,14 @@ def _alone_issue(job: Job, problem: Problem) -> PlanIssue:
     """Explain a job that cannot run even alone and without the household limit."""
     appliance = job.appliance
     if isinstance(job, FlexJob) and appliance.energy_kwh is not None and job.is_simple:
-        return issue(
-            "energy_cannot_fit",
-            appliance=appliance.name,
-            window_start=job.occurrence.window_start.isoformat(),
-            deadline=job.occurrence.due.isoformat(),
-            energy_kwh=round(job.energy_min, 3),
-            max_energy_kwh=round(_deliverable(job, problem), 3),
+        return energy_issue(
+            appliance,
+            job.occurrence.window_start.isoformat(),
+            job.occurrence.due.isoformat(),
+            job.energy_min if job.energy_asked is None else job.energy_asked,
+            job.energy_min,
+            _deliverable(job, problem),
+            problem.grid,
         )
     return issue(
         "starts_insufficient",

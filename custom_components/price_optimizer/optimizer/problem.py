@@ -27,6 +27,9 @@ IntArray = npt.NDArray[np.int64]
 # Timers fire a little late: a plan made this soon after a boundary may still start in that slot.
 START_GRACE: Final = timedelta(minutes=1)
 HOUR: Final = timedelta(hours=1)
+# Runs start on this grid or a finer one, whatever the price resolution: an hourly price
+# repeats on its four quarter-hours, so a 1.5 h cycle may start at half past.
+PLANNING_STEP: Final = timedelta(minutes=15)
 # Seconds one solve may take (see PlanRequest).
 DEFAULT_TIME_LIMIT: Final = 1.0
 # Energy and power comparisons tolerate float noise from slot arithmetic.
@@ -45,7 +48,8 @@ class PlanRequest:
     day of quarter-hours are proven optimal well within it; a much larger
     household may stop at it with a small gap (see benchmarks/optimizer_speed).
     A solve that has no plan at all when the limit ends it is tried once more
-    with ten seconds (see planner.PATIENT_TIME_LIMIT).
+    with ten seconds (see planner.PATIENT_TIME_LIMIT). ``planning_step`` is the
+    coarsest grid runs start on (finer where the prices are finer).
     """
 
     prices: PriceSeries
@@ -55,6 +59,7 @@ class PlanRequest:
     household_limit_kw: float | None = None
     zone: tzinfo = UTC
     time_limit: float = DEFAULT_TIME_LIMIT
+    planning_step: timedelta = PLANNING_STEP
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +155,8 @@ class FlexJob:
     day_of_slot: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     was_on: bool = False
     forced_on: int = 0
+    # The energy asked for, before an on/off appliance rounds it up to whole slots.
+    energy_asked: float | None = None
 
     @property
     def appliance(self) -> Appliance:
@@ -205,16 +212,37 @@ class Problem:
         return self.limit_kw - self.fixed_kw
 
 
-def build_grid(prices: PriceSeries, now: datetime) -> tuple[Grid, FloatArray, FloatArray]:
+def planning_step(
+    prices: PriceSeries, now: datetime, coarsest: timedelta = PLANNING_STEP
+) -> timedelta:
+    """Return the grid step: the finest slot length still ahead, at most ``coarsest``."""
+    ahead = [slot.duration for slot in prices if slot.end > now]
+    return min([*ahead, coarsest])
+
+
+def planning_start(
+    prices: PriceSeries, now: datetime, coarsest: timedelta = PLANNING_STEP
+) -> datetime:
+    """Return the first grid boundary a plan made at ``now`` may start a run on.
+
+    That is the boundary that passed at most :data:`START_GRACE` ago, or else the next one.
+    """
+    step = planning_step(prices, now, coarsest)
+    epoch = datetime(2000, 1, 1, tzinfo=UTC)
+    return epoch + math.ceil((now - START_GRACE - epoch) / step - EPSILON) * step
+
+
+def build_grid(
+    prices: PriceSeries, now: datetime, coarsest: timedelta = PLANNING_STEP
+) -> tuple[Grid, FloatArray, FloatArray]:
     """Return the grid from ``now`` to the end of the prices, and median and upper prices on it.
 
-    The step is the finest slot length still ahead; slots not covered by a
-    price are NaN and cannot be used.
+    The step is :func:`planning_step`; a coarser price repeats on each grid slot
+    it covers. Slots not covered by a price are NaN and cannot be used.
     """
     ahead = [slot for slot in prices if slot.end > now]
-    step = min((slot.duration for slot in ahead), default=timedelta(hours=1))
-    epoch = datetime(2000, 1, 1, tzinfo=UTC)
-    start = epoch + math.ceil((now - START_GRACE - epoch) / step - EPSILON) * step
+    step = planning_step(prices, now, coarsest)
+    start = planning_start(prices, now, coarsest)
     end = prices.end or start
     count = max(math.ceil((end - start) / step - EPSILON), 0)
     grid = Grid(start=start, step=step, count=count)
@@ -295,7 +323,7 @@ def _local(day: date, moment: object, zone: tzinfo) -> datetime:
 
 def build_problem(request: PlanRequest) -> Problem:
     """Expand appliances into jobs on one grid, fix running cycles, and explain what cannot be."""
-    grid, median, upper = build_grid(request.prices, request.now)
+    grid, median, upper = build_grid(request.prices, request.now, request.planning_step)
     fixed_kw = np.zeros(grid.count)
     jobs: list[Job] = []
     running: list[RunningCycle] = []
@@ -437,6 +465,7 @@ def _flex_job(  # noqa: PLR0917
     max_kw = appliance.power_kw
     min_kw = appliance.lowest_on_kw
     slot_energy = max_kw * grid.hours
+    energy_asked = energy_min
     if min_kw >= max_kw - EPSILON:
         # Switching only in whole slots: the target rounds up to whole slots, the maximum down.
         slots_needed = math.ceil(energy_min / slot_energy - EPSILON)
@@ -454,13 +483,8 @@ def _flex_job(  # noqa: PLR0917
                 available_hours=round(len(slots) * grid.hours, 2),
                 needed_hours=round(energy_min / max_kw, 2),
             )
-        return issue(
-            "energy_cannot_fit",
-            appliance=appliance.name,
-            window_start=window,
-            deadline=_iso(occurrence.due),
-            energy_kwh=round(energy_min, 3),
-            max_energy_kwh=round(deliverable, 3),
+        return energy_issue(
+            appliance, window, _iso(occurrence.due), energy_asked, energy_min, deliverable, grid
         )
     was_on = state.running_since is not None and first == 0
     forced_on = 0
@@ -482,6 +506,40 @@ def _flex_job(  # noqa: PLR0917
         day_of_slot=day_of_slot,
         was_on=was_on,
         forced_on=min(forced_on, end),
+        energy_asked=energy_asked,
+    )
+
+
+def energy_issue(  # noqa: PLR0917
+    appliance: Appliance,
+    window_start: str,
+    deadline: str,
+    asked_kwh: float,
+    needed_kwh: float,
+    deliverable_kwh: float,
+    grid: Grid,
+) -> PlanIssue:
+    """Explain an energy target that does not fit, and why an on/off appliance needs more."""
+    if needed_kwh <= asked_kwh + EPSILON:
+        return issue(
+            "energy_cannot_fit",
+            appliance=appliance.name,
+            window_start=window_start,
+            deadline=deadline,
+            energy_kwh=round(needed_kwh, 3),
+            max_energy_kwh=round(deliverable_kwh, 3),
+        )
+    return issue(
+        "energy_cannot_fit_whole_slots",
+        appliance=appliance.name,
+        window_start=window_start,
+        deadline=deadline,
+        asked_kwh=round(asked_kwh, 3),
+        energy_kwh=round(needed_kwh, 3),
+        power_kw=appliance.power_kw,
+        slot_minutes=round(grid.step / timedelta(minutes=1)),
+        slot_kwh=round(appliance.power_kw * grid.hours, 3),
+        max_energy_kwh=round(deliverable_kwh, 3),
     )
 
 
