@@ -13,6 +13,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.price_optimizer.const import DOMAIN
+from custom_components.price_optimizer.precision import money
 
 from .appliances import add_appliance, entity_id, move_to, state_of
 from .conftest import AFTERNOON
@@ -83,7 +84,7 @@ async def test_a_cycle_starts_runs_finishes_and_its_savings_are_realised(
     paid = cost(prices, start, 2, 1.5)
     baseline = cost(prices, FIRST_BOUNDARY, 2, 1.5)
     ledger = state_of(hass, "sensor", dishwasher, "realised_savings")
-    assert float(ledger.state) == pytest.approx(baseline - paid)
+    assert float(ledger.state) == pytest.approx(money(baseline - paid))
     assert float(ledger.state) == pytest.approx(expected_savings)
     assert ledger.attributes["state_class"] == "total"
     assert ledger.attributes["unit_of_measurement"] == "EUR"
@@ -121,7 +122,7 @@ async def test_a_restart_in_the_middle_keeps_the_cycle_where_it_runs(
     await move_to(hass, freezer, end)
     ledger = state_of(hass, "sensor", dishwasher, "realised_savings")
     assert float(ledger.state) == pytest.approx(
-        cost(prices, FIRST_BOUNDARY, 2, 1.5) - cost(prices, start, 2, 1.5)
+        money(cost(prices, FIRST_BOUNDARY, 2, 1.5) - cost(prices, start, 2, 1.5))
     )
     await restart(hass, loaded_entry)
     assert state_of(hass, "sensor", dishwasher, "status").state == "done"
@@ -185,7 +186,7 @@ async def test_an_ev_charge_is_settled_over_all_its_blocks(
     paid = 7.0 * sum(prices[moment.replace(minute=0)] / 4 for moment in quarters)
     baseline = cost(prices, FIRST_BOUNDARY, 6, 7.0)
     ledger = state_of(hass, "sensor", ev, "realised_savings")
-    assert float(ledger.state) == pytest.approx(baseline - paid)
+    assert float(ledger.state) == pytest.approx(money(baseline - paid))
     assert ledger.attributes["last_run"]["energy_kwh"] == pytest.approx(42.0)
 
 
