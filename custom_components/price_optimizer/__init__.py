@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from homeassistant.const import Platform
@@ -65,10 +66,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: PriceOptimizerConfigEntr
     _async_remove_stale_devices(hass, entry)
     await actuator.async_start()
     entry.async_on_unload(actuator.async_stop)
-    entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
+    updated = partial(_async_entry_updated, source=dict(entry.data))
+    entry.async_on_unload(entry.add_update_listener(updated))
     if _configuration(entry) != configured:
         # Changed while this setup ran (an appliance added during a reload): nobody listened yet.
-        await _async_entry_updated(hass, entry)
+        await updated(hass, entry)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # Loading the models, forecasting and planning take seconds on a small machine: the
     # setup does not wait for them (a flow's request must not hold it up), the entities
@@ -109,12 +111,17 @@ async def async_remove_config_entry_device(
     return not _known_device(entry, device)
 
 
-async def _async_entry_updated(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> None:
+async def _async_entry_updated(
+    hass: HomeAssistant, entry: PriceOptimizerConfigEntry, *, source: dict[str, Any]
+) -> None:
     """Apply new options or appliances in place: no entity goes unavailable meanwhile.
 
-    A new price source (reconfigure, reauthentication) is not handled here: the flow
-    that changed it reloads the entry.
+    A new price source (reconfigure, reauthentication) is the one change that reloads: the
+    entry's data is no longer the ``source`` it was set up from.
     """
+    if dict(entry.data) != source:
+        hass.config_entries.async_schedule_reload(entry.entry_id)
+        return
     runtime = entry.runtime_data
     async with runtime.update_lock:
         if entry.runtime_data is not runtime:

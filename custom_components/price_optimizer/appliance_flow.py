@@ -488,6 +488,11 @@ class ApplianceSubentryFlow(ConfigSubentryFlow):
             return self._show_form(user_input, {CONF_PHASES: "phases_format"})
         except DateTimeFormatError as err:
             return self._show_form(user_input, {err.field: "datetime_format"})
+        except Exception:
+            _LOGGER.exception(
+                "Unexpected error reading the appliance %s", user_input.get(CONF_NAME)
+            )
+            return self._show_form(user_input, dict(UNKNOWN))
         try:
             appliance.validate()
         except ApplianceError as err:

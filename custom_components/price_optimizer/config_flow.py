@@ -504,10 +504,16 @@ class PriceOptimizerConfigFlow(ConfigFlow, domain=DOMAIN):
             return None, errors
         title = f"{SOURCE_NAMES[data[CONF_SOURCE]]} {title}"
         if reconfiguring:
-            return self.async_update_reload_and_abort(
+            return self._async_update_source(
                 self._get_reconfigure_entry(), unique_id=unique_id, title=title, data=data
             ), {}
         return self.async_create_entry(title=title, data=data), {}
+
+    def _async_update_source(self, entry: ConfigEntry, **changes: Any) -> ConfigFlowResult:
+        """Store a new source; a loaded entry's update listener reloads it, else the flow does."""
+        if entry.update_listeners:
+            return self.async_update_and_abort(entry, **changes)
+        return self.async_update_reload_and_abort(entry, **changes)
 
     async def _async_validate(self, data: Mapping[str, Any]) -> dict[str, str]:
         """Ask the source for today's prices; return form errors, none when it answers."""
@@ -549,7 +555,7 @@ class PriceOptimizerConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             errors = await self._async_validate({**entry.data, **user_input})
             if not errors:
-                return self.async_update_reload_and_abort(entry, data_updates=user_input)
+                return self._async_update_source(entry, data_updates=user_input)
         schema = vol.Schema({vol.Required(key): _secret() for key in form.credentials})
         return self.async_show_form(
             step_id="reauth_confirm",

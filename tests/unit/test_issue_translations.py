@@ -152,5 +152,5 @@ def test_every_reason_has_a_status_attribute_translation() -> None:
 def test_every_form_error_is_translated() -> None:
     errors = TRANSLATIONS["config_subentries"]["appliance"]["error"]
     control = {"switch_missing", "device_missing", *get_args(TopicProblem)}
-    form = {"phases_format", "datetime_format", "name_missing"}
+    form = {"phases_format", "datetime_format", "name_missing", "unknown"}
     assert set(ERROR_FIELDS) | form | control == set(errors)
