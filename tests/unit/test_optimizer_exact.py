@@ -75,8 +75,14 @@ def households(draw: st.DrawFn) -> Problem:
             )
         )
     limit = draw(st.sampled_from([None, 3.0, 4.0, 5.0]))
+    # Planned on the price slots themselves: a quarter-hour grid under hourly prices would
+    # multiply the exhaustive search past what a test can wait for.
     request = PlanRequest(
-        prices=series, now=T0, appliances=tuple(appliances), household_limit_kw=limit
+        prices=series,
+        now=T0,
+        appliances=tuple(appliances),
+        household_limit_kw=limit,
+        planning_step=step,
     )
     return build_problem(request)
 
