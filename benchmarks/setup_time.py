@@ -10,8 +10,8 @@ its real prices. In that process it measures, on the clock and as CPU time:
   integration's imports and the first price fetch; the flow returns when the entry
   is loaded. ``cold_from_ha_start`` adds Home Assistant's start to it;
 - ``warm_second_entry``: a second entry (another area) through the same flow;
-- ``warm_reload``: a reload of the first entry, with one appliance (what adding or
-  editing an appliance does);
+- ``warm_reload``: a reload of the first entry, with one appliance (what a new price
+  source or a restart of the integration does);
 - for each, ``*_ready``: until the forecast and the plan, made in the background
   after the setup, are there (the models load in the cold one).
 
@@ -20,7 +20,7 @@ once it has started, and after each step with its forecast and plan; ``added`` i
 what the entries added to the started Home Assistant. Targets: warm setup <= 1 s,
 added memory <= 60 MB.
 
-    .venvs/ha-2026.2.3/bin/python -m benchmarks.setup_time
+    scripts/in-venv ha-newest python -m benchmarks.setup_time
 
 It prints a table and writes benchmarks/results/setup_time.json (``--output``). The
 load average is recorded before and after: on a shared machine the clock times are
