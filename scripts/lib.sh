@@ -276,13 +276,14 @@ TRAINING_PYTHON_VERSION="3.11"
 ensure_training_venv() {
   local venv="$VENVS/training" python stamp
   python="$(find_python "$TRAINING_PYTHON_VERSION")"
-  stamp="$(printf '%s\n' "$python" | cat - "$ROOT/training/requirements.txt" | sha256sum | cut -c1-16)"
+  stamp="$(printf '%s\n' "$python" | cat - "$ROOT/training/requirements.txt" "$ROOT/training/constraints.txt" | sha256sum | cut -c1-16)"
   if [ -f "$venv/.stamp" ] && [ "$(cat "$venv/.stamp")" = "$stamp" ]; then
     return 0
   fi
   log "Building $venv (PyTorch, LightGBM, ONNX Runtime; a few minutes)"
   rm -rf "$venv"
   "$python" -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$ROOT/training/requirements.txt"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+    -r "$ROOT/training/requirements.txt" -c "$ROOT/training/constraints.txt"
   echo "$stamp" > "$venv/.stamp"
 }
