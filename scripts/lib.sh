@@ -115,7 +115,7 @@ ensure_debian_root() {
   touch "$DEBIAN_ROOT$DEBIAN_ROOT_MARKER"
   debian_root_exec sh -c "update-ca-certificates > /dev/null 2>&1 && apt-get -qq update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $DEBIAN_ROOT_E2E_PACKAGES \
-    && apt-get clean" >&2 || return 1
+    && apt-get clean" > "$apt_dir/packages.log" 2>&1 || { tail -n 30 "$apt_dir/packages.log" >&2; return 1; }
   rm -rf "$apt_dir"
   echo "$stamp" > "$DEBIAN_ROOT.stamp"
 }
