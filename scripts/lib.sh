@@ -137,6 +137,9 @@ debian_root_exec() {
     root="$1" share="$2" here="$3"; shift 3
     for fs in proc sys dev; do mount --rbind "/$fs" "$root/$fs"; done
     mkdir -p "$root$share" && mount --bind "$share" "$root$share"
+    # ../shared may be a link to a folder elsewhere: that folder is needed at its own path too.
+    shared="$(readlink -f "$share/shared" 2>/dev/null || true)"
+    case "$shared" in ""|"$share"/*) ;; *) mkdir -p "$root$shared" && mount --bind "$shared" "$root$shared" ;; esac
     case "$here" in "$share"/*) ;; *) here="$share" ;; esac
     exec chroot "$root" /usr/bin/env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
       HOME=/root /bin/sh -c "cd \"\$0\" && exec \"\$@\"" "$here" "$@"
