@@ -136,6 +136,8 @@ debian_root_exec() {
   "${replace[@]}" unshare --mount --propagation private -- /bin/sh -c '
     root="$1" share="$2" here="$3"; shift 3
     for fs in proc sys dev; do mount --rbind "/$fs" "$root/$fs"; done
+    # The same /tmp inside as outside, so a path there means the same on both sides.
+    mount --bind /tmp "$root/tmp"
     mkdir -p "$root$share" && mount --bind "$share" "$root$share"
     # ../shared may be a link to a folder elsewhere: that folder is needed at its own path too.
     shared="$(readlink -f "$share/shared" 2>/dev/null || true)"
