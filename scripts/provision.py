@@ -212,23 +212,39 @@ class Instance:
                     "DELETE", f"/api/config/config_entries/entry/{entry['entry_id']}"
                 )
 
-    async def long_lived_token(self) -> str:
+    async def websocket(self, command: dict[str, Any]) -> dict[str, Any]:
+        """Send one command over the websocket API and return its reply."""
         async with self.session.ws_connect(f"{self.url}/api/websocket") as socket:
             await socket.receive_json()
             await socket.send_json(
                 {"type": "auth", "access_token": self.headers["Authorization"].split()[1]}
             )
             await socket.receive_json()
-            await socket.send_json(
-                {
-                    "id": 1,
-                    "type": "auth/long_lived_access_token",
-                    "client_name": f"scripts/develop {int(time.time())}",
-                    "lifespan": 3650,
-                }
-            )
-            reply = await socket.receive_json()
-            return str(reply["result"])
+            await socket.send_json({"id": 1, **command})
+            return dict(await socket.receive_json())
+
+    async def long_lived_token(self) -> str:
+        reply = await self.websocket(
+            {
+                "type": "auth/long_lived_access_token",
+                "client_name": f"scripts/develop {int(time.time())}",
+                "lifespan": 3650,
+            }
+        )
+        return str(reply["result"])
+
+    async def keep_http_config(self) -> None:
+        """Confirm the HTTP settings the configuration gives, as the person at the UI would.
+
+        From 2026.11 Home Assistant moves the YAML HTTP settings (the port) to its storage as a
+        trial that reverts after five minutes unless confirmed; before that version the command
+        does not exist and there is nothing to confirm.
+        """
+        config = await self.websocket({"type": "http/config"})
+        if config.get("success") and (config.get("result") or {}).get("pending"):
+            reply = await self.websocket({"type": "http/config/promote"})
+            if not reply.get("success"):
+                raise RuntimeError(f"the HTTP settings could not be kept: {reply}")
 
     async def wait_for_prices(self, timeout: float) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
@@ -249,6 +265,7 @@ async def provision(url: str, token_file: Path, timeout: float, pid: int | None)
     async with aiohttp.ClientSession() as session:
         instance = Instance(session, url)
         onboarded = await instance.onboard(await instance.wait_until_up(timeout, pid))
+        await instance.keep_http_config()
         await instance.add_price_entry()
         price = await instance.wait_for_prices(timeout)
         await instance.add_appliances()

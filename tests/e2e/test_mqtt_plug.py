@@ -226,14 +226,23 @@ async def _provision(hass: HomeAssistantProcess, broker_port: int, window: datet
         instance = Instance(session, hass.url)
         pid = hass.process.pid if hass.process else None
         await instance.onboard(await instance.wait_until_up(300, pid))
+        await instance.keep_http_config()
         flow = await instance.request(
             "POST", "/api/config/config_entries/flow", json={"handler": "mqtt"}
         )
         assert flow["step_id"] == "broker", flow
+        broker = {"broker": "127.0.0.1", "port": broker_port}
+        # A collapsed section of the form (MQTT's "other settings" since 2026.x) is sent with
+        # its defaults, as the frontend sends it.
+        for field in flow["data_schema"]:
+            if field.get("type") == "expandable":
+                broker[field["name"]] = {
+                    inner["name"]: inner["default"]
+                    for inner in field["schema"]
+                    if "default" in inner
+                }
         result = await instance.request(
-            "POST",
-            f"/api/config/config_entries/flow/{flow['flow_id']}",
-            json={"broker": "127.0.0.1", "port": broker_port},
+            "POST", f"/api/config/config_entries/flow/{flow['flow_id']}", json=broker
         )
         assert result["type"] == "create_entry", result
         flow = await instance.request(
