@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import json
 import os
 from pathlib import Path
+import re
 import socket
 import subprocess
 from typing import Any
@@ -96,7 +97,8 @@ def log_in(browser: Browser, instance: DevelopInstance, width: int) -> Page:
     page.fill("input[name=username]", "demo")
     page.fill("input[name=password]", "price-optimizer")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/lovelace/**", timeout=60_000)
+    # Home Assistant's own overview: /lovelace/0 until 2026.10, the area overview at /home since.
+    page.wait_for_url(re.compile(r".*/(lovelace|home)/.*"), timeout=60_000)
     return page
 
 
