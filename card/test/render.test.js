@@ -192,3 +192,13 @@ test("without a plan yet the card says why", async () => {
   await card.updateComplete;
   assert.match(card.shadowRoot.textContent, /No plan yet: No plan has been made for Replay yet\./);
 });
+
+test("the page's first card marks when it was attached and when it first drew a plan", async () => {
+  const state = { calls: [], plan: planResponse(), updated: "1" };
+  await mount(state);
+  const connected = performance.getEntriesByName("price-optimizer-plan-card:connected");
+  const rendered = performance.getEntriesByName("price-optimizer-plan-card:first-render");
+  assert.equal(connected.length, 1);
+  assert.equal(rendered.length, 1);
+  assert.ok(rendered[0].startTime >= connected[0].startTime);
+});
