@@ -192,8 +192,14 @@ export class PriceOptimizerPlanCard extends LitElement {
   }
 
   async _refresh() {
-    if (!this.hass || !this._config || this._loading) return;
+    if (!this.hass || !this._config) return;
+    if (this._loading) {
+      // A change while the actions answer: ask again once they have.
+      this._again = true;
+      return;
+    }
     this._loading = true;
+    this._again = false;
     try {
       const entry = await this._entry();
       if (!entry) {
@@ -217,6 +223,7 @@ export class PriceOptimizerPlanCard extends LitElement {
       this._error = this._t("no_plan", { error: err?.message ?? String(err) });
     } finally {
       this._loading = false;
+      if (this._again) this._refresh();
     }
   }
 

@@ -202,3 +202,65 @@ test("the page's first card marks when it was attached and when it first drew a 
   assert.equal(rendered.length, 1);
   assert.ok(rendered[0].startTime >= connected[0].startTime);
 });
+
+test("a change while the actions answer is fetched once they have", async () => {
+  const state = { calls: [], plan: planResponse(3), updated: "1" };
+  const card = await mount(state);
+  let release;
+  const gate = new Promise((resolve) => {
+    release = resolve;
+  });
+  // Each answer is the plan as it was when asked, given only once the gate opens.
+  const gated = () => {
+    const hass = fakeHass(state);
+    const answer = hass.callWS.bind(hass);
+    hass.callWS = async (message) => {
+      const response = await answer(message);
+      await gate;
+      return response;
+    };
+    return hass;
+  };
+  state.updated = "2";
+  card.hass = gated();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  state.plan = planResponse(7);
+  state.updated = "3";
+  card.hass = gated();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  release();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await card.updateComplete;
+  const asked = state.calls.filter((call) => call.service === "get_plan").length;
+  assert.equal(asked, 3);
+  assert.equal(card.shadowRoot.querySelector(".run").dataset.start, iso(7));
+});
+
+test("the editor offers the entry and what to show, and leaves defaults out", async () => {
+  const editor = document.createElement("price-optimizer-plan-card-editor");
+  editor.hass = fakeHass({ calls: [], plan: null, updated: "1" });
+  editor.setConfig({ type: "custom:price-optimizer-plan-card" });
+  document.body.append(editor);
+  await editor.updateComplete;
+  const form = editor.shadowRoot.querySelector("ha-form");
+  assert.deepEqual(
+    form.schema.map((field) => field.name),
+    ["config_entry", "title", "hours_ahead", "show_appliances", "show_forecast", "show_load"],
+  );
+  assert.deepEqual(form.schema[0].selector, { config_entry: { integration: "price_optimizer" } });
+  assert.equal(form.computeLabel({ name: "show_load" }), "Show planned load and household limit");
+  let changed;
+  editor.addEventListener("config-changed", (ev) => {
+    changed = ev.detail.config;
+  });
+  form.dispatchEvent(
+    new CustomEvent("value-changed", {
+      detail: { value: { ...form.data, config_entry: "entry1", show_load: false, title: "" } },
+    }),
+  );
+  assert.deepEqual(changed, {
+    type: "custom:price-optimizer-plan-card",
+    config_entry: "entry1",
+    show_load: false,
+  });
+});
