@@ -6,6 +6,8 @@ import {
   formatMoney,
   formatNumber,
   formatTime,
+  formatWeekday,
+  isLocalMidnight,
   languageOf,
   timeZoneOf,
   zoneOffsetMinutes,
@@ -283,7 +285,8 @@ export class PriceOptimizerPlanCard extends LitElement {
     const showLoad = config.show_load && (steps.length || typeof limit === "number");
     const height = loadTop + (showLoad ? LOAD_HEIGHT + 8 : 0);
     const maxKw = Math.max(...steps.map((s) => s.kw), typeof limit === "number" ? limit : 0, 1);
-    const yLoad = valueScale(0, maxKw * 1.1, loadTop + 4, loadTop + LOAD_HEIGHT);
+    // Below the panel's title, so the limit's line never runs through it.
+    const yLoad = valueScale(0, maxKw * 1.05, loadTop + 16, loadTop + LOAD_HEIGHT);
 
     const ticks = hourTicks(span.start, span.end, Math.floor((width - LEFT) / 56), zoneOffsetMinutes(zone, span.start));
     const nowX = x(this._now);
@@ -302,7 +305,9 @@ export class PriceOptimizerPlanCard extends LitElement {
       >
         ${ticks.map(
           (t) => svg`<line class="grid" x1=${x(t)} x2=${x(t)} y1=${priceTop} y2=${height - 4}></line>
-            <text class="tick" x=${x(t)} y=${priceBottom + 15} text-anchor="middle">${formatTime(t, clock)}</text>`,
+            <text class="tick${isLocalMidnight(t, zone) ? " day" : ""}" x=${x(t)} y=${priceBottom + 15} text-anchor="middle">${
+              isLocalMidnight(t, zone) ? formatWeekday(t, clock) : formatTime(t, clock)
+            }</text>`,
         )}
         <text class="axis" x=${LEFT - 4} y=${priceTop + 10} text-anchor="end">${formatNumber(range.max, language, 2)}</text>
         <text class="axis" x=${LEFT - 4} y=${priceBottom} text-anchor="end">${formatNumber(range.min, language, 2)}</text>
@@ -474,6 +479,17 @@ export class PriceOptimizerPlanCard extends LitElement {
     .limit-label,
     .lane-name {
       pointer-events: none;
+    }
+    .lane-name {
+      /* Knocks the grid lines out behind the name. */
+      paint-order: stroke;
+      stroke: var(--ha-card-background, var(--card-background-color, #fff));
+      stroke-width: 3px;
+      stroke-linejoin: round;
+    }
+    .tick.day {
+      font-weight: 600;
+      fill: var(--primary-text-color);
     }
     .grid {
       stroke: var(--divider-color, rgba(127, 127, 127, 0.2));

@@ -44,6 +44,17 @@ export function formatTime(t, clock) {
   }).format(new Date(t));
 }
 
+/** Whether `t` is a local midnight: the timeline names the day there instead of the hour. */
+export function isLocalMidnight(t, timeZone) {
+  return (t + zoneOffsetMinutes(timeZone, t) * 60_000) % 86_400_000 === 0;
+}
+
+export function formatWeekday(t, clock) {
+  return new Intl.DateTimeFormat(clock.language, { weekday: "short", timeZone: clock.timeZone }).format(
+    new Date(t),
+  );
+}
+
 export function formatDateTime(t, clock) {
   return new Intl.DateTimeFormat(clock.language, {
     weekday: "short",

@@ -190,3 +190,13 @@ test("texts come in the user's language, English when there is no table for it",
   assert.equal(localize("en-GB", "now"), "Now");
   assert.equal(localize("en", "missing.key"), "missing.key");
 });
+
+test("the timeline names the day at local midnight", async () => {
+  const { formatWeekday, isLocalMidnight } = await import("../src/format.js");
+  // Midnight in Berlin is 23:00 UTC in winter and 22:00 UTC in summer.
+  assert.ok(isLocalMidnight(Date.parse("2026-11-24T23:00:00Z"), "Europe/Berlin"));
+  assert.ok(isLocalMidnight(Date.parse("2026-07-01T22:00:00Z"), "Europe/Berlin"));
+  assert.ok(!isLocalMidnight(Date.parse("2026-11-24T00:00:00Z"), "Europe/Berlin"));
+  const clock = { language: "en", timeZone: "Europe/Berlin" };
+  assert.equal(formatWeekday(Date.parse("2026-11-24T23:00:00Z"), clock), "Wed");
+});
