@@ -5,7 +5,7 @@ import { languageOf } from "./format.js";
 import { localize } from "./strings.js";
 
 // Home Assistant's own form and selectors: the entry picker lists the integration's entries.
-const SCHEMA = [
+export const SCHEMA = [
   { name: "config_entry", selector: { config_entry: { integration: "price_optimizer" } } },
   { name: "title", selector: { text: {} } },
   {
