@@ -297,6 +297,8 @@ export class PriceOptimizerPlanCard extends LitElement {
     return html`
       <svg
         class="chart"
+        data-from=${new Date(span.start).toISOString()}
+        data-to=${new Date(span.end).toISOString()}
         viewBox="0 0 ${width} ${height}"
         width="100%"
         height=${height}

@@ -129,6 +129,9 @@ test("runs are drawn at get_plan's times with their cost, forecast apart from ma
   const state = { calls: [], plan: planResponse(), updated: "1" };
   const card = await mount(state);
   const root = card.shadowRoot;
+  const chart = root.querySelector("svg.chart");
+  assert.equal(chart.dataset.from, iso(0));
+  assert.equal(chart.dataset.to, iso(12));
   const runs = [...root.querySelectorAll(".run")];
   assert.equal(runs.length, 1);
   assert.equal(runs[0].dataset.start, iso(3));
