@@ -27,6 +27,7 @@ from .coordinator import (
 )
 from .forecast.engine import ForecastEngine
 from .forecast_coordinator import ForecastCoordinator, forecast_store
+from .plan_card import async_register_plan_card
 from .planner import PlanCoordinator, PriceFeed, plan_store
 from .services import async_register_actions
 
@@ -40,8 +41,9 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions once, whatever the number of entries."""
+    """Register the actions and the plan card once, whatever the number of entries."""
     async_register_actions(hass)
+    await async_register_plan_card(hass)
     return True
 
 
