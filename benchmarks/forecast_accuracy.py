@@ -28,17 +28,13 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 # machine whose two cores are shared.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from training.integration import ensure_registered
-
-ensure_registered()
-
 import matplotlib as mpl  # noqa: E402
 
 mpl.use("Agg")
 from matplotlib import pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from custom_components.price_optimizer.forecast.predictor import Forecaster  # noqa: E402
+from custom_components.price_optimizer.core.forecast.predictor import Forecaster  # noqa: E402
 from training.__main__ import table  # noqa: E402
 from training.cnn_lstm import NetworkConfig  # noqa: E402
 from training.data import (  # noqa: E402

@@ -32,8 +32,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, LOGGER, STORAGE_VERSION
-from .control import ControlTarget, MqttTarget, SwitchTarget
-from .switching import (
+from .core.plug_rules import (
     CONFIRM_TIMEOUT,
     MAX_ATTEMPTS,
     Command,
@@ -44,9 +43,11 @@ from .switching import (
     observe,
     stop_moment,
 )
+from .core.plug_target import ControlTarget, MqttTarget, SwitchTarget
 
 if TYPE_CHECKING:
-    from .coordinator import PriceOptimizerConfigEntry
+    from homeassistant.config_entries import ConfigEntry
+
     from .planner import PlanCoordinator, PlanData
 
 EVENT_APPLIANCE_STARTED: Final = f"{DOMAIN}_appliance_started"
@@ -62,7 +63,7 @@ def control_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
     return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.control")
 
 
-def issue_ids(entry: PriceOptimizerConfigEntry) -> list[str]:
+def issue_ids(entry: ConfigEntry) -> list[str]:
     """Return the ids of every repair issue the actuator may raise for the entry."""
     return [
         f"{kind}_{subentry_id}"
@@ -74,9 +75,7 @@ def issue_ids(entry: PriceOptimizerConfigEntry) -> list[str]:
 class Actuator:
     """Carry out one entry's plan on its plugs."""
 
-    def __init__(
-        self, hass: HomeAssistant, entry: PriceOptimizerConfigEntry, planner: PlanCoordinator
-    ) -> None:
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry, planner: PlanCoordinator) -> None:
         """Prepare; :meth:`async_start` loads what was sent before and begins to act."""
         self.hass = hass
         self._entry = entry

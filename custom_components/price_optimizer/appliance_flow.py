@@ -26,7 +26,10 @@ from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
 from .const import CONF_CONTROL, DOMAIN
-from .control import (
+from .core.optimizer import APPLIANCE_KINDS, Appliance, ApplianceError, preset
+from .core.optimizer.appliances import OPERATIONS, PRESETS, Operation
+from .core.optimizer.issues import IssueCode
+from .core.plug_target import (
     MQTT_PRESETS,
     ControlTarget,
     MqttTarget,
@@ -36,9 +39,6 @@ from .control import (
     target_from_dict,
     target_problems,
 )
-from .optimizer import APPLIANCE_KINDS, Appliance, ApplianceError, preset
-from .optimizer.appliances import OPERATIONS, PRESETS, Operation
-from .optimizer.issues import IssueCode
 from .planner import appliance_from_subentry
 from .selectors import number_box
 

@@ -20,9 +20,7 @@ from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
 from .const import ATTR_CONFIG_ENTRY, DOMAIN
-from .coordinator import PriceOptimizerConfigEntry
-from .issue_text import issue_error, localised_placeholders
-from .optimizer import (
+from .core.optimizer import (
     APPLIANCE_KINDS,
     Appliance,
     ApplianceError,
@@ -32,6 +30,8 @@ from .optimizer import (
     find_cheapest_windows,
     preset,
 )
+from .data import PriceOptimizerConfigEntry
+from .issue_text import issue_error, localised_placeholders
 from .precision import rounded
 
 SERVICE_GET_PRICES: Final = "get_prices"

@@ -14,10 +14,10 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.price_optimizer.const import DOMAIN
-from custom_components.price_optimizer.forecast.engine import ForecastEngine
-from custom_components.price_optimizer.models import PriceSeries
-from custom_components.price_optimizer.sources.base import SourceError
-from custom_components.price_optimizer.sources.replay import ReplaySource
+from custom_components.price_optimizer.core.prices import PriceSeries
+from custom_components.price_optimizer.core.sources.base import SourceError
+from custom_components.price_optimizer.core.sources.replay import ReplaySource
+from custom_components.price_optimizer.forecast_engine import ForecastEngine
 
 from .appliances import add_appliance, entity_id
 from .conftest import AFTERNOON, MORNING

@@ -9,7 +9,7 @@ import holidays
 import numpy as np
 import pytest
 
-from custom_components.price_optimizer.forecast.features import (
+from custom_components.price_optimizer.core.forecast.features import (
     CALENDAR_FEATURES,
     CONTEXT_HOURS,
     EXOGENOUS_CHANNELS,
