@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 import lightgbm
 import numpy as np
 
+from custom_components.price_optimizer.core.forecast import MODELS_DIR
 from custom_components.price_optimizer.core.forecast.onnx import OnnxNetwork
 from custom_components.price_optimizer.core.forecast.predictor import (
     METADATA_FILE,

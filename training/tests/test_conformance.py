@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 import torch
 
+from custom_components.price_optimizer.core.forecast import MODELS_DIR
 from custom_components.price_optimizer.core.forecast.features import (
     CONTEXT_HOURS,
     EXOGENOUS_CHANNELS,
@@ -36,7 +37,6 @@ from custom_components.price_optimizer.core.forecast.trees import TreeEnsemble
 from custom_components.price_optimizer.core.sources.replay import load_table
 from training.cnn_lstm import CnnLstm, NetworkConfig, predict_torch
 from training.export import TREES_MODEL, random_inputs, relative_difference
-from custom_components.price_optimizer.core.forecast import MODELS_DIR
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
