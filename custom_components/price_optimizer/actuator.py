@@ -32,6 +32,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, LOGGER, STORAGE_VERSION
+from .core.convert import iso
 from .core.plug_rules import (
     CONFIRM_TIMEOUT,
     MAX_ATTEMPTS,
@@ -234,7 +235,7 @@ class Actuator:
             upcoming = data.upcoming(appliance_id)
             start = None if upcoming is None or upcoming.start is None else upcoming.start
             end = None if upcoming is None or upcoming.end is None else upcoming.end
-            window = [_iso(start), _iso(end)]
+            window = [iso(start), iso(end)]
             previous = self._announced.get(appliance_id, [None, None])
             if window == previous:
                 continue
@@ -548,7 +549,7 @@ class Actuator:
             EVENT_APPLIANCE_STARTED,
             {
                 **self._identity(appliance_id, self._name(appliance_id)),
-                "start": _iso(start),
+                "start": iso(start),
                 "end": None if current is None else current.end.isoformat(),
                 "target": self._targets[appliance_id].describe(),
             },
@@ -561,7 +562,7 @@ class Actuator:
             EVENT_APPLIANCE_STOPPED,
             {
                 **self._identity(appliance_id, self._name(appliance_id)),
-                "started": _iso(journal.started_at),
+                "started": iso(journal.started_at),
                 "stopped": stopped.isoformat(),
                 "reason": reason,
             },
@@ -595,7 +596,3 @@ class Actuator:
             "journals": {key: journal.as_dict() for key, journal in self._journals.items()},
             "announced": self._announced,
         }
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from custom_components.price_optimizer.core.optimizer import Appliance, PlanRequest, preset
-from custom_components.price_optimizer.core.optimizer.baseline import brute_force
 from custom_components.price_optimizer.core.optimizer.milp import (
     Backend,
     available_backends,
@@ -21,6 +20,8 @@ from custom_components.price_optimizer.core.optimizer.milp import (
 from custom_components.price_optimizer.core.optimizer.problem import Problem, build_problem
 from custom_components.price_optimizer.core.optimizer.solution import total_cost, total_load
 from custom_components.price_optimizer.core.prices import PriceSeries, PriceSlot
+
+from .brute_force import brute_force
 
 T0 = datetime(2026, 6, 1, tzinfo=UTC)
 HOUR = timedelta(hours=1)

@@ -19,7 +19,6 @@ from custom_components.price_optimizer.core.optimizer import (
     PlanRequest,
     preset,
 )
-from custom_components.price_optimizer.core.optimizer.baseline import _flex_placements, brute_force
 from custom_components.price_optimizer.core.optimizer.formulation import (
     encode,
     formulate,
@@ -42,6 +41,8 @@ from custom_components.price_optimizer.core.optimizer.problem import (
 from custom_components.price_optimizer.core.optimizer.solution import total_cost, total_load
 from custom_components.price_optimizer.core.optimizer.tree import Tree
 from custom_components.price_optimizer.core.prices import PriceSeries, PriceSlot
+
+from .brute_force import _flex_placements, brute_force
 
 # 20:00 UTC: windows of a few hours cross midnight in Berlin, so starts per day are counted twice.
 T0 = datetime(2026, 6, 1, 20, tzinfo=UTC)

@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 import math
 from typing import Any, Final, Literal
 
+from .convert import from_iso, iso, optional_float, rounded
 from .optimizer import (
     Appliance,
     AppliancePlan,
@@ -83,9 +84,9 @@ class Outcome:
             "due": self.due.isoformat(),
             "finished_at": self.finished_at.isoformat(),
             "energy_kwh": round(self.energy_kwh, 6),
-            "paid": _rounded(self.paid),
-            "baseline": _rounded(self.baseline),
-            "savings": _rounded(self.savings),
+            "paid": rounded(self.paid),
+            "baseline": rounded(self.baseline),
+            "savings": rounded(self.savings),
         }
 
     @classmethod
@@ -95,8 +96,8 @@ class Outcome:
             due=datetime.fromisoformat(data["due"]),
             finished_at=datetime.fromisoformat(data["finished_at"]),
             energy_kwh=float(data["energy_kwh"]),
-            paid=_optional_float(data.get("paid")),
-            baseline=_optional_float(data.get("baseline")),
+            paid=optional_float(data.get("paid")),
+            baseline=optional_float(data.get("baseline")),
         )
 
 
@@ -141,13 +142,13 @@ class ApplianceRecord:
             "tracked_since": self.tracked_since.isoformat(),
             "status": self.status,
             "issue": None if self.issue is None else self.issue.as_dict(),
-            "due": _iso(self.due),
-            "window_start": _iso(self.window_start),
+            "due": iso(self.due),
+            "window_start": iso(self.window_start),
             "finished": [run.as_dict() for run in self.finished],
             "current": None if self.current is None else self.current.as_dict(),
             "expected_cost": self.expected_cost,
             "expected_savings": self.expected_savings,
-            "done_until": _iso(self.done_until),
+            "done_until": iso(self.done_until),
             "last_outcome": None if self.last_outcome is None else self.last_outcome.as_dict(),
             "ledger": self.ledger.as_dict(),
             "automatic_control": self.automatic_control,
@@ -168,13 +169,13 @@ class ApplianceRecord:
             tracked_since=datetime.fromisoformat(data["tracked_since"]),
             status=status,
             issue=None if data.get("issue") is None else PlanIssue.from_dict(data["issue"]),
-            due=_optional_time(data.get("due")),
-            window_start=_optional_time(data.get("window_start")),
+            due=from_iso(data.get("due")),
+            window_start=from_iso(data.get("window_start")),
             finished=tuple(PlannedRun.from_dict(run) for run in data.get("finished", ())),
             current=None if data.get("current") is None else PlannedRun.from_dict(data["current"]),
-            expected_cost=_optional_float(data.get("expected_cost")),
-            expected_savings=_optional_float(data.get("expected_savings")),
-            done_until=_optional_time(data.get("done_until")),
+            expected_cost=optional_float(data.get("expected_cost")),
+            expected_savings=optional_float(data.get("expected_savings")),
+            done_until=from_iso(data.get("done_until")),
             last_outcome=(
                 None
                 if data.get("last_outcome") is None
@@ -220,7 +221,7 @@ def plan_state(record: ApplianceRecord, appliance: Appliance, start: datetime) -
 
 def one_off_window(appliance: Appliance) -> tuple[str | None, str | None]:
     """Return what identifies a one-off request: its earliest start and deadline."""
-    return _iso(appliance.earliest_start), _iso(appliance.deadline)
+    return iso(appliance.earliest_start), iso(appliance.deadline)
 
 
 def adopt(
@@ -617,19 +618,3 @@ def _with_status(
     if issue is not None and issue.code != WAITING:
         return replace(record, status="blocked", issue=issue)
     return replace(record, status="done" if record.status == "done" else "idle", issue=issue)
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _optional_time(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
-
-
-def _optional_float(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 6)

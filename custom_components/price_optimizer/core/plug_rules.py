@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any, Final, Literal
 
 from .appliance_state import ApplianceRecord
+from .convert import from_iso, iso
 
 StopReason = Literal["planned_end", "override", "caught_up", "control_off"]
 STOP_REASONS: Final[tuple[StopReason, ...]] = StopReason.__args__  # type: ignore[attr-defined]
@@ -88,9 +89,9 @@ class PlugJournal:
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-safe form for the Store."""
         return {
-            "switched_run": _iso(self.switched_run),
-            "started_at": _iso(self.started_at),
-            "last_started_run": _iso(self.last_started_run),
+            "switched_run": iso(self.switched_run),
+            "started_at": iso(self.started_at),
+            "last_started_run": iso(self.last_started_run),
             "plug_on": self.plug_on,
             "pending": None if self.pending is None else self.pending.as_dict(),
             "failed": None if self.failed is None else self.failed.as_dict(),
@@ -101,9 +102,9 @@ class PlugJournal:
         """Rebuild a journal from :meth:`as_dict` output."""
         plug_on = data.get("plug_on")
         return cls(
-            switched_run=_time(data.get("switched_run")),
-            started_at=_time(data.get("started_at")),
-            last_started_run=_time(data.get("last_started_run")),
+            switched_run=from_iso(data.get("switched_run")),
+            started_at=from_iso(data.get("started_at")),
+            last_started_run=from_iso(data.get("last_started_run")),
             plug_on=None if plug_on is None else bool(plug_on),
             pending=None if data.get("pending") is None else Command.from_dict(data["pending"]),
             failed=None if data.get("failed") is None else Command.from_dict(data["failed"]),
@@ -183,11 +184,3 @@ def observe(journal: PlugJournal, plug_on: bool) -> Observation:
     if journal.plug_on is None or journal.plug_on == plug_on or journal.pending is not None:
         return "same"
     return "by_hand_on" if plug_on else "by_hand_off"
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _time(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)

@@ -14,7 +14,6 @@ import json
 from typing import Any, Final, Literal
 
 TargetKind = Literal["none", "switch", "mqtt"]
-TARGET_KINDS: Final[tuple[TargetKind, ...]] = TargetKind.__args__  # type: ignore[attr-defined]
 MqttPreset = Literal["tasmota", "shelly", "zigbee2mqtt", "generic"]
 MQTT_PRESETS: Final[tuple[MqttPreset, ...]] = MqttPreset.__args__  # type: ignore[attr-defined]
 TopicProblem = Literal["topic_empty", "topic_wildcard", "topic_empty_level", "topic_invalid"]

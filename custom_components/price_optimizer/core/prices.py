@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any, Literal
 
+from .convert import optional_float
+
 PriceOrigin = Literal["market", "forecast"]
 
 ALLOWED_DURATIONS = (
@@ -66,13 +68,9 @@ class PriceSlot:
             duration=end - start,
             price=float(data["price"]),
             origin=data.get("origin", "market"),
-            lower=_optional_float(data.get("lower")),
-            upper=_optional_float(data.get("upper")),
+            lower=optional_float(data.get("lower")),
+            upper=optional_float(data.get("upper")),
         )
-
-
-def _optional_float(value: Any) -> float | None:
-    return None if value is None else float(value)
 
 
 @dataclass(frozen=True, slots=True)

@@ -374,8 +374,3 @@ def linear_design(
         parts += [series[target], series[target - 1], series[origins - 7]]
     parts.append(np.eye(WEEKDAYS)[weekdays[target]])
     return np.concatenate(parts, axis=1)
-
-
-def linear_feature_count(channels: int) -> int:
-    """Return the width of :func:`linear_design` rows."""
-    return 24 * len(LINEAR_PRICE_DAYS) + 3 * 24 * channels + WEEKDAYS

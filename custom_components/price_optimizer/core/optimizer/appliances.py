@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import Any, Final, Literal
 
+from ..convert import iso
 from .issues import ApplianceError, issue
 
 ApplianceKind = Literal[
@@ -234,10 +235,10 @@ class Appliance:
             "duration_minutes": None if self.duration is None else _minutes(self.duration),
             "energy_kwh": self.energy_kwh,
             "max_energy_kwh": self.max_energy_kwh,
-            "earliest_start": _iso(self.earliest_start),
-            "deadline": _iso(self.deadline),
-            "daily_ready_by": _iso(self.daily_ready_by),
-            "daily_earliest_start": _iso(self.daily_earliest_start),
+            "earliest_start": iso(self.earliest_start),
+            "deadline": iso(self.deadline),
+            "daily_ready_by": iso(self.daily_ready_by),
+            "daily_earliest_start": iso(self.daily_earliest_start),
             "min_on_minutes": _minutes(self.min_on_time),
             "min_off_minutes": _minutes(self.min_off_time),
             "max_starts_per_day": self.max_starts_per_day,
@@ -286,10 +287,6 @@ def _minutes(value: timedelta) -> float:
 
 def _from_minutes(value: Any) -> timedelta:
     return timedelta(minutes=float(value))
-
-
-def _iso(value: datetime | time | None) -> str | None:
-    return None if value is None else value.isoformat()
 
 
 def _optional(convert: Any, value: Any) -> Any:
@@ -371,9 +368,9 @@ class ApplianceState:
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-safe form for the Store."""
         return {
-            "running_since": _iso(self.running_since),
+            "running_since": iso(self.running_since),
             "delivered_kwh": self.delivered_kwh,
-            "done_until": _iso(self.done_until),
+            "done_until": iso(self.done_until),
         }
 
     @classmethod

@@ -17,6 +17,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from ..convert import iso
 from ..prices import PriceSeries
 from .appliances import Appliance, ApplianceState, CyclePhase
 from .issues import PlanIssue, issue
@@ -399,13 +400,13 @@ def _job_issue(
 ) -> PlanIssue | None:
     appliance = occurrence.appliance
     if occurrence.due <= now:
-        return issue("deadline_passed", appliance=appliance.name, deadline=_iso(occurrence.due))
+        return issue("deadline_passed", appliance=appliance.name, deadline=iso(occurrence.due))
     if occurrence.due > grid.end + EPSILON * grid.step:
         return issue(
             "awaiting_prices",
             appliance=appliance.name,
-            deadline=_iso(occurrence.due),
-            prices_until=_iso(grid.end),
+            deadline=iso(occurrence.due),
+            prices_until=iso(grid.end),
         )
     if limit is not None and appliance.lowest_on_kw > limit + EPSILON:
         return issue(
@@ -432,8 +433,8 @@ def _cycle_job(occurrence: Occurrence, grid: Grid, price: FloatArray) -> CycleJo
         return issue(
             "window_too_short",
             appliance=appliance.name,
-            window_start=_iso(max(occurrence.window_start, grid.start)),
-            deadline=_iso(occurrence.due),
+            window_start=iso(max(occurrence.window_start, grid.start)),
+            deadline=iso(occurrence.due),
             available_hours=round(_longest_run(usable[first:end]) * grid.hours, 2),
             needed_hours=round(appliance.cycle_duration / HOUR, 2),
         )
@@ -473,18 +474,18 @@ def _flex_job(  # noqa: PLR0917
         energy_max = max(energy_min, math.floor(energy_max / slot_energy + EPSILON) * slot_energy)
     deliverable = len(slots) * slot_energy
     if energy_min > deliverable + EPSILON:
-        window = _iso(max(occurrence.window_start, grid.start))
+        window = iso(max(occurrence.window_start, grid.start))
         if appliance.energy_kwh is None:
             return issue(
                 "window_too_short",
                 appliance=appliance.name,
                 window_start=window,
-                deadline=_iso(occurrence.due),
+                deadline=iso(occurrence.due),
                 available_hours=round(len(slots) * grid.hours, 2),
                 needed_hours=round(energy_min / max_kw, 2),
             )
         return energy_issue(
-            appliance, window, _iso(occurrence.due), energy_asked, energy_min, deliverable, grid
+            appliance, window, iso(occurrence.due), energy_asked, energy_min, deliverable, grid
         )
     was_on = state.running_since is not None and first == 0
     forced_on = 0
@@ -549,7 +550,3 @@ def _longest_run(usable: npt.NDArray[np.bool_]) -> int:
         current = current + 1 if flag else 0
         longest = max(longest, current)
     return longest
-
-
-def _iso(when: datetime) -> str:
-    return when.isoformat()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
+from ..convert import from_iso, rounded
 from .issues import PlanIssue
 from .milp import SolveReport
 
@@ -100,9 +101,9 @@ class AppliancePlan:
             "window_start": None if self.window_start is None else self.window_start.isoformat(),
             "due": None if self.due is None else self.due.isoformat(),
             "runs": [run.as_dict() for run in self.runs],
-            "planned_cost": _rounded(self.planned_cost),
-            "baseline_cost": _rounded(self.baseline_cost),
-            "savings": _rounded(self.savings),
+            "planned_cost": rounded(self.planned_cost),
+            "baseline_cost": rounded(self.baseline_cost),
+            "savings": rounded(self.savings),
             "issue": None if self.issue is None else self.issue.as_dict(),
         }
 
@@ -116,8 +117,8 @@ class AppliancePlan:
             appliance_id=str(data["appliance_id"]),
             name=str(data["name"]),
             status=status,
-            window_start=_optional_time(data.get("window_start")),
-            due=_optional_time(data.get("due")),
+            window_start=from_iso(data.get("window_start")),
+            due=from_iso(data.get("due")),
             runs=tuple(PlannedRun.from_dict(run) for run in data.get("runs", ())),
             planned_cost=data.get("planned_cost"),
             baseline_cost=data.get("baseline_cost"),
@@ -188,11 +189,3 @@ class Schedule:
             household_limit_kw=None if limit is None else float(limit),
             plans=tuple(AppliancePlan.from_dict(plan) for plan in data.get("plans", ())),
         )
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 6)
-
-
-def _optional_time(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)

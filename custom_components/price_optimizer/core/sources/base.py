@@ -137,7 +137,8 @@ class ExogenousPoint:
 class ExogenousSeries:
     """A named forecast series in its own unit, sorted by start.
 
-    ``kind`` is one of :data:`EXOGENOUS_KINDS`; the forecaster reads them as
+    ``kind`` names what is forecast (``load_forecast``, ``solar_forecast``,
+    ``wind_onshore_forecast``, ``wind_offshore_forecast``); the forecaster reads them as
     features beside the prices.
     """
 
@@ -189,14 +190,6 @@ class ExogenousSeries:
                 for start, seconds, value in data.get("points", ())
             ),
         )
-
-
-EXOGENOUS_KINDS = (
-    "load_forecast",
-    "solar_forecast",
-    "wind_onshore_forecast",
-    "wind_offshore_forecast",
-)
 
 
 @runtime_checkable
