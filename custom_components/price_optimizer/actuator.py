@@ -1,7 +1,7 @@
 """Switch the plugs of an entry's appliances by the plan, and announce what happens.
 
 The planner decides (its record says which run is on); the rules of
-:mod:`.switching` say which command that needs; this module sends it through a
+:mod:`.core.plug_rules` say which command that needs; this module sends it through a
 switch entity's service or an MQTT publish, waits for the plug to confirm
 (its entity state or its MQTT state topic), retries a bounded number of times
 and fires the events automations listen to. It acts when the planner's data

@@ -15,7 +15,7 @@ by the actuator and ends when the actuator reports the plug off. A person
 switching the plug by hand starts or ends the occurrence's run instead.
 
 The optimizer runs in the executor. Each appliance's :class:`ApplianceRecord`
-(the state machine of :mod:`.lifecycle`), the savings ledger and the last
+(the state machine of :mod:`.core.appliance_state`), the savings ledger and the last
 schedule persist in a Store, so a restart keeps a running cycle where it is
 and never plans a finished occurrence again.
 """

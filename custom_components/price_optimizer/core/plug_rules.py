@@ -1,6 +1,6 @@
 """When a switched plug gets a command, and what a state it reports means.
 
-Pure rules, no Home Assistant import; :mod:`.actuator` carries them out. The
+Pure rules, no Home Assistant import; the integration's actuator carries them out. The
 planner's record says what should run: a run it started for a switched
 appliance (``started_by`` "automatic") is the actuator's to switch on, once,
 and to switch off when its planned end has passed. The :class:`PlugJournal`
