@@ -42,6 +42,7 @@ from .optimizer import (
     profile_cost,
     realised_costs,
 )
+from .optimizer.problem import START_GRACE
 from .prices import PriceSeries
 
 Status = Literal["idle", "scheduled", "running", "done", "blocked"]
@@ -55,8 +56,6 @@ WAITING: Final = "awaiting_prices"
 HOUR: Final = timedelta(hours=1)
 # Energy below this is float noise from slot arithmetic.
 ENERGY_EPSILON: Final = 1e-6
-# A switch this close to the planned moment counts as on time.
-START_GRACE: Final = timedelta(minutes=1)
 # "Done until" of a one-off request that finished: every occurrence of it is done.
 FOREVER: Final = datetime.max.replace(tzinfo=UTC)
 

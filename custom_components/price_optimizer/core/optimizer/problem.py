@@ -25,7 +25,8 @@ from .issues import PlanIssue, issue
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-# Timers fire a little late: a plan made this soon after a boundary may still start in that slot.
+# Timers fire a little late: a plan made this soon after a boundary may still start in that
+# slot, and a plug switched this close to its planned moment counts as on time.
 START_GRACE: Final = timedelta(minutes=1)
 HOUR: Final = timedelta(hours=1)
 # Runs start on this grid or a finer one, whatever the price resolution: an hourly price
