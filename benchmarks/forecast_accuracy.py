@@ -28,29 +28,26 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 # machine whose two cores are shared.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from training.integration import ensure_registered
 
-ensure_registered()
-
-import matplotlib as mpl  # noqa: E402
+import matplotlib as mpl
 
 mpl.use("Agg")
-from matplotlib import pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+from matplotlib import pyplot as plt
+import numpy as np
 
-from custom_components.price_optimizer.forecast.predictor import Forecaster  # noqa: E402
-from training.__main__ import table  # noqa: E402
-from training.cnn_lstm import NetworkConfig  # noqa: E402
-from training.data import (  # noqa: E402
+from custom_components.price_optimizer.core.forecast.predictor import Forecaster
+from training.__main__ import table
+from training.cnn_lstm import NetworkConfig
+from training.data import (
     ALL_TRAINING_SETS,
     DEFAULT_DATA_ROOT,
     EPF_MARKETS,
     EPF_TEST_PERIODS,
     load_named,
 )
-from training.evaluate import Backtest, backtest, epftoolbox_references, metrics_document  # noqa: E402
-from training.export import export  # noqa: E402
-from training.train import TrainConfig, load_run, run_training  # noqa: E402
+from training.evaluate import Backtest, backtest, epftoolbox_references, metrics_document
+from training.export import export
+from training.train import TrainConfig, load_run, run_training
 
 ROW_ORDER = (
     "ours",

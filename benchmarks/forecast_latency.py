@@ -61,18 +61,14 @@ for _variable in (
     os.environ[_variable] = "1"
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-# The forecast is pure numpy: import it without Home Assistant's package __init__.
-from training.integration import MODELS_DIR, ensure_registered  # noqa: E402
-
-ensure_registered()
-
 import numpy as np  # noqa: E402
 
 from benchmarks.prices import NORWAY, norway  # noqa: E402
-from custom_components.price_optimizer.forecast.onnx import onnx_runtime_available  # noqa: E402
-from custom_components.price_optimizer.forecast.predictor import Forecast, Forecaster  # noqa: E402
-from custom_components.price_optimizer.models import PriceSeries, PriceSlot  # noqa: E402
-from custom_components.price_optimizer.sources.replay import DATA_ZONE, load_table  # noqa: E402
+from custom_components.price_optimizer.core.forecast import MODELS_DIR  # noqa: E402
+from custom_components.price_optimizer.core.forecast.onnx import onnx_runtime_available  # noqa: E402
+from custom_components.price_optimizer.core.forecast.predictor import Forecast, Forecaster  # noqa: E402
+from custom_components.price_optimizer.core.prices import PriceSeries, PriceSlot  # noqa: E402
+from custom_components.price_optimizer.core.sources.replay import DATA_ZONE, load_table  # noqa: E402
 
 RUNTIMES = ("numpy", "onnx")
 RESULTS_DIR = Path(__file__).resolve().parent / "results"

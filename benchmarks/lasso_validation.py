@@ -26,19 +26,17 @@ from typing import Any
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from training.integration import MODELS_DIR, ensure_registered
 
-ensure_registered()
+import numpy as np
 
-import numpy as np  # noqa: E402
-
-from custom_components.price_optimizer.forecast.linear import LinearConfig  # noqa: E402
-from custom_components.price_optimizer.forecast.predictor import METADATA_FILE, Forecaster  # noqa: E402
-from training.__main__ import table  # noqa: E402
-from training.data import DEFAULT_DATA_ROOT, EPF_MARKETS, EPF_TEST_PERIODS, Market, load_named  # noqa: E402
-from training.dataset import midnight_origins  # noqa: E402
-from training.evaluate import DAY  # noqa: E402
-from training.train import TrainConfig  # noqa: E402
+from custom_components.price_optimizer.core.forecast import MODELS_DIR
+from custom_components.price_optimizer.core.forecast.linear import LinearConfig
+from custom_components.price_optimizer.core.forecast.predictor import METADATA_FILE, Forecaster
+from training.__main__ import table
+from training.data import DEFAULT_DATA_ROOT, EPF_MARKETS, EPF_TEST_PERIODS, Market, load_named
+from training.dataset import midnight_origins
+from training.evaluate import DAY
+from training.train import TrainConfig
 
 
 def parse_setting(text: str) -> LinearConfig:

@@ -23,15 +23,15 @@ from typing import Any
 
 import numpy as np
 
-from custom_components.price_optimizer.models import PriceSeries
-from custom_components.price_optimizer.optimizer import Appliance, PlanRequest, preset
-from custom_components.price_optimizer.optimizer.milp import Backend, solve
-from custom_components.price_optimizer.optimizer.problem import (
+from custom_components.price_optimizer.core.optimizer import Appliance, PlanRequest, preset
+from custom_components.price_optimizer.core.optimizer.milp import Backend, solve
+from custom_components.price_optimizer.core.optimizer.problem import (
     DEFAULT_TIME_LIMIT,
     Problem,
     build_problem,
 )
-from custom_components.price_optimizer.optimizer.solution import total_load
+from custom_components.price_optimizer.core.optimizer.solution import total_load
+from custom_components.price_optimizer.core.prices import PriceSeries
 
 from .prices import norway
 

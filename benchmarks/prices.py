@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from custom_components.price_optimizer.models import PriceSeries, PriceSlot, per_kwh
+from custom_components.price_optimizer.core.prices import PriceSeries, PriceSlot, per_kwh
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "recent"
 NORWAY = SHARED / "nor_epf_NO1-NO5_2019-2025" / "day_ahead_prices_all_zones.csv"

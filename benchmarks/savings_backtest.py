@@ -34,11 +34,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from custom_components.price_optimizer import forecast as forecast_package
-from custom_components.price_optimizer.forecast.markets import validated_market
-from custom_components.price_optimizer.forecast.predictor import Forecaster
-from custom_components.price_optimizer.models import PriceSeries
-from custom_components.price_optimizer.optimizer import (
+from custom_components.price_optimizer.core.forecast import MODELS_DIR
+from custom_components.price_optimizer.core.forecast.markets import validated_market
+from custom_components.price_optimizer.core.forecast.predictor import Forecaster
+from custom_components.price_optimizer.core.optimizer import (
     Appliance,
     ApplianceState,
     CyclePhase,
@@ -46,14 +45,15 @@ from custom_components.price_optimizer.optimizer import (
     plan,
     preset,
 )
-from custom_components.price_optimizer.optimizer.savings import profile_cost
-from custom_components.price_optimizer.sources.base import Publication
+from custom_components.price_optimizer.core.optimizer.savings import profile_cost
+from custom_components.price_optimizer.core.prices import PriceSeries
+from custom_components.price_optimizer.core.sources.base import Publication
 
 from .prices import deepforkit, norway, norway_exogenous
 
 # (end of the published prices, due) -> forecast slots from that end until due.
 ForecastFn = Callable[[datetime, datetime], PriceSeries]
-MODELS = Path(forecast_package.__file__).with_name("models")
+MODELS = MODELS_DIR
 
 CENTRAL = ZoneInfo("Europe/Berlin")
 PUBLICATION = Publication(zone=CENTRAL, at=time(12, 55))

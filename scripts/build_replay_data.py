@@ -19,7 +19,7 @@ import sys
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared/data/recent/deepforkit_entsoe_2015-2023H1"
-OUTPUT = ROOT / "custom_components/price_optimizer/sources/replay_prices.csv.gz"
+OUTPUT = ROOT / "custom_components/price_optimizer/core/sources/replay_prices.csv.gz"
 ZONE_FILES = ("BE", "DE_LU", "DK_1", "FI", "FR", "NL", "NO_1", "SE_3")
 LAST_DAY = date(2023, 6, 30)
 FIRST_DAY = LAST_DAY - timedelta(weeks=53) + timedelta(days=1)

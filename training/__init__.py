@@ -1,7 +1,5 @@
 """Offline model building for the price forecast: data, training, evaluation and export.
 
-Importing this package first registers the integration's pure packages (see
-``integration.py``), so every module here may import ``custom_components...`` directly.
+Every module here imports the integration's engine, ``custom_components.price_optimizer.core``,
+directly: it needs no Home Assistant.
 """
-
-from . import integration  # noqa: F401

@@ -20,9 +20,9 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import numpy as np
 
-from custom_components.price_optimizer.forecast.linear import LinearConfig
+from custom_components.price_optimizer.core.forecast import MODELS_DIR
+from custom_components.price_optimizer.core.forecast.linear import LinearConfig
 
-from . import integration
 from .boosting import BoostingConfig
 from .cnn_lstm import NetworkConfig
 from .data import (
@@ -146,7 +146,7 @@ def export_command(args: argparse.Namespace) -> int:
 
 def evaluate_command(args: argparse.Namespace) -> int:
     """Backtest day-ahead on one data set and write the metrics JSON."""
-    from custom_components.price_optimizer.forecast.predictor import Forecaster  # noqa: PLC0415
+    from custom_components.price_optimizer.core.forecast.predictor import Forecaster  # noqa: PLC0415
 
     from .evaluate import backtest, epftoolbox_references, metrics_document  # noqa: PLC0415
 
@@ -225,14 +225,14 @@ def parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="write the integration's model files")
     export.add_argument("--run", type=Path, required=True, help="run directory from train")
-    export.add_argument("--to", type=Path, default=integration.MODELS_DIR)
+    export.add_argument("--to", type=Path, default=MODELS_DIR)
     export.add_argument("--version", default="1.0.0")
     export.add_argument("--metrics", nargs="*", default=[], help="evaluate outputs to embed")
     export.add_argument("--no-real-inputs", action="store_true")
     export.set_defaults(handler=export_command)
 
     evaluate = commands.add_parser("evaluate", help="day-ahead backtest of exported models")
-    evaluate.add_argument("--models", type=Path, default=integration.MODELS_DIR)
+    evaluate.add_argument("--models", type=Path, default=MODELS_DIR)
     evaluate.add_argument("--data-set", default="NP")
     evaluate.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT)
     evaluate.add_argument("--csv", type=Path)

@@ -8,7 +8,7 @@ import lightgbm
 import numpy as np
 from tqdm import tqdm
 
-from custom_components.price_optimizer.forecast.features import TABULAR_FEATURES
+from custom_components.price_optimizer.core.forecast.features import TABULAR_FEATURES
 
 from .dataset import Samples
 

@@ -18,12 +18,12 @@ from torch import nn
 from torch.nn import functional
 from tqdm import tqdm
 
-from custom_components.price_optimizer.forecast.features import (
+from custom_components.price_optimizer.core.forecast.features import (
     HISTORY_FEATURES,
     HORIZON_FEATURES,
     HORIZON_HOURS,
 )
-from custom_components.price_optimizer.forecast.runtime import QUANTILES, SKIP_FEATURE
+from custom_components.price_optimizer.core.forecast.runtime import QUANTILES, SKIP_FEATURE
 
 
 @dataclass(frozen=True)

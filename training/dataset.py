@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import numpy as np
 from tqdm import tqdm
 
-from custom_components.price_optimizer.forecast.features import (
+from custom_components.price_optimizer.core.forecast.features import (
     CONTEXT_HOURS,
     EXOGENOUS_CHANNELS,
     HORIZON_HOURS,

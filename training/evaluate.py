@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from custom_components.price_optimizer.forecast.features import HORIZON_HOURS
-from custom_components.price_optimizer.forecast.predictor import MEMBERS, Forecaster
+from custom_components.price_optimizer.core.forecast.features import HORIZON_HOURS
+from custom_components.price_optimizer.core.forecast.predictor import MEMBERS, Forecaster
 
 from .data import Market
 from .dataset import midnight_origins

@@ -25,9 +25,9 @@ import numpy as np
 import onnxruntime
 import torch
 
-from custom_components.price_optimizer.forecast import features
-from custom_components.price_optimizer.forecast.onnx import OnnxNetwork, OnnxTrees
-from custom_components.price_optimizer.forecast.predictor import (
+from custom_components.price_optimizer.core.forecast import features
+from custom_components.price_optimizer.core.forecast.onnx import OnnxNetwork, OnnxTrees
+from custom_components.price_optimizer.core.forecast.predictor import (
     METADATA_FILE,
     NETWORK_ONNX,
     NETWORK_WEIGHTS,
@@ -35,8 +35,12 @@ from custom_components.price_optimizer.forecast.predictor import (
     TREES_ONNX,
     sha256_of,
 )
-from custom_components.price_optimizer.forecast.runtime import QUANTILES, CnnLstmWeights, forward
-from custom_components.price_optimizer.forecast.trees import TreeEnsemble
+from custom_components.price_optimizer.core.forecast.runtime import (
+    QUANTILES,
+    CnnLstmWeights,
+    forward,
+)
+from custom_components.price_optimizer.core.forecast.trees import TreeEnsemble
 
 from .cnn_lstm import CnnLstm, predict_torch, weight_arrays
 from .tree_onnx import trees_to_onnx

@@ -25,18 +25,19 @@ from zoneinfo import ZoneInfo
 import lightgbm
 import numpy as np
 
-from custom_components.price_optimizer.forecast.onnx import OnnxNetwork
-from custom_components.price_optimizer.forecast.predictor import (
+from custom_components.price_optimizer.core.forecast import MODELS_DIR
+from custom_components.price_optimizer.core.forecast.onnx import OnnxNetwork
+from custom_components.price_optimizer.core.forecast.predictor import (
     METADATA_FILE,
     NETWORK_ONNX,
     Forecaster,
 )
-from custom_components.price_optimizer.models import PriceSeries, PriceSlot, per_kwh
-from custom_components.price_optimizer.sources.replay import DATA_ZONE, load_table
+from custom_components.price_optimizer.core.prices import PriceSeries, PriceSlot, per_kwh
+from custom_components.price_optimizer.core.sources.replay import DATA_ZONE, load_table
 
 from .export import TREES_MODEL
-from .integration import MODELS_DIR, ROOT
 
+ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_FILE = ROOT / "tests" / "fixtures" / "forecast_reference.json"
 HOUR = timedelta(hours=1)
 
@@ -107,7 +108,7 @@ def reference_forecasts(forecaster: Forecaster | None = None) -> dict[str, Any]:
         forecast = forecaster.predict(series, ZoneInfo(case.zone), case.country, market=case.market)
         cases.append(
             {
-                "source": f"custom_components/price_optimizer/sources/replay_prices.csv.gz, "
+                "source": f"custom_components/price_optimizer/core/sources/replay_prices.csv.gz, "
                 f"column {case.column} (EUR/MWh) per kWh",
                 "zone": case.zone,
                 "country": case.country,

@@ -21,18 +21,18 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from custom_components.price_optimizer.forecast.features import (
+from custom_components.price_optimizer.core.forecast.features import (
     HORIZON_HOURS,
     InsufficientHistoryError,
 )
-from custom_components.price_optimizer.forecast.linear import LinearConfig
-from custom_components.price_optimizer.forecast.predictor import (
+from custom_components.price_optimizer.core.forecast.linear import LinearConfig
+from custom_components.price_optimizer.core.forecast.predictor import (
     MEMBERS,
     Blend,
     Forecaster,
     blend_key,
 )
-from custom_components.price_optimizer.forecast.trees import TreeEnsemble
+from custom_components.price_optimizer.core.forecast.trees import TreeEnsemble
 
 from .boosting import BoostingConfig, train_boosting
 from .cnn_lstm import CnnLstm, NetworkConfig, predict_torch, train_network

@@ -17,7 +17,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-from custom_components.price_optimizer.forecast.trees import TreeDumpError
+from custom_components.price_optimizer.core.forecast.trees import TreeDumpError
 
 INPUT = "rows"
 OUTPUT = "score"

@@ -1,179 +1,45 @@
-"""Price Optimizer: cheaper appliance runs from day-ahead electricity prices."""
+"""Price Optimizer: cheaper appliance runs from day-ahead electricity prices.
+
+Home Assistant reads the entry points from this module; they live in ``entry_points.py`` and
+are imported when first asked for. So importing ``core`` (training, benchmarks, unit tests)
+runs no Home Assistant import. By the time Home Assistant asks, the platforms it preloads in
+its import executor (``config_flow``, ``diagnostics``) have imported the glue already.
+"""
 
 from __future__ import annotations
 
-from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers import (
-    config_validation as cv,
-    device_registry as dr,
-    issue_registry as ir,
-)
-from homeassistant.helpers.typing import ConfigType
+if TYPE_CHECKING:
+    from .entry_points import (
+        CONFIG_SCHEMA,
+        PLATFORMS,
+        async_remove_config_entry_device,
+        async_remove_entry,
+        async_setup,
+        async_setup_entry,
+        async_unload_entry,
+    )
 
-from .actuator import Actuator, control_store, issue_ids
-from .const import DOMAIN
-from .coordinator import (
-    PriceCoordinator,
-    PriceOptimizerConfigEntry,
-    PriceOptimizerData,
-    adjustment_from_options,
-    async_clear_repairs,
-    build_source,
-    price_store,
-)
-from .forecast.engine import ForecastEngine
-from .forecast_coordinator import ForecastCoordinator, forecast_store
-from .plan_card import async_register_plan_card
-from .planner import PlanCoordinator, PriceFeed, plan_store
-from .services import async_register_actions
-
-PLATFORMS: list[Platform] = [
-    Platform.BINARY_SENSOR,
-    Platform.CALENDAR,
-    Platform.SENSOR,
-    Platform.SWITCH,
+__all__ = [
+    "CONFIG_SCHEMA",
+    "PLATFORMS",
+    "async_remove_config_entry_device",
+    "async_remove_entry",
+    "async_setup",
+    "async_setup_entry",
+    "async_unload_entry",
 ]
-CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
-async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the actions and the plan card once, whatever the number of entries."""
-    async_register_actions(hass)
-    await async_register_plan_card(hass)
-    return True
+def __getattr__(name: str) -> Any:
+    """Return an entry point, importing the Home Assistant side on first use."""
+    if name in __all__:
+        from . import entry_points  # noqa: PLC0415
+
+        return getattr(entry_points, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> bool:
-    """Start fetching prices for one source and area, and planning its appliances."""
-    configured = _configuration(entry)
-    coordinator = PriceCoordinator(hass, entry, build_source(hass, entry))
-    await coordinator.async_config_entry_first_refresh()
-    forecast = ForecastCoordinator(hass, entry, coordinator, ForecastEngine(hass))
-    # The one place the planner's prices come from: market prices, then the forecast.
-    feed = PriceFeed(
-        current=lambda: forecast.price_plan if coordinator.data else None,
-        subscribe=forecast.async_add_listener,
-    )
-    planner = PlanCoordinator(hass, entry, feed)
-    # Records and pending commands come back from the Store before anything acts.
-    await planner.async_load()
-    actuator = Actuator(hass, entry, planner)
-    entry.runtime_data = PriceOptimizerData(
-        coordinator=coordinator, forecast=forecast, planner=planner, actuator=actuator
-    )
-    _async_remove_stale_devices(hass, entry)
-    await actuator.async_start()
-    entry.async_on_unload(actuator.async_stop)
-    updated = partial(_async_entry_updated, source=dict(entry.data))
-    entry.async_on_unload(entry.add_update_listener(updated))
-    if _configuration(entry) != configured:
-        # Changed while this setup ran (an appliance added during a reload): nobody listened yet.
-        await updated(hass, entry)
-    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    # Loading the models, forecasting and planning take seconds on a small machine: the
-    # setup does not wait for them (a flow's request must not hold it up), the entities
-    # they feed become available when they are done.
-    entry.async_create_background_task(
-        hass, _async_forecast_and_plan(forecast, planner), f"{DOMAIN} first forecast and plan"
-    )
-    return True
-
-
-async def _async_forecast_and_plan(forecast: ForecastCoordinator, planner: PlanCoordinator) -> None:
-    """Load the forecast models, forecast, then plan on market prices and the forecast."""
-    # A forecast that cannot run reports why in its entities; the plan is made all the same.
-    await forecast.async_start()
-    planner.async_request_plan()
-
-
-async def async_unload_entry(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> bool:
-    """Unload the entry's platforms."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
-
-
-async def async_remove_entry(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> None:
-    """Delete the prices, plans and repair issues kept for a removed entry."""
-    await price_store(hass, entry.entry_id).async_remove()
-    await forecast_store(hass, entry.entry_id).async_remove()
-    await plan_store(hass, entry.entry_id).async_remove()
-    await control_store(hass, entry.entry_id).async_remove()
-    async_clear_repairs(hass, entry.entry_id)
-    for issue_id in issue_ids(entry):
-        ir.async_delete_issue(hass, DOMAIN, issue_id)
-
-
-async def async_remove_config_entry_device(
-    hass: HomeAssistant, entry: PriceOptimizerConfigEntry, device: dr.DeviceEntry
-) -> bool:
-    """Let a person delete an appliance device whose subentry is gone, and nothing else."""
-    return not _known_device(entry, device)
-
-
-async def _async_entry_updated(
-    hass: HomeAssistant, entry: PriceOptimizerConfigEntry, *, source: dict[str, Any]
-) -> None:
-    """Apply new options or appliances in place: no entity goes unavailable meanwhile.
-
-    A new price source (reconfigure, reauthentication) is the one change that reloads: the
-    entry's data is no longer the ``source`` it was set up from.
-    """
-    if dict(entry.data) != source:
-        hass.config_entries.async_schedule_reload(entry.entry_id)
-        return
-    runtime = entry.runtime_data
-    async with runtime.update_lock:
-        if entry.runtime_data is not runtime:
-            return  # reloaded meanwhile, from the entry as it is now
-        runtime.coordinator.async_set_adjustment(adjustment_from_options(dict(entry.options)))
-        planner = runtime.planner
-        targets = dict(planner.targets)
-        if not await planner.async_take_configuration():
-            return
-        if planner.targets != targets:
-            await runtime.actuator.async_follow_targets()
-        _async_update_appliance_devices(hass, entry, planner)
-        _async_remove_stale_devices(hass, entry)
-        planner.async_announce_configuration()
-
-
-def _configuration(entry: PriceOptimizerConfigEntry) -> tuple[Any, ...]:
-    """Return what a setup is built from: the options and every subentry."""
-    return (
-        dict(entry.options),
-        {
-            subentry_id: (subentry.subentry_type, subentry.title, dict(subentry.data))
-            for subentry_id, subentry in entry.subentries.items()
-        },
-    )
-
-
-def _async_update_appliance_devices(
-    hass: HomeAssistant, entry: PriceOptimizerConfigEntry, planner: PlanCoordinator
-) -> None:
-    """Name each appliance's device as its subentry, after an edit."""
-    registry = dr.async_get(hass)
-    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
-        for domain, key in device.identifiers:
-            if domain == DOMAIN and key in planner.appliances:
-                registry.async_update_device(
-                    device.id,
-                    name=entry.subentries[key].title,
-                    model_id=planner.appliances[key].kind,
-                )
-
-
-def _async_remove_stale_devices(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> None:
-    """Remove appliance devices left behind by a subentry that no longer exists."""
-    registry = dr.async_get(hass)
-    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
-        if not _known_device(entry, device):
-            registry.async_remove_device(device.id)
-
-
-def _known_device(entry: PriceOptimizerConfigEntry, device: dr.DeviceEntry) -> bool:
-    known = {entry.entry_id, *entry.subentries}
-    return any(domain == DOMAIN and key in known for domain, key in device.identifiers)
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

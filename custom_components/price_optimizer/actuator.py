@@ -1,7 +1,7 @@
 """Switch the plugs of an entry's appliances by the plan, and announce what happens.
 
 The planner decides (its record says which run is on); the rules of
-:mod:`.switching` say which command that needs; this module sends it through a
+:mod:`.core.plug_rules` say which command that needs; this module sends it through a
 switch entity's service or an MQTT publish, waits for the plug to confirm
 (its entity state or its MQTT state topic), retries a bounded number of times
 and fires the events automations listen to. It acts when the planner's data
@@ -32,8 +32,8 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, LOGGER, STORAGE_VERSION
-from .control import ControlTarget, MqttTarget, SwitchTarget
-from .switching import (
+from .core.convert import iso
+from .core.plug_rules import (
     CONFIRM_TIMEOUT,
     MAX_ATTEMPTS,
     Command,
@@ -44,9 +44,11 @@ from .switching import (
     observe,
     stop_moment,
 )
+from .core.plug_target import ControlTarget, MqttTarget, SwitchTarget
 
 if TYPE_CHECKING:
-    from .coordinator import PriceOptimizerConfigEntry
+    from homeassistant.config_entries import ConfigEntry
+
     from .planner import PlanCoordinator, PlanData
 
 EVENT_APPLIANCE_STARTED: Final = f"{DOMAIN}_appliance_started"
@@ -62,7 +64,7 @@ def control_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
     return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.control")
 
 
-def issue_ids(entry: PriceOptimizerConfigEntry) -> list[str]:
+def issue_ids(entry: ConfigEntry) -> list[str]:
     """Return the ids of every repair issue the actuator may raise for the entry."""
     return [
         f"{kind}_{subentry_id}"
@@ -74,9 +76,7 @@ def issue_ids(entry: PriceOptimizerConfigEntry) -> list[str]:
 class Actuator:
     """Carry out one entry's plan on its plugs."""
 
-    def __init__(
-        self, hass: HomeAssistant, entry: PriceOptimizerConfigEntry, planner: PlanCoordinator
-    ) -> None:
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry, planner: PlanCoordinator) -> None:
         """Prepare; :meth:`async_start` loads what was sent before and begins to act."""
         self.hass = hass
         self._entry = entry
@@ -235,7 +235,7 @@ class Actuator:
             upcoming = data.upcoming(appliance_id)
             start = None if upcoming is None or upcoming.start is None else upcoming.start
             end = None if upcoming is None or upcoming.end is None else upcoming.end
-            window = [_iso(start), _iso(end)]
+            window = [iso(start), iso(end)]
             previous = self._announced.get(appliance_id, [None, None])
             if window == previous:
                 continue
@@ -549,7 +549,7 @@ class Actuator:
             EVENT_APPLIANCE_STARTED,
             {
                 **self._identity(appliance_id, self._name(appliance_id)),
-                "start": _iso(start),
+                "start": iso(start),
                 "end": None if current is None else current.end.isoformat(),
                 "target": self._targets[appliance_id].describe(),
             },
@@ -562,7 +562,7 @@ class Actuator:
             EVENT_APPLIANCE_STOPPED,
             {
                 **self._identity(appliance_id, self._name(appliance_id)),
-                "started": _iso(journal.started_at),
+                "started": iso(journal.started_at),
                 "stopped": stopped.isoformat(),
                 "reason": reason,
             },
@@ -596,7 +596,3 @@ class Actuator:
             "journals": {key: journal.as_dict() for key, journal in self._journals.items()},
             "announced": self._announced,
         }
-
-
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else value.isoformat()

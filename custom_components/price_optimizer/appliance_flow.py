@@ -26,7 +26,11 @@ from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
 from .const import CONF_CONTROL, DOMAIN
-from .control import (
+from .core.convert import iso
+from .core.optimizer import APPLIANCE_KINDS, Appliance, ApplianceError, preset
+from .core.optimizer.appliances import OPERATIONS, PRESETS, Operation
+from .core.optimizer.issues import IssueCode
+from .core.plug_target import (
     MQTT_PRESETS,
     ControlTarget,
     MqttTarget,
@@ -36,9 +40,6 @@ from .control import (
     target_from_dict,
     target_problems,
 )
-from .optimizer import APPLIANCE_KINDS, Appliance, ApplianceError, preset
-from .optimizer.appliances import OPERATIONS, PRESETS, Operation
-from .optimizer.issues import IssueCode
 from .planner import appliance_from_subentry
 from .selectors import number_box
 
@@ -269,8 +270,8 @@ def form_values(appliance: Appliance, zone: tzinfo) -> dict[str, Any]:
         CONF_DURATION: _duration_dict(appliance.duration),
         CONF_ENERGY_KWH: appliance.energy_kwh,
         CONF_MAX_ENERGY_KWH: appliance.max_energy_kwh,
-        CONF_DAILY_READY_BY: _clock(appliance.daily_ready_by),
-        CONF_DAILY_EARLIEST_START: _clock(appliance.daily_earliest_start),
+        CONF_DAILY_READY_BY: iso(appliance.daily_ready_by),
+        CONF_DAILY_EARLIEST_START: iso(appliance.daily_earliest_start),
         CONF_EARLIEST_START: _wall_clock(appliance.earliest_start, zone),
         CONF_DEADLINE: _wall_clock(appliance.deadline, zone),
         CONF_MIN_ON_TIME: _duration_dict(appliance.min_on_time),
@@ -619,10 +620,6 @@ def _duration_dict(value: timedelta | None) -> dict[str, int] | None:
 
 def _timedelta(value: Mapping[str, Any] | None) -> timedelta:
     return timedelta(0) if value is None else cv.time_period_dict(dict(value))
-
-
-def _clock(value: time | None) -> str | None:
-    return None if value is None else value.isoformat()
 
 
 def _time(value: str | None) -> str | None:

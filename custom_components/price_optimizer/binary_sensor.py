@@ -11,9 +11,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from .coordinator import PriceCoordinator, PriceData, PriceOptimizerConfigEntry
+from .coordinator import PriceCoordinator, PriceData
+from .core.prices import local_day_bounds_of
+from .data import PriceOptimizerConfigEntry
 from .entity import ApplianceEntity, PriceOptimizerEntity, async_add_appliance_entities
-from .models import local_day_bounds_of
 
 PARALLEL_UPDATES = 0
 

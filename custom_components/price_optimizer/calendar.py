@@ -14,9 +14,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from homeassistant.util import dt as dt_util
 
-from .coordinator import PriceOptimizerConfigEntry
+from .core.optimizer import PlannedRun
+from .data import PriceOptimizerConfigEntry
 from .entity import entry_device
-from .optimizer import PlannedRun
 from .planner import PlanCoordinator, PlanData
 
 PARALLEL_UPDATES = 0

@@ -70,9 +70,7 @@ from .const import (
     SOURCE_URDB,
     SUBENTRY_APPLIANCE,
 )
-from .selectors import number_box
-from .source_factory import SOURCE_NAMES, async_list_places, source_from_config
-from .sources import (
+from .core.sources import (
     awattar,
     elering,
     energidataservice,
@@ -83,10 +81,12 @@ from .sources import (
     octopus,
     tariffs,
 )
-from .sources.base import SourceAuthError, SourceDataError, SourceError, SourceRequestError
-from .sources.entity_formats import kind_of
-from .sources.http import FLOW_RETRY
-from .sources.replay import AREAS as REPLAY_AREAS, RESOLUTIONS as REPLAY_RESOLUTIONS
+from .core.sources.base import SourceAuthError, SourceDataError, SourceError, SourceRequestError
+from .core.sources.entity_formats import kind_of
+from .core.sources.http import FLOW_RETRY
+from .core.sources.replay import AREAS as REPLAY_AREAS, RESOLUTIONS as REPLAY_RESOLUTIONS
+from .selectors import number_box
+from .source_factory import SOURCE_NAMES, async_list_places, source_from_config
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ CONF_HOUSEHOLD_LIMIT_KW: Final = "household_limit_kw"
 
 # Config subentries: one per appliance.
 SUBENTRY_APPLIANCE: Final = "appliance"
-# Where an appliance subentry keeps its control target (see control.py).
+# Where an appliance subentry keeps its control target (see core/plug_target.py).
 CONF_CONTROL: Final = "control"
 
 SOURCE_REPLAY: Final = "replay"

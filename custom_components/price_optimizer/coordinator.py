@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -26,10 +25,9 @@ from .const import (
     PERSISTENT_PROBLEM,
     STORAGE_VERSION,
 )
-from .models import PriceAdjustment, PriceSeries, local_day_bounds
-from .quality import Finding, FindingCode, check_prices
-from .source_factory import source_from_config
-from .sources.base import (
+from .core.prices import PriceAdjustment, PriceSeries, local_day_bounds
+from .core.quality import Finding, FindingCode, check_prices
+from .core.sources.base import (
     ExogenousSeries,
     ExogenousSource,
     PriceSource,
@@ -37,14 +35,8 @@ from .sources.base import (
     SourceDataError,
     SourceError,
 )
-from .sources.http import UPDATE_RETRY
-
-if TYPE_CHECKING:
-    from .actuator import Actuator
-    from .forecast_coordinator import ForecastCoordinator
-    from .planner import PlanCoordinator
-
-type PriceOptimizerConfigEntry = ConfigEntry[PriceOptimizerData]
+from .core.sources.http import UPDATE_RETRY
+from .source_factory import source_from_config
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,19 +52,7 @@ class PriceData:
     exogenous: tuple[ExogenousSeries, ...] = field(default=())
 
 
-@dataclass(slots=True)
-class PriceOptimizerData:
-    """Everything a config entry runs, kept in its ``runtime_data``."""
-
-    coordinator: PriceCoordinator
-    forecast: ForecastCoordinator
-    planner: PlanCoordinator
-    actuator: Actuator
-    # Changes of options and appliances are applied one after the other.
-    update_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-
-
-def build_source(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> PriceSource:
+def build_source(hass: HomeAssistant, entry: ConfigEntry) -> PriceSource:
     """Return the price source the entry was configured with, patient as updates may be."""
     return source_from_config(hass, entry.data, retry=UPDATE_RETRY)
 
@@ -94,12 +74,12 @@ def adjustment_from_options(options: dict[str, Any]) -> PriceAdjustment:
 class PriceCoordinator(DataUpdateCoordinator[PriceData]):
     """Fetch prices when the market publishes them, keep the last good ones."""
 
-    config_entry: PriceOptimizerConfigEntry
+    config_entry: ConfigEntry
 
     def __init__(
         self,
         hass: HomeAssistant,
-        config_entry: PriceOptimizerConfigEntry,
+        config_entry: ConfigEntry,
         source: PriceSource,
     ) -> None:
         """Set up the coordinator for one config entry and its source."""

@@ -16,7 +16,7 @@ from .const import (
     CONF_SECURITY_TOKEN,
     CONF_SITE_ID,
 )
-from .coordinator import PriceOptimizerConfigEntry
+from .data import PriceOptimizerConfigEntry
 
 # Credentials, and identifiers that point at one household's account or home.
 TO_REDACT = {

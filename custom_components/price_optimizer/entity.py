@@ -19,9 +19,10 @@ from homeassistant.helpers.translation import async_get_translations
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import CONF_SOURCE, DOMAIN
-from .coordinator import PriceCoordinator, PriceOptimizerConfigEntry
+from .coordinator import PriceCoordinator
+from .core.appliance_state import ApplianceRecord
+from .data import PriceOptimizerConfigEntry
 from .forecast_coordinator import ForecastCoordinator
-from .lifecycle import ApplianceRecord
 from .planner import PlanCoordinator
 from .source_factory import SOURCE_NAMES
 

@@ -20,18 +20,20 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from .const import CONF_AREA, DOMAIN, LOGGER, STORAGE_VERSION
-from .forecast.accuracy import LiveAccuracy
-from .forecast.engine import ForecastEngine
-from .forecast.history import HourlyHistory
-from .forecast.markets import validated_market
-from .forecast.predictor import NotEnoughHistoryError
-from .models import PriceSeries, PriceSlot
+from .core.forecast.accuracy import LiveAccuracy
+from .core.forecast.history import HourlyHistory
+from .core.forecast.markets import validated_market
+from .core.forecast.predictor import NotEnoughHistoryError
+from .core.prices import PriceSeries, PriceSlot
+from .core.sources.base import ExogenousSeries, SourceError
+from .core.sources.entity_formats import series_from_history
+from .forecast_engine import ForecastEngine
 from .recorded import async_recorded_changes
-from .sources.base import ExogenousSeries, SourceError
-from .sources.entity_formats import series_from_history
 
 if TYPE_CHECKING:
-    from .coordinator import PriceCoordinator, PriceOptimizerConfigEntry
+    from homeassistant.config_entries import ConfigEntry
+
+    from .coordinator import PriceCoordinator
 
 # The lasso's shortest calibration window (56 days) plus its week of lags serve after this.
 BACKFILL: Final = timedelta(days=92)
@@ -90,12 +92,12 @@ class ForecastData:
 class ForecastCoordinator(DataUpdateCoordinator[ForecastData]):
     """Forecast after each publication, keep the history and the live accuracy."""
 
-    config_entry: PriceOptimizerConfigEntry
+    config_entry: ConfigEntry
 
     def __init__(
         self,
         hass: HomeAssistant,
-        config_entry: PriceOptimizerConfigEntry,
+        config_entry: ConfigEntry,
         prices: PriceCoordinator,
         engine: ForecastEngine,
     ) -> None:

@@ -8,7 +8,7 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
-from .optimizer import PlanIssue
+from .core.optimizer import PlanIssue
 
 # Placeholders that hold a moment; the optimizer writes them in UTC.
 MOMENTS: Final = frozenset(

@@ -15,7 +15,7 @@ by the actuator and ends when the actuator reports the plug off. A person
 switching the plug by hand starts or ends the occurrence's run instead.
 
 The optimizer runs in the executor. Each appliance's :class:`ApplianceRecord`
-(the state machine of :mod:`.lifecycle`), the savings ledger and the last
+(the state machine of :mod:`.core.appliance_state`), the savings ledger and the last
 schedule persist in a Store, so a restart keeps a running cycle where it is
 and never plans a finished occurrence again.
 """
@@ -42,8 +42,7 @@ from .const import (
     STORAGE_VERSION,
     SUBENTRY_APPLIANCE,
 )
-from .control import ControlTarget, target_from_dict
-from .lifecycle import (
+from .core.appliance_state import (
     ApplianceRecord,
     StartedBy,
     adopt,
@@ -54,8 +53,7 @@ from .lifecycle import (
     start_run,
     stop_run,
 )
-from .models import PriceSeries
-from .optimizer import (
+from .core.optimizer import (
     Appliance,
     AppliancePlan,
     PlanRequest,
@@ -64,9 +62,11 @@ from .optimizer import (
     plan,
     planning_start,
 )
+from .core.plug_target import ControlTarget, target_from_dict
+from .core.prices import PriceSeries
 
 if TYPE_CHECKING:
-    from .coordinator import PriceOptimizerConfigEntry
+    from homeassistant.config_entries import ConfigEntry
 
 # Seconds a plan that changed no appliance's record waits before it is written.
 PLAN_SAVE_DELAY: Final = 600
@@ -108,7 +108,7 @@ class PlanData:
         return promise(record, self.appliances[appliance_id], upcoming, self.prices)
 
 
-def appliances_of(entry: PriceOptimizerConfigEntry) -> dict[str, Appliance]:
+def appliances_of(entry: ConfigEntry) -> dict[str, Appliance]:
     """Return the entry's appliances, keyed by subentry id (which is their appliance id)."""
     found: dict[str, Appliance] = {}
     for subentry_id, subentry in entry.subentries.items():
@@ -122,7 +122,7 @@ def appliances_of(entry: PriceOptimizerConfigEntry) -> dict[str, Appliance]:
     return found
 
 
-def targets_of(entry: PriceOptimizerConfigEntry) -> dict[str, ControlTarget]:
+def targets_of(entry: ConfigEntry) -> dict[str, ControlTarget]:
     """Return where each switched appliance is switched, keyed by subentry id."""
     found: dict[str, ControlTarget] = {}
     for subentry_id, subentry in entry.subentries.items():
@@ -159,11 +159,9 @@ def plan_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
 class PlanCoordinator(DataUpdateCoordinator[PlanData]):
     """Plan the entry's appliances and move their state machines along the plan."""
 
-    config_entry: PriceOptimizerConfigEntry
+    config_entry: ConfigEntry
 
-    def __init__(
-        self, hass: HomeAssistant, config_entry: PriceOptimizerConfigEntry, feed: PriceFeed
-    ) -> None:
+    def __init__(self, hass: HomeAssistant, config_entry: ConfigEntry, feed: PriceFeed) -> None:
         """Set up the planner of one entry; :meth:`async_load` must run before the first plan."""
         super().__init__(
             hass,

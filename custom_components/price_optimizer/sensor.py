@@ -19,11 +19,12 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
-from .coordinator import PriceCoordinator, PriceData, PriceOptimizerConfigEntry
+from .coordinator import PriceCoordinator, PriceData
+from .core.appliance_state import STATUSES, ApplianceRecord
+from .data import PriceOptimizerConfigEntry
 from .entity import ApplianceEntity, PriceOptimizerEntity, async_add_appliance_entities
 from .forecast_coordinator import ForecastCoordinator
 from .issue_text import localised_placeholders
-from .lifecycle import STATUSES, ApplianceRecord
 from .planner import PlanCoordinator, PlanData
 from .precision import MONEY_DECIMALS, PRICE_DECIMALS, rounded
 

@@ -20,9 +20,8 @@ from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
 from .const import ATTR_CONFIG_ENTRY, DOMAIN
-from .coordinator import PriceOptimizerConfigEntry
-from .issue_text import issue_error, localised_placeholders
-from .optimizer import (
+from .core import convert
+from .core.optimizer import (
     APPLIANCE_KINDS,
     Appliance,
     ApplianceError,
@@ -32,6 +31,8 @@ from .optimizer import (
     find_cheapest_windows,
     preset,
 )
+from .data import PriceOptimizerConfigEntry
+from .issue_text import issue_error, localised_placeholders
 from .precision import rounded
 
 SERVICE_GET_PRICES: Final = "get_prices"
@@ -201,8 +202,8 @@ async def _async_get_plan(call: ServiceCall) -> ServiceResponse:
                     None if record.issue is None else localised_placeholders(record.issue)
                 ),
                 "next_run": None if run is None else run.as_dict(),
-                "expected_cost": _rounded(expected_cost),
-                "expected_savings": _rounded(expected_savings),
+                "expected_cost": convert.rounded(expected_cost),
+                "expected_savings": convert.rounded(expected_savings),
                 "automatic_control": record.automatic_control,
                 "realised_savings": round(record.ledger.total, 6),
                 "finished_runs": record.ledger.runs,
@@ -299,10 +300,6 @@ async def _async_get_forecast(call: ServiceCall) -> ServiceResponse:
         "slots": slots,
     }
     return response
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 6)
 
 
 def _utc(value: datetime | None) -> datetime | None:

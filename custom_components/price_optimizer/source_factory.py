@@ -45,22 +45,22 @@ from .const import (
     SOURCE_TIBBER,
     SOURCE_URDB,
 )
-from .sources.amber import AmberSource
-from .sources.awattar import AwattarSource
-from .sources.base import PriceSource
-from .sources.comed import ComEdSource
-from .sources.elering import EleringSource
-from .sources.energidataservice import EnergiDataServiceSource
-from .sources.energyzero import EnergyZeroSource
-from .sources.entity import EntitySource
-from .sources.entsoe import EntsoeSource
-from .sources.flatpeak import FlatpeakSource
-from .sources.http import HttpPolicy, RetryPolicy, SourceHttp
-from .sources.nordpool import NordPoolSource
-from .sources.octopus import OctopusSource
-from .sources.replay import ReplaySource
-from .sources.tariffs import NrelSource, UrdbSource
-from .sources.tibber import TibberSource
+from .core.sources.amber import AmberSource
+from .core.sources.awattar import AwattarSource
+from .core.sources.base import PriceSource
+from .core.sources.comed import ComEdSource
+from .core.sources.elering import EleringSource
+from .core.sources.energidataservice import EnergiDataServiceSource
+from .core.sources.energyzero import EnergyZeroSource
+from .core.sources.entsoe import EntsoeSource
+from .core.sources.flatpeak import FlatpeakSource
+from .core.sources.http import HttpPolicy, RetryPolicy, SourceHttp
+from .core.sources.nordpool import NordPoolSource
+from .core.sources.octopus import OctopusSource
+from .core.sources.replay import ReplaySource
+from .core.sources.tariffs import NrelSource, UrdbSource
+from .core.sources.tibber import TibberSource
+from .entity_source import EntitySource
 
 # How each provider is named in logs and entry titles.
 SOURCE_NAMES: Final = {

@@ -9,7 +9,7 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import PriceOptimizerConfigEntry
+from .data import PriceOptimizerConfigEntry
 from .entity import ApplianceEntity, async_add_appliance_entities
 
 PARALLEL_UPDATES = 0

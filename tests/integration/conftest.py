@@ -19,7 +19,7 @@ from custom_components.price_optimizer.const import (
     DOMAIN,
     SOURCE_REPLAY,
 )
-from custom_components.price_optimizer.forecast.engine import ForecastEngine
+from custom_components.price_optimizer.forecast_engine import ForecastEngine
 
 # A Tuesday in November, after that day's publication: today and tomorrow are known.
 AFTERNOON = datetime.fromisoformat("2026-11-24T14:07:00+01:00")

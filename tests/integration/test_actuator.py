@@ -24,8 +24,8 @@ from custom_components.price_optimizer.actuator import (
     EVENT_PLAN_CHANGED,
 )
 from custom_components.price_optimizer.const import DOMAIN
+from custom_components.price_optimizer.core.plug_rules import CONFIRM_TIMEOUT, MAX_ATTEMPTS
 from custom_components.price_optimizer.diagnostics import async_get_config_entry_diagnostics
-from custom_components.price_optimizer.switching import CONFIRM_TIMEOUT, MAX_ATTEMPTS
 
 from .appliances import add_appliance, entity_id, move_to, reconfigure_appliance, state_of
 from .test_appliance_runs import planned_run, restart

@@ -23,7 +23,7 @@ from custom_components.price_optimizer.actuator import (
     EVENT_APPLIANCE_STOPPED,
 )
 from custom_components.price_optimizer.const import DOMAIN
-from custom_components.price_optimizer.switching import CONFIRM_TIMEOUT, MAX_ATTEMPTS
+from custom_components.price_optimizer.core.plug_rules import CONFIRM_TIMEOUT, MAX_ATTEMPTS
 
 from .appliances import add_appliance, move_to, state_of
 from .test_appliance_runs import planned_run

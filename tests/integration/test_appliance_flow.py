@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
 from custom_components.price_optimizer.const import CONF_HOUSEHOLD_LIMIT_KW
-from custom_components.price_optimizer.optimizer import APPLIANCE_KINDS, preset
+from custom_components.price_optimizer.core.optimizer import APPLIANCE_KINDS, preset
 
 from .appliances import (
     add_appliance,

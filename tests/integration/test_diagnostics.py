@@ -12,9 +12,9 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.price_optimizer.core.sources.base import SourceError
+from custom_components.price_optimizer.core.sources.replay import ReplaySource
 from custom_components.price_optimizer.diagnostics import async_get_config_entry_diagnostics
-from custom_components.price_optimizer.sources.base import SourceError
-from custom_components.price_optimizer.sources.replay import ReplaySource
 
 from .appliances import add_appliance
 from .conftest import AFTERNOON, replay_entry

@@ -18,11 +18,11 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
+from custom_components.price_optimizer import forecast_engine as engine
 from custom_components.price_optimizer.const import DOMAIN
-from custom_components.price_optimizer.forecast import engine
-from custom_components.price_optimizer.models import PriceSeries
+from custom_components.price_optimizer.core.prices import PriceSeries
+from custom_components.price_optimizer.core.sources.replay import ReplaySource
 from custom_components.price_optimizer.precision import price
-from custom_components.price_optimizer.sources.replay import ReplaySource
 
 from .conftest import AFTERNOON, MORNING, replay_entry
 
@@ -190,7 +190,7 @@ async def test_damaged_model_files_turn_the_forecast_off_with_a_repair_issue(
         entry.add_to_hass(hass)
         freezer.move_to(AFTERNOON)
         with patch(
-            "custom_components.price_optimizer.ForecastEngine",
+            "custom_components.price_optimizer.data.ForecastEngine",
             lambda hass: engine.ForecastEngine(hass, models),
         ):
             assert await hass.config_entries.async_setup(entry.entry_id)

@@ -18,8 +18,8 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 
 from custom_components.price_optimizer.const import DOMAIN
-from custom_components.price_optimizer.models import PriceAdjustment, PriceSeries
-from custom_components.price_optimizer.sources.replay import ReplaySource, load_table
+from custom_components.price_optimizer.core.prices import PriceAdjustment, PriceSeries
+from custom_components.price_optimizer.core.sources.replay import ReplaySource, load_table
 
 from .conftest import AFTERNOON, replay_entry
 from .test_forecast import setup_at

@@ -13,17 +13,28 @@ from homeassistant.exceptions import ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
+import custom_components.price_optimizer as integration
+from custom_components.price_optimizer import entry_points
 from custom_components.price_optimizer.const import DOMAIN
-from custom_components.price_optimizer.forecast.engine import ForecastEngine
-from custom_components.price_optimizer.models import PriceSeries
-from custom_components.price_optimizer.sources.base import SourceError
-from custom_components.price_optimizer.sources.replay import ReplaySource
+from custom_components.price_optimizer.core.prices import PriceSeries
+from custom_components.price_optimizer.core.sources.base import SourceError
+from custom_components.price_optimizer.core.sources.replay import ReplaySource
+from custom_components.price_optimizer.forecast_engine import ForecastEngine
 
 from .appliances import add_appliance, entity_id
 from .conftest import AFTERNOON, MORNING
 
 CURRENT_PRICE = "sensor.replay_de_lu_current_price"
 FORECAST_PRICE = "sensor.replay_de_lu_forecast_price"
+
+
+def test_package_hands_home_assistant_exactly_the_entry_points() -> None:
+    # Home Assistant probes the package with hasattr(): what it finds decides what it calls.
+    for name in integration.__all__:
+        assert getattr(integration, name) is getattr(entry_points, name)
+    for absent in ("async_migrate_entry", "setup", "PLATFORM_SCHEMA", "async_reset_platform"):
+        assert not hasattr(integration, absent)
+    assert set(integration.__all__) <= set(dir(integration))
 
 
 async def test_setup_and_unload(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> None:

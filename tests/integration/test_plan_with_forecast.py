@@ -13,7 +13,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.price_optimizer.const import DOMAIN
-from custom_components.price_optimizer.models import PriceSeries, PriceSlot
+from custom_components.price_optimizer.core.prices import PriceSeries, PriceSlot
 from custom_components.price_optimizer.precision import money
 
 from .appliances import add_appliance, move_to, state_of

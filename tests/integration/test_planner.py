@@ -18,7 +18,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.price_optimizer.const import CONF_HOUSEHOLD_LIMIT_KW, DOMAIN
-from custom_components.price_optimizer.optimizer import (
+from custom_components.price_optimizer.core.optimizer import (
     Appliance,
     SolverUnavailableError,
     find_cheapest_windows,

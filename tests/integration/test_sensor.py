@@ -12,9 +12,9 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from custom_components.price_optimizer.models import per_kwh
+from custom_components.price_optimizer.core.prices import per_kwh
+from custom_components.price_optimizer.core.sources.replay import load_table
 from custom_components.price_optimizer.precision import price
-from custom_components.price_optimizer.sources.replay import load_table
 
 from .conftest import AFTERNOON, MORNING, replay_entry
 

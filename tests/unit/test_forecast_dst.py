@@ -10,10 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from benchmarks.prices import deepforkit, norway
-from custom_components.price_optimizer.forecast.predictor import Forecaster
-from custom_components.price_optimizer.models import PriceSeries, local_day_bounds
+from custom_components.price_optimizer.core.forecast.predictor import Forecaster
+from custom_components.price_optimizer.core.prices import PriceSeries, local_day_bounds
 
-MODELS = Path(__file__).resolve().parents[2] / "custom_components/price_optimizer/forecast/models"
+MODELS = (
+    Path(__file__).resolve().parents[2] / "custom_components/price_optimizer/core/forecast/models"
+)
 
 
 @pytest.fixture(scope="module")

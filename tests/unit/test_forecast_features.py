@@ -9,7 +9,7 @@ import holidays
 import numpy as np
 import pytest
 
-from custom_components.price_optimizer.forecast.features import (
+from custom_components.price_optimizer.core.forecast.features import (
     CALENDAR_FEATURES,
     CONTEXT_HOURS,
     EXOGENOUS_CHANNELS,
@@ -17,7 +17,9 @@ from custom_components.price_optimizer.forecast.features import (
     HISTORY_HOURS,
     HORIZON_FEATURES,
     HORIZON_HOURS,
+    LINEAR_PRICE_DAYS,
     TABULAR_FEATURES,
+    WEEKDAYS,
     ForecastInputs,
     InsufficientHistoryError,
     LevelScaling,
@@ -25,12 +27,18 @@ from custom_components.price_optimizer.forecast.features import (
     calendar_features,
     fill_gaps,
     linear_design,
-    linear_feature_count,
     local_weekdays,
     robust_scaling,
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def linear_feature_count(channels: int) -> int:
+    """Return the width of :func:`linear_design` rows."""
+    return 24 * len(LINEAR_PRICE_DAYS) + 3 * 24 * channels + WEEKDAYS
+
+
 ORIGIN = int(datetime(2024, 3, 11, 23, tzinfo=UTC).timestamp())
 
 

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pytest
 
-from custom_components.price_optimizer.forecast.accuracy import LiveAccuracy
-from custom_components.price_optimizer.forecast.history import HourlyHistory
-from custom_components.price_optimizer.models import PriceSeries, PriceSlot
+from custom_components.price_optimizer.core.forecast.accuracy import LiveAccuracy
+from custom_components.price_optimizer.core.forecast.history import HourlyHistory
+from custom_components.price_optimizer.core.prices import PriceSeries, PriceSlot
 
 HOUR = timedelta(hours=1)
 QUARTER = timedelta(minutes=15)

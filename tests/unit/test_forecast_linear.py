@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from custom_components.price_optimizer.forecast.linear import (
+from custom_components.price_optimizer.core.forecast.linear import (
     LinearConfig,
     _fista,
     _lasso_path,

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from custom_components.price_optimizer.forecast.onnx import onnx_runtime_available
-from custom_components.price_optimizer.forecast.predictor import (
+from custom_components.price_optimizer.core.forecast.onnx import onnx_runtime_available
+from custom_components.price_optimizer.core.forecast.predictor import (
     METADATA_FILE,
     NETWORK_WEIGHTS,
     TREES_DUMP,
@@ -22,10 +22,12 @@ from custom_components.price_optimizer.forecast.predictor import (
     blend_key,
     hourly_means,
 )
-from custom_components.price_optimizer.models import PriceSeries, PriceSlot
-from custom_components.price_optimizer.sources.replay import load_table
+from custom_components.price_optimizer.core.prices import PriceSeries, PriceSlot
+from custom_components.price_optimizer.core.sources.replay import load_table
 
-MODELS = Path(__file__).resolve().parents[2] / "custom_components/price_optimizer/forecast/models"
+MODELS = (
+    Path(__file__).resolve().parents[2] / "custom_components/price_optimizer/core/forecast/models"
+)
 BERLIN = ZoneInfo("Europe/Berlin")
 HOUR = timedelta(hours=1)
 QUARTER = timedelta(minutes=15)

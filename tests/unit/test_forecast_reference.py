@@ -17,11 +17,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from custom_components.price_optimizer.forecast.predictor import Forecaster
-from custom_components.price_optimizer.models import PriceSeries, PriceSlot
+from custom_components.price_optimizer.core.forecast.predictor import Forecaster
+from custom_components.price_optimizer.core.prices import PriceSeries, PriceSlot
 
 ROOT = Path(__file__).resolve().parents[2]
-MODELS = ROOT / "custom_components/price_optimizer/forecast/models"
+MODELS = ROOT / "custom_components/price_optimizer/core/forecast/models"
 REFERENCE = json.loads((ROOT / "tests/fixtures/forecast_reference.json").read_text("utf-8"))
 HOUR = timedelta(hours=1)
 # The network's float32 ONNX graph against numpy's float64: the conformance tolerance.

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from custom_components.price_optimizer.forecast.predictor import NETWORK_WEIGHTS
-from custom_components.price_optimizer.forecast.runtime import (
+from custom_components.price_optimizer.core.forecast.predictor import NETWORK_WEIGHTS
+from custom_components.price_optimizer.core.forecast.runtime import (
     CnnLstmWeights,
     WeightArchiveError,
     conv1d,
@@ -16,7 +16,9 @@ from custom_components.price_optimizer.forecast.runtime import (
     lstm_layer,
 )
 
-MODELS = Path(__file__).resolve().parents[2] / "custom_components/price_optimizer/forecast/models"
+MODELS = (
+    Path(__file__).resolve().parents[2] / "custom_components/price_optimizer/core/forecast/models"
+)
 
 
 def test_conv1d_matches_the_definition_with_stride_and_padding() -> None:

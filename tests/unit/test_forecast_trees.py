@@ -10,10 +10,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from custom_components.price_optimizer.forecast.predictor import TREES_DUMP
-from custom_components.price_optimizer.forecast.trees import TreeDumpError, TreeEnsemble
+from custom_components.price_optimizer.core.forecast.predictor import TREES_DUMP
+from custom_components.price_optimizer.core.forecast.trees import TreeDumpError, TreeEnsemble
 
-MODELS = Path(__file__).resolve().parents[2] / "custom_components/price_optimizer/forecast/models"
+MODELS = (
+    Path(__file__).resolve().parents[2] / "custom_components/price_optimizer/core/forecast/models"
+)
 
 
 def split(

@@ -12,9 +12,7 @@ from typing import get_args
 import pytest
 
 from custom_components.price_optimizer.appliance_flow import ERROR_FIELDS
-from custom_components.price_optimizer.control import TopicProblem
-from custom_components.price_optimizer.models import PriceSeries, PriceSlot
-from custom_components.price_optimizer.optimizer import (
+from custom_components.price_optimizer.core.optimizer import (
     ISSUE_CODES,
     ApplianceError,
     ApplianceState,
@@ -25,6 +23,8 @@ from custom_components.price_optimizer.optimizer import (
     plan,
     preset,
 )
+from custom_components.price_optimizer.core.plug_target import TopicProblem
+from custom_components.price_optimizer.core.prices import PriceSeries, PriceSlot
 
 TRANSLATIONS = json.loads(
     (

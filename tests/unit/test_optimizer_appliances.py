@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from custom_components.price_optimizer.optimizer import (
+from custom_components.price_optimizer.core.optimizer import (
     APPLIANCE_KINDS,
     Appliance,
     ApplianceError,
@@ -15,7 +15,7 @@ from custom_components.price_optimizer.optimizer import (
     PlanIssue,
     preset,
 )
-from custom_components.price_optimizer.optimizer.issues import ISSUE_CODES
+from custom_components.price_optimizer.core.optimizer.issues import ISSUE_CODES
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
 

@@ -9,18 +9,19 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import numpy as np
 import pytest
 
-from custom_components.price_optimizer.models import PriceSeries, PriceSlot
-from custom_components.price_optimizer.optimizer import Appliance, PlanRequest, preset
-from custom_components.price_optimizer.optimizer.baseline import brute_force
-from custom_components.price_optimizer.optimizer.milp import (
+from custom_components.price_optimizer.core.optimizer import Appliance, PlanRequest, preset
+from custom_components.price_optimizer.core.optimizer.milp import (
     Backend,
     available_backends,
     default_backend,
     solve,
     within_tolerance,
 )
-from custom_components.price_optimizer.optimizer.problem import Problem, build_problem
-from custom_components.price_optimizer.optimizer.solution import total_cost, total_load
+from custom_components.price_optimizer.core.optimizer.problem import Problem, build_problem
+from custom_components.price_optimizer.core.optimizer.solution import total_cost, total_load
+from custom_components.price_optimizer.core.prices import PriceSeries, PriceSlot
+
+from .brute_force import brute_force
 
 T0 = datetime(2026, 6, 1, tzinfo=UTC)
 HOUR = timedelta(hours=1)

@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from custom_components.price_optimizer.models import PriceSeries, PriceSlot
-from custom_components.price_optimizer.optimizer import (
+from custom_components.price_optimizer.core.optimizer import (
     Appliance,
     ApplianceState,
     CyclePhase,
@@ -21,9 +20,10 @@ from custom_components.price_optimizer.optimizer import (
     plan,
     preset,
 )
-from custom_components.price_optimizer.optimizer.issues import IssueCode
-from custom_components.price_optimizer.optimizer.milp import solve
-from custom_components.price_optimizer.optimizer.problem import build_problem
+from custom_components.price_optimizer.core.optimizer.issues import IssueCode
+from custom_components.price_optimizer.core.optimizer.milp import solve
+from custom_components.price_optimizer.core.optimizer.problem import build_problem
+from custom_components.price_optimizer.core.prices import PriceSeries, PriceSlot
 
 BERLIN = ZoneInfo("Europe/Berlin")
 HOUR = timedelta(hours=1)

@@ -13,35 +13,36 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import numpy as np
 import pytest
 
-from custom_components.price_optimizer.models import PriceSeries, PriceSlot
-from custom_components.price_optimizer.optimizer import (
+from custom_components.price_optimizer.core.optimizer import (
     Appliance,
     ApplianceState,
     PlanRequest,
     preset,
 )
-from custom_components.price_optimizer.optimizer.baseline import _flex_placements, brute_force
-from custom_components.price_optimizer.optimizer.formulation import (
+from custom_components.price_optimizer.core.optimizer.formulation import (
     encode,
     formulate,
     maximal_counts,
 )
-from custom_components.price_optimizer.optimizer.milp import (
+from custom_components.price_optimizer.core.optimizer.milp import (
     REL_GAP,
     _highs_model,
     solve,
     within_tolerance,
 )
-from custom_components.price_optimizer.optimizer.neighbourhood import search_neighbourhoods
-from custom_components.price_optimizer.optimizer.placement import BlockMemo, best_blocks
-from custom_components.price_optimizer.optimizer.problem import (
+from custom_components.price_optimizer.core.optimizer.neighbourhood import search_neighbourhoods
+from custom_components.price_optimizer.core.optimizer.placement import BlockMemo, best_blocks
+from custom_components.price_optimizer.core.optimizer.problem import (
     FlexJob,
     Grid,
     Problem,
     build_problem,
 )
-from custom_components.price_optimizer.optimizer.solution import total_cost, total_load
-from custom_components.price_optimizer.optimizer.tree import Tree
+from custom_components.price_optimizer.core.optimizer.solution import total_cost, total_load
+from custom_components.price_optimizer.core.optimizer.tree import Tree
+from custom_components.price_optimizer.core.prices import PriceSeries, PriceSlot
+
+from .brute_force import _flex_placements, brute_force
 
 # 20:00 UTC: windows of a few hours cross midnight in Berlin, so starts per day are counted twice.
 T0 = datetime(2026, 6, 1, 20, tzinfo=UTC)

@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from custom_components.price_optimizer.models import PriceSeries, PriceSlot
-from custom_components.price_optimizer.optimizer import (
+from custom_components.price_optimizer.core.optimizer import (
     CyclePhase,
     PlannedRun,
     PlanningError,
@@ -19,7 +18,8 @@ from custom_components.price_optimizer.optimizer import (
     preset,
     realised_costs,
 )
-from custom_components.price_optimizer.optimizer.savings import profile_cost
+from custom_components.price_optimizer.core.optimizer.savings import profile_cost
+from custom_components.price_optimizer.core.prices import PriceSeries, PriceSlot
 
 T0 = datetime(2026, 5, 4, tzinfo=UTC)
 HOUR = timedelta(hours=1)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from custom_components.price_optimizer.models import local_day_bounds
-from custom_components.price_optimizer.sources.base import Publication
+from custom_components.price_optimizer.core.prices import local_day_bounds
+from custom_components.price_optimizer.core.sources.base import Publication
 
 BERLIN = ZoneInfo("Europe/Berlin")
 PUBLICATION = Publication(zone=BERLIN, at=time(12, 55), retry_every=timedelta(minutes=10))

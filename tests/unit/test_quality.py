@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from custom_components.price_optimizer.models import PriceSeries, PriceSlot
-from custom_components.price_optimizer.quality import Finding, check_prices
+from custom_components.price_optimizer.core.prices import PriceSeries, PriceSlot
+from custom_components.price_optimizer.core.quality import Finding, check_prices
 
 HOUR = timedelta(hours=1)
 T0 = datetime(2026, 11, 24, tzinfo=UTC)

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from custom_components.price_optimizer.models import local_day_bounds
-from custom_components.price_optimizer.sources.replay import AREAS, ReplaySource, load_table
+from custom_components.price_optimizer.core.prices import local_day_bounds
+from custom_components.price_optimizer.core.sources.replay import AREAS, ReplaySource, load_table
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

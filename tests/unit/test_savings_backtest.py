@@ -10,7 +10,7 @@ import pytest
 
 from benchmarks.prices import norway
 from benchmarks.savings_backtest import PUBLICATION, shipped_forecast, with_forecast
-from custom_components.price_optimizer.models import PriceSeries
+from custom_components.price_optimizer.core.prices import PriceSeries
 
 OSLO = ZoneInfo("Europe/Oslo")
 

@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 import torch
 
-from custom_components.price_optimizer.forecast.features import (
+from custom_components.price_optimizer.core.forecast import MODELS_DIR
+from custom_components.price_optimizer.core.forecast.features import (
     CONTEXT_HOURS,
     EXOGENOUS_CHANNELS,
     HORIZON_HOURS,
@@ -23,20 +24,19 @@ from custom_components.price_optimizer.forecast.features import (
     build_features,
     calendar_features,
 )
-from custom_components.price_optimizer.forecast.onnx import OnnxNetwork, OnnxTrees
-from custom_components.price_optimizer.forecast.predictor import (
+from custom_components.price_optimizer.core.forecast.onnx import OnnxNetwork, OnnxTrees
+from custom_components.price_optimizer.core.forecast.predictor import (
     NETWORK_ONNX,
     NETWORK_WEIGHTS,
     TREES_DUMP,
     TREES_ONNX,
     Forecaster,
 )
-from custom_components.price_optimizer.forecast.runtime import CnnLstmWeights, forward
-from custom_components.price_optimizer.forecast.trees import TreeEnsemble
-from custom_components.price_optimizer.sources.replay import load_table
+from custom_components.price_optimizer.core.forecast.runtime import CnnLstmWeights, forward
+from custom_components.price_optimizer.core.forecast.trees import TreeEnsemble
+from custom_components.price_optimizer.core.sources.replay import load_table
 from training.cnn_lstm import CnnLstm, NetworkConfig, predict_torch
 from training.export import TREES_MODEL, random_inputs, relative_difference
-from training.integration import MODELS_DIR
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -124,7 +124,7 @@ def test_numpy_and_onnx_trees_agree_with_lightgbm_on_random_and_real_rows() -> N
 
 def test_forecaster_gives_the_same_forecast_with_onnx_and_with_numpy() -> None:
     prices = np.array(load_table().prices["FR"][: 100 * 24])
-    from custom_components.price_optimizer.models import PriceSeries, PriceSlot
+    from custom_components.price_optimizer.core.prices import PriceSeries, PriceSlot
 
     start = datetime(2023, 1, 1, tzinfo=UTC)
     series = PriceSeries(

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.price_optimizer.forecast.onnx import OnnxNetwork
+from custom_components.price_optimizer.core.forecast.onnx import OnnxNetwork
 from training.reference import (
     REFERENCE_FILE,
     LightGBMTrees,

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from custom_components.price_optimizer.forecast.linear import LinearConfig
-from custom_components.price_optimizer.forecast.predictor import Forecaster, sha256_of
-from custom_components.price_optimizer.models import PriceSeries, PriceSlot
+from custom_components.price_optimizer.core.forecast.linear import LinearConfig
+from custom_components.price_optimizer.core.forecast.predictor import Forecaster, sha256_of
+from custom_components.price_optimizer.core.prices import PriceSeries, PriceSlot
 from training.__main__ import main
 from training.boosting import BoostingConfig
 from training.cnn_lstm import NetworkConfig

@@ -8,8 +8,8 @@ import lightgbm
 import numpy as np
 import pytest
 
-from custom_components.price_optimizer.forecast.onnx import OnnxTrees
-from custom_components.price_optimizer.forecast.trees import TreeDumpError, TreeEnsemble
+from custom_components.price_optimizer.core.forecast.onnx import OnnxTrees
+from custom_components.price_optimizer.core.forecast.trees import TreeDumpError, TreeEnsemble
 from training.export import relative_difference, write_gzip
 from training.tree_onnx import trees_to_onnx
 

@@ -11,7 +11,7 @@ import pytest
 
 from custom_components.price_optimizer import source_factory
 from custom_components.price_optimizer.const import DOMAIN
-from custom_components.price_optimizer.sources.http import HttpPolicy
+from custom_components.price_optimizer.core.sources.http import HttpPolicy
 
 # Real HTTP without waiting: the frozen test clock would never let a backoff end.
 FAST = HttpPolicy(timeout=10.0, attempts=2, backoff_base=0.0, min_interval=0.0)

@@ -12,7 +12,7 @@ from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
 from custom_components.price_optimizer.const import DOMAIN
-from custom_components.price_optimizer.sources import amber, comed, octopus, tariffs, tibber
+from custom_components.price_optimizer.core.sources import amber, comed, octopus, tariffs, tibber
 from tests.local_api import LocalApi, Reply
 from tests.payloads import json_payload, payload
 

@@ -24,9 +24,9 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
 )
 
-from custom_components.price_optimizer.sources.base import SourceError
-from custom_components.price_optimizer.sources.entity import EntitySource
-from custom_components.price_optimizer.sources.entsoe import parse_prices
+from custom_components.price_optimizer.core.sources.base import SourceError
+from custom_components.price_optimizer.core.sources.entsoe import parse_prices
+from custom_components.price_optimizer.entity_source import EntitySource
 from tests.payloads import json_payload, payload
 
 from .helpers import open_source_step

@@ -14,7 +14,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.price_optimizer.const import DOMAIN, SOURCE_ENTSOE
-from custom_components.price_optimizer.sources import entsoe
+from custom_components.price_optimizer.core.sources import entsoe
 from tests.local_api import LocalApi, Reply
 from tests.payloads import payload
 

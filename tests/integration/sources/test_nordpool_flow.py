@@ -10,7 +10,7 @@ from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
 from custom_components.price_optimizer.const import SOURCE_NORDPOOL
-from custom_components.price_optimizer.sources import nordpool
+from custom_components.price_optimizer.core.sources import nordpool
 from tests.local_api import LocalApi, Reply
 from tests.payloads import payload
 

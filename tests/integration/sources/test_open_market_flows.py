@@ -12,7 +12,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 
-from custom_components.price_optimizer.sources import (
+from custom_components.price_optimizer.core.sources import (
     awattar,
     elering,
     energidataservice,

@@ -19,8 +19,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.price_optimizer import config_flow
 from custom_components.price_optimizer.const import DOMAIN
-from custom_components.price_optimizer.sources import awattar
-from custom_components.price_optimizer.sources.http import FLOW_RETRY, SourceHttp
+from custom_components.price_optimizer.core.sources import awattar
+from custom_components.price_optimizer.core.sources.http import FLOW_RETRY, SourceHttp
 from tests.local_api import LocalApi, Reply
 from tests.payloads import payload
 

@@ -23,7 +23,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.price_optimizer import appliance_flow
 from custom_components.price_optimizer.config_flow import PriceOptimizerOptionsFlow
 from custom_components.price_optimizer.const import DOMAIN
-from custom_components.price_optimizer.sources import awattar, tibber
+from custom_components.price_optimizer.core.sources import awattar, tibber
 from tests.local_api import LocalApi, Reply
 from tests.payloads import payload
 

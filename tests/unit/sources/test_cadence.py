@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from custom_components.price_optimizer.sources.base import RollingPublication
+from custom_components.price_optimizer.core.sources.base import RollingPublication
 
 
 def test_rolling_sources_are_read_just_after_each_boundary() -> None:

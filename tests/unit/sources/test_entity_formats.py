@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from custom_components.price_optimizer.sources.base import SourceDataError
-from custom_components.price_optimizer.sources.entity_formats import (
+from custom_components.price_optimizer.core.sources.base import SourceDataError
+from custom_components.price_optimizer.core.sources.entity_formats import (
     kind_of,
     parse_core_nordpool,
     parse_custom_nordpool,
@@ -22,7 +22,7 @@ from custom_components.price_optimizer.sources.entity_formats import (
     series_from_history,
     unit_of,
 )
-from custom_components.price_optimizer.sources.entsoe import parse_prices
+from custom_components.price_optimizer.core.sources.entsoe import parse_prices
 from tests.payloads import json_payload, payload
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")

@@ -9,16 +9,16 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import pytest
 
-from custom_components.price_optimizer.models import local_day_bounds
-from custom_components.price_optimizer.sources.base import SourceDataError, SourceRequestError
-from custom_components.price_optimizer.sources.entsoe import (
+from custom_components.price_optimizer.core.prices import local_day_bounds
+from custom_components.price_optimizer.core.sources.base import SourceDataError, SourceRequestError
+from custom_components.price_optimizer.core.sources.entsoe import (
     AREAS,
     EntsoeSource,
     cet_time_in,
     parse_forecasts,
     parse_prices,
 )
-from custom_components.price_optimizer.sources.http import HttpPolicy, SourceHttp
+from custom_components.price_optimizer.core.sources.http import HttpPolicy, SourceHttp
 from tests.local_api import LocalApi, Reply
 from tests.payloads import payload
 

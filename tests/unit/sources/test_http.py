@@ -8,13 +8,13 @@ from email.utils import format_datetime
 import aiohttp
 import pytest
 
-from custom_components.price_optimizer.sources.base import (
+from custom_components.price_optimizer.core.sources.base import (
     SourceAuthError,
     SourceDataError,
     SourceError,
     SourceRequestError,
 )
-from custom_components.price_optimizer.sources.http import (
+from custom_components.price_optimizer.core.sources.http import (
     HttpPolicy,
     SourceHttp,
     SourceUnavailableError,

@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 import aiohttp
 import pytest
 
-from custom_components.price_optimizer.sources.base import SourceDataError
-from custom_components.price_optimizer.sources.http import HttpPolicy, SourceHttp
-from custom_components.price_optimizer.sources.nordpool import (
+from custom_components.price_optimizer.core.sources.base import SourceDataError
+from custom_components.price_optimizer.core.sources.http import HttpPolicy, SourceHttp
+from custom_components.price_optimizer.core.sources.nordpool import (
     NordPoolSource,
     delivery_days,
     parse_day,

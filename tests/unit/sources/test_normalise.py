@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from custom_components.price_optimizer.models import PriceSlot, local_day_bounds
-from custom_components.price_optimizer.sources.base import SourceDataError
-from custom_components.price_optimizer.sources.entsoe import parse_prices
-from custom_components.price_optimizer.sources.normalise import (
+from custom_components.price_optimizer.core.prices import PriceSlot, local_day_bounds
+from custom_components.price_optimizer.core.sources.base import SourceDataError
+from custom_components.price_optimizer.core.sources.entsoe import parse_prices
+from custom_components.price_optimizer.core.sources.normalise import (
     averaged,
     forward_filled,
     from_epoch_ms,

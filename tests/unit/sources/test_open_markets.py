@@ -8,15 +8,15 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import pytest
 
-from custom_components.price_optimizer.models import local_day_bounds
-from custom_components.price_optimizer.sources import (
+from custom_components.price_optimizer.core.prices import local_day_bounds
+from custom_components.price_optimizer.core.sources import (
     awattar,
     elering,
     energidataservice,
     energyzero,
 )
-from custom_components.price_optimizer.sources.base import SourceDataError, SourceRequestError
-from custom_components.price_optimizer.sources.http import HttpPolicy, SourceHttp
+from custom_components.price_optimizer.core.sources.base import SourceDataError, SourceRequestError
+from custom_components.price_optimizer.core.sources.http import HttpPolicy, SourceHttp
 from tests.local_api import LocalApi, Reply
 from tests.payloads import json_payload, payload
 

@@ -11,14 +11,14 @@ import aiohttp
 from hypothesis import given, settings, strategies as st
 import pytest
 
-from custom_components.price_optimizer.models import local_day_bounds
-from custom_components.price_optimizer.sources import flatpeak, tariffs
-from custom_components.price_optimizer.sources.base import (
+from custom_components.price_optimizer.core.prices import local_day_bounds
+from custom_components.price_optimizer.core.sources import flatpeak, tariffs
+from custom_components.price_optimizer.core.sources.base import (
     SourceAuthError,
     SourceDataError,
     SourceRequestError,
 )
-from custom_components.price_optimizer.sources.http import HttpPolicy, SourceHttp
+from custom_components.price_optimizer.core.sources.http import HttpPolicy, SourceHttp
 from tests.local_api import LocalApi, Reply
 from tests.payloads import json_payload, payload
 

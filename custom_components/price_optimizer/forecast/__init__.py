@@ -1,1 +1,0 @@
-"""Price forecast beyond the published prices (numpy at runtime)."""
