@@ -1,0 +1,1 @@
+"""Home-Assistant-free logic of the integration: parsing, tariffs, forecasting and planning."""
