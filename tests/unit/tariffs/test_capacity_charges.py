@@ -234,3 +234,28 @@ def test_negative_capacity_step_names_the_step_and_field() -> None:
 )
 def test_bad_capacity_rules_have_precise_codes(data: dict[str, Any], code: str) -> None:
     assert issue_of(data)[0] == code
+
+
+def test_load_profiles_of_different_lengths_are_refused() -> None:
+    state = ELVIA.state([1.0], [1])
+    with pytest.raises(ValueError, match="same length"):
+        ELVIA.marginal_cost(state, [2, 2], [1.0], [1.0, 1.0])
+    with pytest.raises(ValueError, match="one day label"):
+        ELVIA.state([1.0, 2.0], [1])
+    with pytest.raises(ValueError, match="same length"):
+        MonthlyPeakRule(fee_per_kw_month=1.0).marginal_cost(0.0, [1.0], [])
+
+
+def test_headroom_is_unbounded_in_the_top_step() -> None:
+    assert ELVIA.headroom_kw(ELVIA.state([30.0], [1]), [], []) == float("inf")
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        ({"kind": "monthly_peak", "fee_per_kw_month": "4"}, "field_invalid"),
+        ({"kind": "daily_peaks_step", "steps": [7]}, "field_invalid"),
+    ],
+)
+def test_more_bad_capacity_rules(data: dict[str, Any], code: str) -> None:
+    assert issue_of(data)[0] == code

@@ -22,6 +22,8 @@ from custom_components.price_optimizer.core.tariffs.model import (
     Tariff,
     component_prices,
     slot_price,
+    tariff_from_dict,
+    tariff_to_dict,
     validate_tariff,
 )
 
@@ -198,3 +200,42 @@ def test_non_json_reply_raises() -> None:
     with pytest.raises(PricelistParseError) as err:
         parse_pricelist(b"<html>502</html>")
     assert err.value.reason == "not_json"
+
+
+@pytest.mark.parametrize("path", REPLIES, ids=lambda p: p.stem)
+def test_every_real_reply_round_trips_through_stored_dicts(path: Path) -> None:
+    components = reply_components(parse_pricelist(path.read_text()))
+    tariff = Tariff(time_zone="Europe/Copenhagen", currency="DKK", components=components)
+    assert tariff_from_dict(tariff_to_dict(tariff)) == tariff
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        (lambda r: r.update(filters="[1]"), "filters_invalid"),
+        (lambda r: r.update(filters='{"GLN_Number": [1]}'), "filters_invalid"),
+        (lambda r: r["records"][3].update(ValidFrom=20230501), "date_invalid"),
+        (lambda r: r["records"][3].update(Note=7), "field_invalid"),
+        (lambda r: r["records"][3].update(VATClass="D09"), "field_invalid"),
+        (lambda r: r["records"][0].update(ResolutionDuration="P1D"), "resolution_mismatch"),
+    ],
+)
+def test_more_malformed_replies(change: Any, reason: str) -> None:
+    with pytest.raises(PricelistParseError) as err:
+        parse_pricelist(broken(change))
+    assert err.value.reason == reason
+
+
+def test_reply_that_is_not_an_object_raises() -> None:
+    with pytest.raises(PricelistParseError) as err:
+        parse_pricelist("[]")
+    assert err.value.reason == "not_an_object"
+
+
+def test_reply_without_filters_and_a_charge_without_vat() -> None:
+    reply = load("SystemTariffs.json")
+    del reply["filters"]
+    reply["records"][0]["VATClass"] = "D01"
+    (charge,) = parse_pricelist(reply).charges
+    assert (charge.gln, charge.vat_applies, charge.name) == (None, False, "41000")
+    assert grid_companies(parse_pricelist(reply)) == ()

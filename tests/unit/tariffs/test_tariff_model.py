@@ -15,8 +15,10 @@ from custom_components.price_optimizer.core.tariffs.model import (
     applicable_components,
     component_prices,
     slot_price,
+    slot_prices,
     tariff_from_dict,
     tariff_to_dict,
+    validate_tariff,
 )
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -266,6 +268,12 @@ def test_component_without_validity_is_refused() -> None:
     data = peak_tariff()
     del data["components"][0]["valid_from"]
     assert issue_of(data) == ("validity_missing", {"component": "grid"})
+    with pytest.raises(TariffError) as err:
+        tariff_from_dict(data)
+    assert err.value.issue.as_dict() == {
+        "code": "validity_missing",
+        "placeholders": {"component": "grid"},
+    }
 
 
 def test_validity_that_ends_before_it_starts_is_refused() -> None:
@@ -309,6 +317,93 @@ def test_bad_tariff_fields_have_precise_codes(change: dict[str, Any], code: str)
     ],
 )
 def test_bad_bands_have_precise_codes(band: dict[str, Any], code: str) -> None:
+    data = peak_tariff()
+    data["components"][0]["bands"] = [band]
+    assert issue_of(data)[0] == code
+
+
+def test_summer_season_within_one_year() -> None:
+    data = peak_tariff(
+        components=[
+            {
+                "name": "summer",
+                "valid_from": "2020-01-01",
+                "base_price": 0.1,
+                "bands": [{"price": 0.2, "seasons": [{"from": "06-01", "to": "09-01"}]}],
+            }
+        ]
+    )
+    tariff = tariff_from_dict(data)
+    assert component_prices(tariff, datetime(2023, 8, 31, 23, 30, tzinfo=CPH), HOUR) == {
+        "summer": pytest.approx(0.15)
+    }
+
+
+def test_slot_prices_prices_a_series_and_answers_in_plain_values() -> None:
+    tariff = tariff_from_dict(peak_tariff())
+    starts = [datetime(2023, 2, 1, 16, tzinfo=CPH) + n * HOUR for n in range(2)]
+    prices = slot_prices(tariff, starts, HOUR, [0.1, 0.2])
+    assert [p.components["grid"] for p in prices] == [0.40, 1.00]
+    answer = prices[1].as_dict()
+    assert answer["start"] == "2023-02-01T17:00:00+01:00"
+    assert answer["total"] == pytest.approx(1.25 * 1.21)
+    assert answer["components"] == {"grid": 1.0, "tax": 0.01}
+    with pytest.raises(ValueError, match="one market price"):
+        slot_prices(tariff, starts, HOUR, [0.1])
+    with pytest.raises(ValueError, match="timezone-aware"):
+        component_prices(tariff, datetime(2023, 2, 1, 16), HOUR)  # noqa: DTZ001
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"market_multiplier": float("inf")}, "price_invalid"),
+        ({"vat_rate": True}, "price_invalid"),
+        ({"export": {"kind": "spot", "offset": float("nan")}}, "price_invalid"),
+        ({"currency": None}, "field_missing"),
+    ],
+)
+def test_more_bad_tariff_fields(change: dict[str, Any], code: str) -> None:
+    assert issue_of(peak_tariff(**change))[0] == code
+
+
+def test_export_price_built_in_code_is_validated_too() -> None:
+    tariff = Tariff(
+        time_zone="Europe/Copenhagen",
+        currency="DKK",
+        export=ExportPrice("spot", multiplier=float("nan")),
+    )
+    with pytest.raises(TariffError) as err:
+        validate_tariff(tariff)
+    assert err.value.issue.code == "export_invalid"
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"name": ""}, "field_missing"),
+        ({"kind": "levy"}, "field_invalid"),
+        ({"valid_from": "2023-02-30"}, "validity_invalid"),
+        ({"base_price": float("nan")}, "price_invalid"),
+    ],
+)
+def test_bad_component_fields_have_precise_codes(change: dict[str, Any], code: str) -> None:
+    data = peak_tariff()
+    data["components"][0].update(change)
+    assert issue_of(data)[0] == code
+
+
+@pytest.mark.parametrize(
+    ("band", "code"),
+    [
+        ({"price": 1.0, "times": [["17:00"]]}, "time_invalid"),
+        ({"price": 1.0, "times": [["7:00", "18:00"]]}, "time_invalid"),
+        ({"price": 1.0, "seasons": [{"from": "03-01"}]}, "season_invalid"),
+        ({"price": 1.0, "seasons": [{"from": "03-01", "to": "03-01"}]}, "season_invalid"),
+        ({"price": float("inf")}, "price_invalid"),
+    ],
+)
+def test_more_bad_bands(band: dict[str, Any], code: str) -> None:
     data = peak_tariff()
     data["components"][0]["bands"] = [band]
     assert issue_of(data)[0] == code

@@ -128,3 +128,10 @@ def test_shipped_presets_are_what_the_build_script_makes_from_the_published_data
     assert build.flanders() == json.loads(
         (PRESET_DIR / "flanders.json").read_text(encoding="utf-8")
     )
+
+
+def test_unknown_region_and_preset_are_refused() -> None:
+    with pytest.raises(ValueError, match="no presets"):
+        load_presets("sweden")  # type: ignore[arg-type]
+    with pytest.raises(KeyError):
+        preset("norway", "no_statnett")
