@@ -21,6 +21,7 @@ from custom_components.price_optimizer.core.tariffs.energidataservice import (
 from custom_components.price_optimizer.core.tariffs.model import (
     Tariff,
     component_prices,
+    expired_components,
     slot_price,
     tariff_from_dict,
     tariff_to_dict,
@@ -239,3 +240,12 @@ def test_reply_without_filters_and_a_charge_without_vat() -> None:
     (charge,) = parse_pricelist(reply).charges
     assert (charge.gln, charge.vat_applies, charge.name) == (None, False, "41000")
     assert grid_companies(parse_pricelist(reply)) == ()
+
+
+def test_a_tariff_that_has_ended_without_a_newer_version_is_reported_expired() -> None:
+    tariff = tariff_of("NetTariffs.json", "SystemTariffs.json")
+    assert expired_components(tariff, date(2023, 3, 31)) == ()
+    (expired,) = expired_components(tariff, date(2023, 4, 1))
+    assert (expired.name, expired.valid_to) == ("CD (5790001089030)", date(2023, 4, 1))
+    # The newer reply holds the following versions: nothing has expired.
+    assert expired_components(tariff_of("GridTariffs.json"), date(2026, 12, 1)) == ()

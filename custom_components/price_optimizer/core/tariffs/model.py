@@ -617,3 +617,16 @@ def tariff_to_dict(tariff: Tariff) -> dict[str, Any]:
             "fixed_rate": tariff.export.fixed_rate,
         }
     return out
+
+
+def expired_components(tariff: Tariff, day: date) -> tuple[Component, ...]:
+    """The last version of each component that has ended by local ``day`` with no newer one.
+
+    A fetched tariff in this list needs a newer version (the glue raises a repair issue).
+    """
+    latest: dict[str, Component] = {}
+    for component in tariff.components:
+        known = latest.get(component.name)
+        if known is None or component.valid_from > known.valid_from:
+            latest[component.name] = component
+    return tuple(c for c in latest.values() if c.valid_to is not None and c.valid_to <= day)
