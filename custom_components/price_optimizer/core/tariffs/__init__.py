@@ -1,0 +1,1 @@
+"""The household's total price: tariff components, capacity charges and tariff sources."""
