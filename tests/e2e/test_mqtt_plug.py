@@ -232,14 +232,14 @@ async def _provision(hass: HomeAssistantProcess, broker_port: int, window: datet
         )
         assert flow["step_id"] == "broker", flow
         broker = {"broker": "127.0.0.1", "port": broker_port}
-        # A collapsed section of the form (MQTT's "other settings" since 2026.x) is sent with
-        # its defaults, as the frontend sends it.
+        # A collapsed section of the form (MQTT's "other settings" since 2026.x) is sent as the
+        # frontend sends it untouched: its defaults, and an unticked box for each switch.
         for field in flow["data_schema"]:
             if field.get("type") == "expandable":
                 broker[field["name"]] = {
-                    inner["name"]: inner["default"]
+                    inner["name"]: inner.get("default", False)
                     for inner in field["schema"]
-                    if "default" in inner
+                    if "default" in inner or "boolean" in inner.get("selector", {})
                 }
         result = await instance.request(
             "POST", f"/api/config/config_entries/flow/{flow['flow_id']}", json=broker
