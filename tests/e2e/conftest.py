@@ -102,6 +102,11 @@ def log_in(browser: Browser, instance: DevelopInstance, width: int) -> Page:
     return page
 
 
+def open_price_optimizer_dashboard(page: Page) -> None:
+    """Open the dashboard the configuration puts in the sidebar, as a person clicks it."""
+    page.locator("ha-sidebar").get_by_text("Price Optimizer", exact=True).first.click()
+
+
 @pytest.fixture
 def logged_in_page(browser: Browser, develop_instance: DevelopInstance) -> Iterator[Page]:
     """A page logged in as the documented user."""

@@ -220,6 +220,22 @@ def _local(moment: datetime) -> str:
     return moment.astimezone(ZONE).strftime("%Y-%m-%d %H:%M:%S")
 
 
+def _untouched_section(fields: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return what the frontend sends for a section nobody opened: defaults, else the first
+    choice of a required list, an unticked box for a required switch."""
+    values: dict[str, Any] = {}
+    for item in fields:
+        selector = item.get("selector", {})
+        if "default" in item:
+            values[item["name"]] = item["default"]
+        elif item.get("required") and "boolean" in selector:
+            values[item["name"]] = False
+        elif item.get("required") and "select" in selector:
+            first = selector["select"]["options"][0]
+            values[item["name"]] = first["value"] if isinstance(first, dict) else first
+    return values
+
+
 async def _provision(hass: HomeAssistantProcess, broker_port: int, window: datetime) -> str:
     """Onboard, set up MQTT and the replay entry, add the two appliances; return a token."""
     async with aiohttp.ClientSession() as session:
@@ -233,14 +249,10 @@ async def _provision(hass: HomeAssistantProcess, broker_port: int, window: datet
         assert flow["step_id"] == "broker", flow
         broker = {"broker": "127.0.0.1", "port": broker_port}
         # A collapsed section of the form (MQTT's "other settings" since 2026.x) is sent as the
-        # frontend sends it untouched: its defaults, and an unticked box for each switch.
-        for field in flow["data_schema"]:
-            if field.get("type") == "expandable":
-                broker[field["name"]] = {
-                    inner["name"]: inner.get("default", False)
-                    for inner in field["schema"]
-                    if "default" in inner or "boolean" in inner.get("selector", {})
-                }
+        # frontend sends it untouched.
+        for item in flow["data_schema"]:
+            if item.get("type") == "expandable":
+                broker[item["name"]] = _untouched_section(item["schema"])
         result = await instance.request(
             "POST", f"/api/config/config_entries/flow/{flow['flow_id']}", json=broker
         )
