@@ -117,8 +117,11 @@ def test_the_dashboard_shows_prices_forecast_plan_and_savings(
         start = _local(states[f"sensor.{key}_next_start"]["state"])
         # The calendar shows this week, Monday to Sunday.
         if start.isocalendar()[:2] == datetime.now(start.tzinfo).isocalendar()[:2]:
-            event = calendar.locator(".fc-list-event", has_text=name).filter(
-                has_text=start.strftime("%-I:%M %p")
+            # 2026.11's calendar card lists each event as a button: "2:00 AM - 4:00 AM Dishwasher".
+            event = (
+                calendar.get_by_role("button")
+                .filter(has_text=name)
+                .filter(has_text=start.strftime("%-I:%M %p"))
             )
             expect(event.first).to_be_visible()
 
