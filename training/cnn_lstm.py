@@ -23,7 +23,7 @@ from custom_components.price_optimizer.core.forecast.features import (
     HORIZON_FEATURES,
     HORIZON_HOURS,
 )
-from custom_components.price_optimizer.core.forecast.runtime import QUANTILES, SKIP_FEATURE
+from custom_components.price_optimizer.core.forecast.network import QUANTILES, SKIP_FEATURE
 
 
 @dataclass(frozen=True)

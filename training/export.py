@@ -26,6 +26,11 @@ import onnxruntime
 import torch
 
 from custom_components.price_optimizer.core.forecast import features
+from custom_components.price_optimizer.core.forecast.network import (
+    QUANTILES,
+    CnnLstmWeights,
+    forward,
+)
 from custom_components.price_optimizer.core.forecast.onnx import OnnxNetwork, OnnxTrees
 from custom_components.price_optimizer.core.forecast.predictor import (
     METADATA_FILE,
@@ -34,11 +39,6 @@ from custom_components.price_optimizer.core.forecast.predictor import (
     TREES_DUMP,
     TREES_ONNX,
     sha256_of,
-)
-from custom_components.price_optimizer.core.forecast.runtime import (
-    QUANTILES,
-    CnnLstmWeights,
-    forward,
 )
 from custom_components.price_optimizer.core.forecast.trees import TreeEnsemble
 

@@ -40,7 +40,7 @@ from .core.plug_target import (
     target_from_dict,
     target_problems,
 )
-from .planner import appliance_from_subentry
+from .plan_coordinator import appliance_from_subentry
 from .selectors import number_box
 
 _LOGGER = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from homeassistant.util import dt as dt_util
 from .core.optimizer import PlannedRun
 from .data import PriceOptimizerConfigEntry
 from .entity import entry_device
-from .planner import PlanCoordinator, PlanData
+from .plan_coordinator import PlanCoordinator, PlanData
 
 PARALLEL_UPDATES = 0
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 
-from .actuator import Actuator
 from .coordinator import PriceCoordinator, build_source
 from .forecast_coordinator import ForecastCoordinator
 from .forecast_engine import ForecastEngine
-from .planner import PlanCoordinator, PriceFeed
+from .plan_coordinator import PlanCoordinator, PriceFeed
+from .plug_actuator import Actuator
 
 type PriceOptimizerConfigEntry = ConfigEntry[PriceOptimizerData]
 

@@ -23,7 +23,7 @@ from .coordinator import PriceCoordinator
 from .core.appliance_state import ApplianceRecord
 from .data import PriceOptimizerConfigEntry
 from .forecast_coordinator import ForecastCoordinator
-from .planner import PlanCoordinator
+from .plan_coordinator import PlanCoordinator
 from .source_factory import SOURCE_NAMES
 
 

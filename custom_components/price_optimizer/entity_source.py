@@ -38,7 +38,7 @@ from .core.sources.entity_formats import (
 from .core.sources.entsoe import cet_time_in
 from .core.sources.nordpool import CET, delivery_days
 from .core.sources.normalise import within
-from .recorded import async_recorded_changes
+from .recorder_history import async_recorded_changes
 
 if TYPE_CHECKING:
     from homeassistant.core import HomeAssistant, State

@@ -14,13 +14,13 @@ from homeassistant.helpers import (
 )
 from homeassistant.helpers.typing import ConfigType
 
-from .actuator import control_store, issue_ids
 from .const import DOMAIN
 from .coordinator import adjustment_from_options, async_clear_repairs, price_store
 from .data import PriceOptimizerConfigEntry, async_build_runtime
 from .forecast_coordinator import ForecastCoordinator, forecast_store
 from .plan_card import async_register_plan_card
-from .planner import PlanCoordinator, plan_store
+from .plan_coordinator import PlanCoordinator, plan_store
+from .plug_actuator import control_store, issue_ids
 from .services import async_register_actions
 
 PLATFORMS: list[Platform] = [

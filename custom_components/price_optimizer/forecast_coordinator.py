@@ -28,7 +28,7 @@ from .core.prices import PriceSeries, PriceSlot
 from .core.sources.base import ExogenousSeries, SourceError
 from .core.sources.entity_formats import series_from_history
 from .forecast_engine import ForecastEngine
-from .recorded import async_recorded_changes
+from .recorder_history import async_recorded_changes
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry

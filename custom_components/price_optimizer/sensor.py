@@ -19,13 +19,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
+from .action_errors import localised_placeholders
 from .coordinator import PriceCoordinator, PriceData
 from .core.appliance_state import STATUSES, ApplianceRecord
 from .data import PriceOptimizerConfigEntry
 from .entity import ApplianceEntity, PriceOptimizerEntity, async_add_appliance_entities
 from .forecast_coordinator import ForecastCoordinator
-from .issue_text import localised_placeholders
-from .planner import PlanCoordinator, PlanData
+from .plan_coordinator import PlanCoordinator, PlanData
 from .precision import MONEY_DECIMALS, PRICE_DECIMALS, rounded
 
 # Every entity follows the coordinator; none polls on its own.

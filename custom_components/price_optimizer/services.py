@@ -19,6 +19,7 @@ from homeassistant.helpers import config_validation as cv, selector
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
+from .action_errors import issue_error, localised_placeholders
 from .const import ATTR_CONFIG_ENTRY, DOMAIN
 from .core import convert
 from .core.optimizer import (
@@ -32,7 +33,6 @@ from .core.optimizer import (
     preset,
 )
 from .data import PriceOptimizerConfigEntry
-from .issue_text import issue_error, localised_placeholders
 from .precision import rounded
 
 SERVICE_GET_PRICES: Final = "get_prices"

@@ -24,6 +24,7 @@ from custom_components.price_optimizer.core.forecast.features import (
     build_features,
     calendar_features,
 )
+from custom_components.price_optimizer.core.forecast.network import CnnLstmWeights, forward
 from custom_components.price_optimizer.core.forecast.onnx import OnnxNetwork, OnnxTrees
 from custom_components.price_optimizer.core.forecast.predictor import (
     NETWORK_ONNX,
@@ -32,7 +33,6 @@ from custom_components.price_optimizer.core.forecast.predictor import (
     TREES_ONNX,
     Forecaster,
 )
-from custom_components.price_optimizer.core.forecast.runtime import CnnLstmWeights, forward
 from custom_components.price_optimizer.core.forecast.trees import TreeEnsemble
 from custom_components.price_optimizer.core.sources.replay import load_table
 from training.cnn_lstm import CnnLstm, NetworkConfig, predict_torch

@@ -44,8 +44,8 @@ from .features import (
     local_weekdays,
 )
 from .linear import LOOKBACK_DAYS, LinearConfig, LinearForecast, fit_predict
+from .network import CnnLstmWeights, forward
 from .onnx import OnnxNetwork, OnnxTrees, onnx_runtime_available
-from .runtime import CnnLstmWeights, forward
 from .trees import TreeEnsemble
 
 METADATA_FILE: Final = "metadata.json"

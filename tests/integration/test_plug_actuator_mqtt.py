@@ -17,13 +17,13 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import MqttMockHAClient
 
-from custom_components.price_optimizer.actuator import (
+from custom_components.price_optimizer.const import DOMAIN
+from custom_components.price_optimizer.core.plug_rules import CONFIRM_TIMEOUT, MAX_ATTEMPTS
+from custom_components.price_optimizer.plug_actuator import (
     EVENT_APPLIANCE_FAILED,
     EVENT_APPLIANCE_STARTED,
     EVENT_APPLIANCE_STOPPED,
 )
-from custom_components.price_optimizer.const import DOMAIN
-from custom_components.price_optimizer.core.plug_rules import CONFIRM_TIMEOUT, MAX_ATTEMPTS
 
 from .appliances import add_appliance, move_to, state_of
 from .test_appliance_runs import planned_run

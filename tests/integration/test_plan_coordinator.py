@@ -24,7 +24,7 @@ from custom_components.price_optimizer.core.optimizer import (
     find_cheapest_windows,
     preset,
 )
-from custom_components.price_optimizer.planner import PlanCoordinator, PriceFeed
+from custom_components.price_optimizer.plan_coordinator import PlanCoordinator, PriceFeed
 from custom_components.price_optimizer.precision import money
 
 from .appliances import (
@@ -363,7 +363,8 @@ async def test_a_planner_that_cannot_solve_leaves_the_prices_alone(
     )
     freezer.move_to(AFTERNOON)
     with patch(
-        "custom_components.price_optimizer.planner.plan", side_effect=SolverUnavailableError
+        "custom_components.price_optimizer.plan_coordinator.plan",
+        side_effect=SolverUnavailableError,
     ):
         assert await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()

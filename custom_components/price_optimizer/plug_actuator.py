@@ -49,7 +49,7 @@ from .core.plug_target import ControlTarget, MqttTarget, SwitchTarget
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
 
-    from .planner import PlanCoordinator, PlanData
+    from .plan_coordinator import PlanCoordinator, PlanData
 
 EVENT_APPLIANCE_STARTED: Final = f"{DOMAIN}_appliance_started"
 EVENT_APPLIANCE_STOPPED: Final = f"{DOMAIN}_appliance_stopped"

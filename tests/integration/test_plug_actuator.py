@@ -17,15 +17,15 @@ from pytest_homeassistant_custom_component.common import (
     async_mock_service,
 )
 
-from custom_components.price_optimizer.actuator import (
+from custom_components.price_optimizer.const import DOMAIN
+from custom_components.price_optimizer.core.plug_rules import CONFIRM_TIMEOUT, MAX_ATTEMPTS
+from custom_components.price_optimizer.diagnostics import async_get_config_entry_diagnostics
+from custom_components.price_optimizer.plug_actuator import (
     EVENT_APPLIANCE_FAILED,
     EVENT_APPLIANCE_STARTED,
     EVENT_APPLIANCE_STOPPED,
     EVENT_PLAN_CHANGED,
 )
-from custom_components.price_optimizer.const import DOMAIN
-from custom_components.price_optimizer.core.plug_rules import CONFIRM_TIMEOUT, MAX_ATTEMPTS
-from custom_components.price_optimizer.diagnostics import async_get_config_entry_diagnostics
 
 from .appliances import add_appliance, entity_id, move_to, reconfigure_appliance, state_of
 from .test_appliance_runs import planned_run, restart

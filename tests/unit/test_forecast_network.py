@@ -7,14 +7,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from custom_components.price_optimizer.core.forecast.predictor import NETWORK_WEIGHTS
-from custom_components.price_optimizer.core.forecast.runtime import (
+from custom_components.price_optimizer.core.forecast.network import (
     CnnLstmWeights,
     WeightArchiveError,
     conv1d,
     forward,
     lstm_layer,
 )
+from custom_components.price_optimizer.core.forecast.predictor import NETWORK_WEIGHTS
 
 MODELS = (
     Path(__file__).resolve().parents[2] / "custom_components/price_optimizer/core/forecast/models"
