@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 from pathlib import Path
 import re
@@ -230,3 +231,14 @@ def test_quality_scale_lists_every_rule_with_an_honest_status() -> None:
         assert status in {"done", "todo", "exempt"}, name
         if status == "exempt":
             assert rule["comment"], f"{name} is exempt without a reason"
+
+
+def test_the_model_folder_ships_only_what_the_integration_loads() -> None:
+    models = INTEGRATION / "core/forecast/models"
+    metadata = json.loads((models / "metadata.json").read_text(encoding="utf-8"))
+    shipped = {path.name for path in models.iterdir()} - {"metadata.json"}
+    assert shipped == set(metadata["artifacts"])
+    reference = ROOT / "training/reference_models"
+    for name, item in metadata["reference_artifacts"].items():
+        assert name not in shipped
+        assert hashlib.sha256((reference / name).read_bytes()).hexdigest() == item["sha256"]

@@ -111,7 +111,7 @@ def _real_inputs(report: dict[str, Any], count: int = 8) -> tuple[np.ndarray, ..
 
 def export_command(args: argparse.Namespace) -> int:
     """Export a run for the integration after the runtime agreement checks."""
-    from .export import export  # noqa: PLC0415
+    from .export import REFERENCE_DIR, export  # noqa: PLC0415
     from .train import load_run  # noqa: PLC0415
 
     report, network, booster = load_run(args.run)
@@ -131,7 +131,14 @@ def export_command(args: argparse.Namespace) -> int:
             }
     real = None if args.no_real_inputs else _real_inputs(report)
     metadata = export(
-        report, network, booster, args.to, real_inputs=real, version=args.version, metrics=metrics
+        report,
+        network,
+        booster,
+        args.to,
+        reference_destination=args.reference_to or REFERENCE_DIR,
+        real_inputs=real,
+        version=args.version,
+        metrics=metrics,
     )
     agreement = metadata["runtime_agreement"]
     print(table([{"check": k, "value": v} for k, v in agreement.items()], ["check", "value"]))
@@ -226,6 +233,12 @@ def parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write the integration's model files")
     export.add_argument("--run", type=Path, required=True, help="run directory from train")
     export.add_argument("--to", type=Path, default=MODELS_DIR)
+    export.add_argument(
+        "--reference-to",
+        type=Path,
+        default=None,
+        help="folder for the LightGBM model and conformance samples (training/reference_models)",
+    )
     export.add_argument("--version", default="1.0.0")
     export.add_argument("--metrics", nargs="*", default=[], help="evaluate outputs to embed")
     export.add_argument("--no-real-inputs", action="store_true")

@@ -46,9 +46,12 @@ from .cnn_lstm import CnnLstm, predict_torch, weight_arrays
 from .tree_onnx import trees_to_onnx
 
 TREES_MODEL = "lightgbm_model.txt.gz"
-# Inputs and PyTorch / LightGBM outputs kept beside the model, so the integration's tests can
-# hold the numpy runtime to the training libraries without installing them.
+# Inputs and PyTorch / LightGBM outputs, so the integration's tests can hold the numpy runtime
+# to the training libraries without installing them.
 CONFORMANCE = "conformance.npz"
+# Only training and the tests read these two, so they stay out of the folder HACS installs.
+REFERENCE_FILES = (TREES_MODEL, CONFORMANCE)
+REFERENCE_DIR = Path(__file__).resolve().parent / "reference_models"
 NETWORK_TOLERANCE = 1e-4
 TREE_TOLERANCE = 1e-9
 
@@ -160,11 +163,14 @@ def export(
     booster: lightgbm.Booster,
     destination: Path,
     *,
+    reference_destination: Path = REFERENCE_DIR,
     real_inputs: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
     version: str,
     metrics: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write the artifacts to ``destination`` once every runtime agrees; return the metadata.
+
+    The LightGBM model and the conformance samples go to ``reference_destination``.
 
     ``real_inputs`` are (sequence, horizon, tabular) samples from real data, checked beside
     random ones.
@@ -201,17 +207,14 @@ def export(
         )
         (staging / CONFORMANCE).write_bytes(buffer.getvalue())
 
-        artifacts = {
-            name: {"sha256": sha256_of(staging / name), "bytes": (staging / name).stat().st_size}
-            for name in (
-                NETWORK_ONNX,
-                NETWORK_WEIGHTS,
-                TREES_MODEL,
-                TREES_DUMP,
-                TREES_ONNX,
-                CONFORMANCE,
-            )
-        }
+        def described(names: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+            return {
+                name: {"sha256": sha256_of(path), "bytes": path.stat().st_size}
+                for name, path in ((name, staging / name) for name in names)
+            }
+
+        artifacts = described((NETWORK_ONNX, NETWORK_WEIGHTS, TREES_DUMP, TREES_ONNX))
+        reference_artifacts = described(REFERENCE_FILES)
         metadata = {
             "model_version": version,
             "created": datetime.now(UTC).replace(microsecond=0).isoformat(),
@@ -253,9 +256,13 @@ def export(
             "runtime_agreement": agreement.as_dict(),
             "metrics": metrics or {},
             "artifacts": artifacts,
+            "reference_artifacts": reference_artifacts,
         }
         (staging / METADATA_FILE).write_text(json.dumps(metadata, indent=2), encoding="utf-8")
         destination.mkdir(parents=True, exist_ok=True)
         for name in (*artifacts, METADATA_FILE):
             shutil.copyfile(staging / name, destination / name)
+        reference_destination.mkdir(parents=True, exist_ok=True)
+        for name in reference_artifacts:
+            shutil.copyfile(staging / name, reference_destination / name)
     return metadata

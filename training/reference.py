@@ -35,7 +35,7 @@ from custom_components.price_optimizer.core.forecast.predictor import (
 from custom_components.price_optimizer.core.prices import PriceSeries, PriceSlot, per_kwh
 from custom_components.price_optimizer.core.sources.replay import DATA_ZONE, load_table
 
-from .export import TREES_MODEL
+from .export import REFERENCE_DIR, TREES_MODEL
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_FILE = ROOT / "tests" / "fixtures" / "forecast_reference.json"
@@ -75,10 +75,12 @@ class LightGBMTrees:
         return np.asarray(self._booster.predict(rows, raw_score=True), dtype=np.float64)
 
 
-def reference_forecaster(models_dir: Path = MODELS_DIR) -> Forecaster:
+def reference_forecaster(
+    models_dir: Path = MODELS_DIR, reference_dir: Path = REFERENCE_DIR
+) -> Forecaster:
     """Return the shipped blend with the network in ONNX Runtime and the trees in LightGBM."""
     metadata = json.loads((models_dir / METADATA_FILE).read_text(encoding="utf-8"))
-    with gzip.open(models_dir / TREES_MODEL, "rt", encoding="utf-8") as handle:
+    with gzip.open(reference_dir / TREES_MODEL, "rt", encoding="utf-8") as handle:
         booster = lightgbm.Booster(model_str=handle.read())
     network = OnnxNetwork(models_dir / NETWORK_ONNX)
     return Forecaster(metadata, network, LightGBMTrees(booster), "onnxruntime+lightgbm")

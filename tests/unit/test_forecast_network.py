@@ -16,9 +16,10 @@ from custom_components.price_optimizer.core.forecast.network import (
 )
 from custom_components.price_optimizer.core.forecast.predictor import NETWORK_WEIGHTS
 
-MODELS = (
-    Path(__file__).resolve().parents[2] / "custom_components/price_optimizer/core/forecast/models"
-)
+ROOT = Path(__file__).resolve().parents[2]
+MODELS = ROOT / "custom_components/price_optimizer/core/forecast/models"
+# The PyTorch and LightGBM outputs the export recorded; kept with training, not shipped.
+REFERENCE = ROOT / "training/reference_models"
 
 
 def test_conv1d_matches_the_definition_with_stride_and_padding() -> None:
@@ -53,7 +54,7 @@ def test_lstm_layer_follows_the_gate_equations_for_one_step() -> None:
 
 def test_shipped_weights_reproduce_pytorch_and_quantiles_never_cross() -> None:
     weights = CnnLstmWeights.load(MODELS / NETWORK_WEIGHTS)
-    with np.load(MODELS / "conformance.npz") as reference:
+    with np.load(REFERENCE / "conformance.npz") as reference:
         output = forward(weights, reference["sequence"], reference["horizon"])
         expected = reference["network_output"]
     assert np.max(np.abs(output - expected) / np.maximum(1.0, np.abs(expected))) < 1e-4

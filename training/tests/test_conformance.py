@@ -36,7 +36,7 @@ from custom_components.price_optimizer.core.forecast.predictor import (
 from custom_components.price_optimizer.core.forecast.trees import TreeEnsemble
 from custom_components.price_optimizer.core.sources.replay import load_table
 from training.cnn_lstm import CnnLstm, NetworkConfig, predict_torch
-from training.export import TREES_MODEL, random_inputs, relative_difference
+from training.export import REFERENCE_DIR, TREES_MODEL, random_inputs, relative_difference
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -106,7 +106,7 @@ def test_numpy_onnx_and_pytorch_agree(
 
 
 def test_numpy_and_onnx_trees_agree_with_lightgbm_on_random_and_real_rows() -> None:
-    with gzip.open(MODELS_DIR / TREES_MODEL, "rt", encoding="utf-8") as handle:
+    with gzip.open(REFERENCE_DIR / TREES_MODEL, "rt", encoding="utf-8") as handle:
         booster = lightgbm.Booster(model_str=handle.read())
     trees = TreeEnsemble.load(MODELS_DIR / TREES_DUMP)
     onnx_trees = OnnxTrees(MODELS_DIR / TREES_ONNX)

@@ -44,7 +44,15 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     report = run_training(config, run, progress=False)
     models = tmp_path_factory.mktemp("models")
     _, network, booster = load_run(run)
-    metadata = export(report, network, booster, models, real_inputs=None, version="smoke")
+    metadata = export(
+        report,
+        network,
+        booster,
+        models,
+        reference_destination=models / "reference",
+        real_inputs=None,
+        version="smoke",
+    )
     return models, metadata
 
 
@@ -67,6 +75,10 @@ def test_export_proves_the_runtimes_agree_and_hashes_every_file(
     assert "lightgbm_trees.onnx.gz" in metadata["artifacts"]
     for name, item in metadata["artifacts"].items():
         assert sha256_of(models / name) == item["sha256"]
+    assert set(metadata["reference_artifacts"]) == {"lightgbm_model.txt.gz", "conformance.npz"}
+    for name, item in metadata["reference_artifacts"].items():
+        assert not (models / name).exists()
+        assert sha256_of(models / "reference" / name) == item["sha256"]
     written = json.loads((models / "metadata.json").read_text(encoding="utf-8"))
     assert written["feature_names"]["tabular"][0] == "origin_price"
     assert written["horizon_hours"] == 48
