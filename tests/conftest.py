@@ -36,3 +36,13 @@ def no_deprecated_home_assistant_calls(caplog: pytest.LogCaptureFixture) -> obje
 
 # End-to-end tests start real processes and a browser; scripts/test runs them on their own.
 collect_ignore = [] if os.environ.get("PRICE_OPTIMIZER_E2E") else ["e2e"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep snapshots in ``snapshots/`` beside the tests on every syrupy version.
+
+    Home Assistant's snapshot extension names that folder; syrupy 6 takes the folder from its
+    ``--snapshot-dirname`` option instead, so the option is set to the same name.
+    """
+    if hasattr(config.option, "snapshot_dirname"):
+        config.option.snapshot_dirname = "snapshots"
