@@ -9,8 +9,9 @@ the placeholders filled in.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from ..issues import Issue, placeholder_texts
 
 IssueCode = Literal[
     # An appliance definition that cannot be right, whatever the prices.
@@ -46,16 +47,10 @@ IssueCode = Literal[
 ISSUE_CODES: tuple[IssueCode, ...] = IssueCode.__args__  # type: ignore[attr-defined]
 
 
-@dataclass(frozen=True, slots=True)
-class PlanIssue:
-    """A translatable reason: ``code`` is the translation key, ``placeholders`` its values."""
+class PlanIssue(Issue[IssueCode]):
+    """Why an appliance cannot be planned; restored from the Store by :meth:`from_dict`."""
 
-    code: IssueCode
-    placeholders: Mapping[str, str] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return a JSON-safe form."""
-        return {"code": self.code, "placeholders": dict(self.placeholders)}
+    __slots__ = ()
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PlanIssue:
@@ -81,10 +76,4 @@ class ApplianceError(PlanningError):
 
 def issue(code: IssueCode, **placeholders: object) -> PlanIssue:
     """Build an issue, formatting every placeholder as text."""
-    return PlanIssue(code, {key: _text(value) for key, value in placeholders.items()})
-
-
-def _text(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
+    return PlanIssue(code, placeholder_texts(placeholders))

@@ -6,9 +6,9 @@ translation key of the config flow's form errors and ``placeholders`` fill it in
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
+
+from ..issues import Issue, placeholder_texts
 
 TariffIssueCode = Literal[
     "field_missing",
@@ -37,16 +37,10 @@ TariffIssueCode = Literal[
 TARIFF_ISSUE_CODES: tuple[TariffIssueCode, ...] = TariffIssueCode.__args__  # type: ignore[attr-defined]
 
 
-@dataclass(frozen=True, slots=True)
-class TariffIssue:
-    """A translatable reason: ``code`` is the translation key, ``placeholders`` its values."""
+class TariffIssue(Issue[TariffIssueCode]):
+    """Why a tariff is refused."""
 
-    code: TariffIssueCode
-    placeholders: Mapping[str, str] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return a JSON-safe form."""
-        return {"code": self.code, "placeholders": dict(self.placeholders)}
+    __slots__ = ()
 
 
 class TariffError(ValueError):
@@ -54,6 +48,6 @@ class TariffError(ValueError):
 
     def __init__(self, code: TariffIssueCode, **placeholders: object) -> None:
         """Keep the issue for the caller; the message is for logs only."""
-        issue = TariffIssue(code=code, placeholders={k: str(v) for k, v in placeholders.items()})
+        issue = TariffIssue(code=code, placeholders=placeholder_texts(placeholders))
         super().__init__(f"{issue.code}: {dict(issue.placeholders)}")
         self.issue = issue
