@@ -22,6 +22,7 @@ from custom_components.price_optimizer.core.optimizer import (
     plan,
     preset,
 )
+from custom_components.price_optimizer.core.optimizer.formulation import encode, formulate
 from custom_components.price_optimizer.core.optimizer.milp import solve, within_tolerance
 from custom_components.price_optimizer.core.optimizer.neighbourhood import search_neighbourhoods
 from custom_components.price_optimizer.core.optimizer.problem import (
@@ -563,3 +564,14 @@ def test_neighbourhoods_keep_the_held_jobs_in_the_capacity_charge() -> None:
     )
     assert total_cost(problem, better) <= before + 1e-9
     assert np.all(total_load(problem, better) <= 6.0 + 1e-9 - problem.base_kw)
+
+
+def test_a_plan_written_into_the_model_sets_the_steps_it_reaches() -> None:
+    problem = build_problem(_step_request(top_fee=50.0))
+    formulation = formulate(problem)
+    (step,) = formulation.steps
+    assert step.threshold_kw == 5.0
+    cheap_hour = encode(problem, formulation, Solution(starts={0: 0}))
+    hour_later = encode(problem, formulation, Solution(starts={0: 1}))
+    assert cheap_hour[step.column] == 1.0
+    assert hour_later[step.column] == 0.0
