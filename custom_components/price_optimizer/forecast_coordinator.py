@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_AREA, DOMAIN, LOGGER, STORAGE_VERSION
+from .const import CONF_AREA, DOMAIN, LOGGER
 from .core.forecast.accuracy import LiveAccuracy
 from .core.forecast.history import HourlyHistory
 from .core.forecast.markets import validated_market
@@ -29,6 +28,7 @@ from .core.sources.base import ExogenousSeries, SourceError
 from .core.sources.entity_formats import series_from_history
 from .forecast_engine import ForecastEngine
 from .recorder_history import async_recorded_changes
+from .storage import forecast_store
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
@@ -111,7 +111,7 @@ class ForecastCoordinator(DataUpdateCoordinator[ForecastData]):
         )
         self.prices = prices
         self.engine = engine
-        self._store: Store[dict[str, Any]] = forecast_store(hass, config_entry.entry_id)
+        self._store = forecast_store(hass, config_entry.entry_id)
         self._history = HourlyHistory()
         self._accuracy = LiveAccuracy()
         self._inputs: tuple[Any, ...] | None = None
@@ -272,8 +272,3 @@ class ForecastCoordinator(DataUpdateCoordinator[ForecastData]):
             for slot in household.between(start, end)
             if (market := adjustment.market_price(slot.price)) is not None
         )
-
-
-def forecast_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
-    """Return the Store that keeps an entry's forecast history and live accuracy."""
-    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.forecast")
