@@ -123,13 +123,18 @@ class ForecastCoordinator(DataUpdateCoordinator[ForecastData]):
         It runs after the entry's setup, in the background: the forecast entities wait
         for it, the rest of the entry does not.
         """
+        # Home Assistant runs the setup only before a first refresh made during the entry's.
+        await self._async_setup()
+        await self.async_refresh()
+
+    async def _async_setup(self) -> None:
+        """Load the history and accuracy kept before the last restart, the models, follow prices."""
         stored = await self._store.async_load() or {}
         self._history = HourlyHistory.from_dict(stored.get("history", {}))
         self._accuracy = LiveAccuracy.from_dict(stored.get("accuracy", {}))
         self._backfilled = bool(stored.get("backfilled"))
         await self.engine.async_load()
         self.config_entry.async_on_unload(self.prices.async_add_listener(self._prices_updated))
-        await self.async_refresh()
 
     @callback
     def _prices_updated(self) -> None:

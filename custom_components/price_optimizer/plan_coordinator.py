@@ -184,6 +184,14 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
         self._appliance_listeners: list[CALLBACK_TYPE] = []
 
     async def async_load(self) -> None:
+        """Run the setup Home Assistant runs before a first refresh, without that refresh.
+
+        The first plan takes seconds and is made after the entry's setup; the actuator
+        needs the records before, so the entry loads them here.
+        """
+        await self._async_setup()
+
+    async def _async_setup(self) -> None:
         """Restore records and schedule, settle blocks that ended while stopped, follow the feed."""
         now = dt_util.utcnow()
         stored = await self._store.async_load() or {}
