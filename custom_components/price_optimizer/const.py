@@ -36,7 +36,6 @@ SOURCE_REPLAY: Final = "replay"
 
 ATTR_CONFIG_ENTRY: Final = "config_entry"
 
-STORAGE_VERSION: Final = 1
 # A week and a day of history feeds the forecast's weekly lags.
 HISTORY_KEPT: Final = timedelta(days=8)
 

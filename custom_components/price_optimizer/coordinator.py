@@ -9,9 +9,7 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_point_in_utc_time
-from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -23,7 +21,6 @@ from .const import (
     HISTORY_KEPT,
     LOGGER,
     PERSISTENT_PROBLEM,
-    STORAGE_VERSION,
 )
 from .core.prices import PriceAdjustment, PriceSeries, local_day_bounds
 from .core.quality import Finding, FindingCode, check_prices
@@ -36,7 +33,14 @@ from .core.sources.base import (
     SourceError,
 )
 from .core.sources.http import UPDATE_RETRY
+from .repair_issues import (
+    async_clear_data_quality,
+    async_clear_source_unavailable,
+    async_raise_data_quality,
+    async_raise_source_unavailable,
+)
 from .source_factory import source_from_config
+from .storage import price_store
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +59,6 @@ class PriceData:
 def build_source(hass: HomeAssistant, entry: ConfigEntry) -> PriceSource:
     """Return the price source the entry was configured with, patient as updates may be."""
     return source_from_config(hass, entry.data, retry=UPDATE_RETRY)
-
-
-def price_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
-    """Return the Store that keeps an entry's prices across restarts."""
-    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}")
 
 
 def adjustment_from_options(options: dict[str, Any]) -> PriceAdjustment:
@@ -227,21 +226,9 @@ class PriceCoordinator(DataUpdateCoordinator[PriceData]):
         """Raise a repair issue for a problem that lasted, and withdraw it once it is gone."""
         entry = self.config_entry
         if self._down_since is not None and now - self._down_since >= PERSISTENT_PROBLEM:
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                f"source_unavailable_{entry.entry_id}",
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key="source_unavailable",
-                translation_placeholders={
-                    "title": entry.title,
-                    "since": dt_util.as_local(self._down_since).isoformat(timespec="minutes"),
-                    "error": self._last_error,
-                },
-            )
+            async_raise_source_unavailable(self.hass, entry, self._down_since, self._last_error)
         elif self._down_since is None:
-            ir.async_delete_issue(self.hass, DOMAIN, f"source_unavailable_{entry.entry_id}")
+            async_clear_source_unavailable(self.hass, entry)
 
         current = {finding.code: finding for finding in findings}
         for code in current:
@@ -251,26 +238,10 @@ class PriceCoordinator(DataUpdateCoordinator[PriceData]):
         lasting = sorted(
             code for code, since in self._problem_since.items() if now - since >= PERSISTENT_PROBLEM
         )
-        issue_id = f"data_quality_{entry.entry_id}"
-        if not lasting:
-            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
-            return
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            issue_id,
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key="data_quality",
-            translation_placeholders={
-                "title": entry.title,
-                "findings": ", ".join(
-                    f"{code} ({current[code].count}, first at "
-                    f"{dt_util.as_local(current[code].first_at).isoformat(timespec='minutes')})"
-                    for code in lasting
-                ),
-            },
-        )
+        if lasting:
+            async_raise_data_quality(self.hass, entry, [current[code] for code in lasting])
+        else:
+            async_clear_data_quality(self.hass, entry)
 
     def _schedule_fetch(self, when: datetime) -> None:
         if self._unsub_fetch:
@@ -312,13 +283,6 @@ class PriceCoordinator(DataUpdateCoordinator[PriceData]):
             if unsub:
                 unsub()
         self._unsub_fetch = self._unsub_tick = None
-
-
-@callback
-def async_clear_repairs(hass: HomeAssistant, entry_id: str) -> None:
-    """Withdraw the repair issues of a removed entry."""
-    for issue in ("source_unavailable", "data_quality"):
-        ir.async_delete_issue(hass, DOMAIN, f"{issue}_{entry_id}")
 
 
 def _parse_time(value: str | None) -> datetime | None:

@@ -7,21 +7,18 @@ from typing import Any
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import (
-    config_validation as cv,
-    device_registry as dr,
-    issue_registry as ir,
-)
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
-from .coordinator import adjustment_from_options, async_clear_repairs, price_store
+from .coordinator import adjustment_from_options
 from .data import PriceOptimizerConfigEntry, async_build_runtime
-from .forecast_coordinator import ForecastCoordinator, forecast_store
+from .forecast_coordinator import ForecastCoordinator
 from .plan_card import async_register_plan_card
-from .plan_coordinator import PlanCoordinator, plan_store
-from .plug_actuator import control_store, issue_ids
+from .plan_coordinator import PlanCoordinator
+from .repair_issues import async_clear_entry_issues
 from .services import async_register_actions
+from .storage import async_remove_stores
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -42,6 +39,8 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 async def async_setup_entry(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> bool:
     """Start fetching prices for one source and area, and planning its appliances."""
     configured = _configuration(entry)
+    # Registered first, so it runs last: what stops on unload may still withdraw its own.
+    entry.async_on_unload(partial(async_clear_entry_issues, hass, entry))
     runtime = entry.runtime_data = await async_build_runtime(hass, entry)
     _async_remove_stale_devices(hass, entry)
     await runtime.actuator.async_start()
@@ -77,13 +76,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: PriceOptimizerConfigEnt
 
 async def async_remove_entry(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> None:
     """Delete the prices, plans and repair issues kept for a removed entry."""
-    await price_store(hass, entry.entry_id).async_remove()
-    await forecast_store(hass, entry.entry_id).async_remove()
-    await plan_store(hass, entry.entry_id).async_remove()
-    await control_store(hass, entry.entry_id).async_remove()
-    async_clear_repairs(hass, entry.entry_id)
-    for issue_id in issue_ids(entry):
-        ir.async_delete_issue(hass, DOMAIN, issue_id)
+    await async_remove_stores(hass, entry.entry_id)
+    async_clear_entry_issues(hass, entry)
 
 
 async def async_remove_config_entry_device(

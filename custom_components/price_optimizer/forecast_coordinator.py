@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_AREA, DOMAIN, LOGGER, STORAGE_VERSION
+from .const import CONF_AREA, DOMAIN, LOGGER
 from .core.forecast.accuracy import LiveAccuracy
 from .core.forecast.history import HourlyHistory
 from .core.forecast.markets import validated_market
@@ -29,6 +28,7 @@ from .core.sources.base import ExogenousSeries, SourceError
 from .core.sources.entity_formats import series_from_history
 from .forecast_engine import ForecastEngine
 from .recorder_history import async_recorded_changes
+from .storage import forecast_store
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
@@ -111,7 +111,7 @@ class ForecastCoordinator(DataUpdateCoordinator[ForecastData]):
         )
         self.prices = prices
         self.engine = engine
-        self._store: Store[dict[str, Any]] = forecast_store(hass, config_entry.entry_id)
+        self._store = forecast_store(hass, config_entry.entry_id)
         self._history = HourlyHistory()
         self._accuracy = LiveAccuracy()
         self._inputs: tuple[Any, ...] | None = None
@@ -123,13 +123,18 @@ class ForecastCoordinator(DataUpdateCoordinator[ForecastData]):
         It runs after the entry's setup, in the background: the forecast entities wait
         for it, the rest of the entry does not.
         """
+        # Home Assistant runs the setup only before a first refresh made during the entry's.
+        await self._async_setup()
+        await self.async_refresh()
+
+    async def _async_setup(self) -> None:
+        """Load the history and accuracy kept before the last restart, the models, follow prices."""
         stored = await self._store.async_load() or {}
         self._history = HourlyHistory.from_dict(stored.get("history", {}))
         self._accuracy = LiveAccuracy.from_dict(stored.get("accuracy", {}))
         self._backfilled = bool(stored.get("backfilled"))
         await self.engine.async_load()
         self.config_entry.async_on_unload(self.prices.async_add_listener(self._prices_updated))
-        await self.async_refresh()
 
     @callback
     def _prices_updated(self) -> None:
@@ -272,8 +277,3 @@ class ForecastCoordinator(DataUpdateCoordinator[ForecastData]):
             for slot in household.between(start, end)
             if (market := adjustment.market_price(slot.price)) is not None
         )
-
-
-def forecast_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
-    """Return the Store that keeps an entry's forecast history and live accuracy."""
-    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.forecast")

@@ -6,17 +6,14 @@ from collections.abc import Mapping
 from datetime import tzinfo
 from functools import lru_cache
 from pathlib import Path
-from typing import Final
 
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import issue_registry as ir
 
-from .const import DOMAIN, LOGGER
+from .const import LOGGER
 from .core.forecast import MODELS_DIR
 from .core.forecast.predictor import ArtifactIntegrityError, Forecast, Forecaster
 from .core.prices import PriceSeries
-
-INTEGRITY_ISSUE: Final = "model_files_damaged"
+from .repair_issues import async_clear_model_files_damaged, async_raise_model_files_damaged
 
 
 @lru_cache(maxsize=2)
@@ -47,20 +44,12 @@ class ForecastEngine:
         except (ArtifactIntegrityError, OSError, ValueError, KeyError) as err:
             self.error = str(err)
             LOGGER.error("The forecast is off: the shipped model files cannot be used: %s", err)
-            ir.async_create_issue(
-                self._hass,
-                DOMAIN,
-                INTEGRITY_ISSUE,
-                is_fixable=False,
-                severity=ir.IssueSeverity.ERROR,
-                translation_key=INTEGRITY_ISSUE,
-                translation_placeholders={"error": str(err)},
-            )
+            async_raise_model_files_damaged(self._hass, str(err))
             return False
         # Each entry gets its own forecaster around the shared models: the lasso cache
         # belongs to one history.
         self.forecaster = Forecaster(shared.metadata, shared.network, shared.trees, shared.runtime)
-        ir.async_delete_issue(self._hass, DOMAIN, INTEGRITY_ISSUE)
+        async_clear_model_files_damaged(self._hass)
         return True
 
     async def async_forecast(

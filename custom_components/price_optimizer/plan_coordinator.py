@@ -30,18 +30,10 @@ from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_point_in_utc_time
-from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from .const import (
-    CONF_CONTROL,
-    CONF_HOUSEHOLD_LIMIT_KW,
-    DOMAIN,
-    LOGGER,
-    STORAGE_VERSION,
-    SUBENTRY_APPLIANCE,
-)
+from .const import CONF_CONTROL, CONF_HOUSEHOLD_LIMIT_KW, DOMAIN, LOGGER, SUBENTRY_APPLIANCE
 from .core.appliance_state import (
     ApplianceRecord,
     StartedBy,
@@ -64,6 +56,7 @@ from .core.optimizer import (
 )
 from .core.plug_target import ControlTarget, target_from_dict
 from .core.prices import PriceSeries
+from .storage import plan_store
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
@@ -151,11 +144,6 @@ def household_limit(options: Mapping[str, Any]) -> float | None:
     return None if value is None else float(value)
 
 
-def plan_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
-    """Return the Store that keeps an entry's appliance records and schedule."""
-    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.plan")
-
-
 class PlanCoordinator(DataUpdateCoordinator[PlanData]):
     """Plan the entry's appliances and move their state machines along the plan."""
 
@@ -193,10 +181,17 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
         self._queued = False
         self._unsub_change: CALLBACK_TYPE | None = None
         self._unsub_feed: CALLBACK_TYPE | None = None
-        self._record_listeners: list[CALLBACK_TYPE] = []
         self._appliance_listeners: list[CALLBACK_TYPE] = []
 
     async def async_load(self) -> None:
+        """Run the setup Home Assistant runs before a first refresh, without that refresh.
+
+        The first plan takes seconds and is made after the entry's setup; the actuator
+        needs the records before, so the entry loads them here.
+        """
+        await self._async_setup()
+
+    async def _async_setup(self) -> None:
         """Restore records and schedule, settle blocks that ended while stopped, follow the feed."""
         now = dt_util.utcnow()
         stored = await self._store.async_load() or {}
@@ -322,8 +317,9 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
                 self._records[appliance_id] = record
                 states[appliance_id] = plan_state(record, appliance, start)
             if self._records != before:
-                # A run starts now: its plug must not wait for the plan that follows.
-                self._notify_record_listeners()
+                # A run starts now: its plug must not wait for the plan that follows. The
+                # data stays the last plan's until the new one is made.
+                self.async_update_listeners()
             request = PlanRequest(
                 prices=prices,
                 now=now,
@@ -397,21 +393,6 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
             self.async_set_updated_data(self._data())
         # What ran by hand is committed: plan the rest (or the next occurrence) around it.
         self.async_request_plan()
-
-    @callback
-    def async_add_record_listener(self, listener: CALLBACK_TYPE) -> CALLBACK_TYPE:
-        """Call ``listener`` as soon as a record moves, before the plan made with it is ready."""
-        self._record_listeners.append(listener)
-
-        @callback
-        def remove() -> None:
-            self._record_listeners.remove(listener)
-
-        return remove
-
-    def _notify_record_listeners(self) -> None:
-        for listener in list(self._record_listeners):
-            listener()
 
     def record(self, appliance_id: str) -> ApplianceRecord:
         """Return what the planner knows of the appliance now."""

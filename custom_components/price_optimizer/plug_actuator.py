@@ -22,16 +22,14 @@ from homeassistant.components import mqtt
 from homeassistant.const import SERVICE_TURN_OFF, SERVICE_TURN_ON, STATE_OFF, STATE_ON
 from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import (
     async_call_later,
     async_track_point_in_utc_time,
     async_track_state_change_event,
 )
-from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN, LOGGER, STORAGE_VERSION
+from .const import DOMAIN, LOGGER
 from .core.convert import iso
 from .core.plug_rules import (
     CONFIRM_TIMEOUT,
@@ -45,6 +43,13 @@ from .core.plug_rules import (
     stop_moment,
 )
 from .core.plug_target import ControlTarget, MqttTarget, SwitchTarget
+from .repair_issues import (
+    async_clear_control_failed,
+    async_clear_mqtt_not_set_up,
+    async_raise_control_failed,
+    async_raise_mqtt_not_set_up,
+)
+from .storage import control_store
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
@@ -57,20 +62,6 @@ EVENT_PLAN_CHANGED: Final = f"{DOMAIN}_plan_changed"
 EVENT_APPLIANCE_FAILED: Final = f"{DOMAIN}_appliance_failed"
 # Publishes that must arrive: a lost command is a plug left in the wrong state.
 MQTT_QOS: Final = 1
-
-
-def control_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
-    """Return the Store that keeps an entry's commands and what its plugs said."""
-    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}.control")
-
-
-def issue_ids(entry: ConfigEntry) -> list[str]:
-    """Return the ids of every repair issue the actuator may raise for the entry."""
-    return [
-        f"{kind}_{subentry_id}"
-        for subentry_id in entry.subentries
-        for kind in ("mqtt_not_set_up", "control_failed")
-    ]
 
 
 class Actuator:
@@ -117,7 +108,6 @@ class Actuator:
                 self.hass, self._async_start_mqtt(self._generation), "price_optimizer mqtt"
             )
         self._unsubs.append(self._planner.async_add_listener(self._async_plan_updated))
-        self._unsubs.append(self._planner.async_add_record_listener(self._async_records_moved))
         self._async_plan_updated()
 
     async def async_stop(self) -> None:
@@ -162,13 +152,6 @@ class Actuator:
         if self._stopped:
             return
         self._announce_plan_changes()
-        for appliance_id in self._targets:
-            self._act(appliance_id)
-
-    @callback
-    def _async_records_moved(self) -> None:
-        if self._stopped:
-            return
         for appliance_id in self._targets:
             self._act(appliance_id)
 
@@ -340,7 +323,7 @@ class Actuator:
         if command is None:
             return
         now = dt_util.utcnow()
-        ir.async_delete_issue(self.hass, DOMAIN, f"control_failed_{appliance_id}")
+        async_clear_control_failed(self.hass, appliance_id)
         if command.turn_on:
             self._journals[appliance_id] = replace(journal, pending=None, failed=None, plug_on=True)
             await self._async_save()
@@ -372,20 +355,14 @@ class Actuator:
             command.attempts,
             reason,
         )
-        ir.async_create_issue(
+        async_raise_control_failed(
             self.hass,
-            DOMAIN,
-            f"control_failed_{appliance_id}",
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key="control_failed",
-            translation_placeholders={
-                "appliance": name,
-                "command": switched,
-                "target": target.describe(),
-                "attempts": str(command.attempts),
-                "reason": reason,
-            },
+            appliance_id,
+            appliance=name,
+            command=switched,
+            target=target.describe(),
+            attempts=command.attempts,
+            reason=reason,
         )
         self.hass.bus.async_fire(
             EVENT_APPLIANCE_FAILED,
@@ -444,23 +421,14 @@ class Actuator:
         for appliance_id, target in self._targets.items():
             if not isinstance(target, MqttTarget):
                 continue
-            issue_id = f"mqtt_not_set_up_{appliance_id}"
             if not ready:
                 LOGGER.error(
                     "%s is switched over MQTT, but the MQTT integration is not set up",
                     self._name(appliance_id),
                 )
-                ir.async_create_issue(
-                    self.hass,
-                    DOMAIN,
-                    issue_id,
-                    is_fixable=False,
-                    severity=ir.IssueSeverity.ERROR,
-                    translation_key="mqtt_not_set_up",
-                    translation_placeholders={"appliance": self._name(appliance_id)},
-                )
+                async_raise_mqtt_not_set_up(self.hass, appliance_id, self._name(appliance_id))
                 continue
-            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+            async_clear_mqtt_not_set_up(self.hass, appliance_id)
             if target.state_topic is not None:
                 unsubscribe = await mqtt.async_subscribe(
                     self.hass,

@@ -23,6 +23,7 @@ from custom_components.price_optimizer.const import DOMAIN
 from custom_components.price_optimizer.core.prices import PriceSeries
 from custom_components.price_optimizer.core.sources.replay import ReplaySource
 from custom_components.price_optimizer.precision import price
+from custom_components.price_optimizer.repair_issues import MODEL_FILES_DAMAGED
 
 from .conftest import AFTERNOON, MORNING, replay_entry
 
@@ -196,7 +197,7 @@ async def test_damaged_model_files_turn_the_forecast_off_with_a_repair_issue(
             assert await hass.config_entries.async_setup(entry.entry_id)
             await hass.async_block_till_done(wait_background_tasks=True)
 
-    issue = ir.async_get(hass).async_get_issue(DOMAIN, engine.INTEGRITY_ISSUE)
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, MODEL_FILES_DAMAGED)
     assert issue is not None
     assert "cnn_lstm_weights.npz" in issue.translation_placeholders["error"]
     assert "model file cnn_lstm_weights.npz" in caplog.text

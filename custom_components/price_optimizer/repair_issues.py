@@ -1,0 +1,190 @@
+"""Every repair issue the integration raises, and when it is withdrawn.
+
+Not ``repairs.py``: Home Assistant takes a module of that name for a platform offering fix
+flows, and none of these issues has one.
+
+An entry's issues carry its entry id (the source is down, its data has gaps); an
+appliance's carry its subentry id (its plug did not confirm, MQTT is not there); the
+shipped models are the integration's, shared by every entry. None is fixable from the
+repairs dashboard: each is withdrawn by the code that raised it once the problem is gone,
+and an entry's and its appliances' go with the entry when it unloads or is removed.
+
+The ids and translation keys are those of earlier releases, so an issue a person has open
+stays the same issue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Final
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.util import dt as dt_util
+
+from .const import DOMAIN
+from .core.quality import Finding
+
+if TYPE_CHECKING:
+    from homeassistant.config_entries import ConfigEntry
+
+SOURCE_UNAVAILABLE: Final = "source_unavailable"
+DATA_QUALITY: Final = "data_quality"
+CONTROL_FAILED: Final = "control_failed"
+MQTT_NOT_SET_UP: Final = "mqtt_not_set_up"
+MODEL_FILES_DAMAGED: Final = "model_files_damaged"
+ENTRY_ISSUES: Final = (SOURCE_UNAVAILABLE, DATA_QUALITY)
+APPLIANCE_ISSUES: Final = (MQTT_NOT_SET_UP, CONTROL_FAILED)
+
+
+def issue_id(kind: str, owner_id: str) -> str:
+    """Return the id of an entry's or an appliance's issue of ``kind``."""
+    return f"{kind}_{owner_id}"
+
+
+def entry_issue_ids(entry: ConfigEntry) -> list[str]:
+    """Return the ids of every issue the entry and its appliances may have open."""
+    return [issue_id(kind, entry.entry_id) for kind in ENTRY_ISSUES] + [
+        issue_id(kind, subentry_id) for subentry_id in entry.subentries for kind in APPLIANCE_ISSUES
+    ]
+
+
+@callback
+def async_clear_entry_issues(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Withdraw what the entry and its appliances raised: nothing watches them any more."""
+    for found in entry_issue_ids(entry):
+        ir.async_delete_issue(hass, DOMAIN, found)
+
+
+@callback
+def async_raise_source_unavailable(
+    hass: HomeAssistant, entry: ConfigEntry, since: datetime, error: str
+) -> None:
+    """Say that the entry's source has delivered nothing since ``since``."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id(SOURCE_UNAVAILABLE, entry.entry_id),
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="source_unavailable",
+        translation_placeholders={
+            "title": entry.title,
+            "since": _local_minute(since),
+            "error": error,
+        },
+    )
+
+
+@callback
+def async_clear_source_unavailable(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Withdraw the source's outage: it delivered again."""
+    ir.async_delete_issue(hass, DOMAIN, issue_id(SOURCE_UNAVAILABLE, entry.entry_id))
+
+
+@callback
+def async_raise_data_quality(
+    hass: HomeAssistant, entry: ConfigEntry, lasting: Iterable[Finding]
+) -> None:
+    """Say which problems of the entry's prices lasted, how often and since when."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id(DATA_QUALITY, entry.entry_id),
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="data_quality",
+        translation_placeholders={
+            "title": entry.title,
+            "findings": ", ".join(
+                f"{finding.code} ({finding.count}, first at {_local_minute(finding.first_at)})"
+                for finding in lasting
+            ),
+        },
+    )
+
+
+@callback
+def async_clear_data_quality(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Withdraw the prices' problems: none lasted."""
+    ir.async_delete_issue(hass, DOMAIN, issue_id(DATA_QUALITY, entry.entry_id))
+
+
+@callback
+def async_raise_control_failed(
+    hass: HomeAssistant,
+    appliance_id: str,
+    *,
+    appliance: str,
+    command: str,
+    target: str,
+    attempts: int,
+    reason: str,
+) -> None:
+    """Say that an appliance's plug never confirmed the command it was sent."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id(CONTROL_FAILED, appliance_id),
+        is_fixable=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key="control_failed",
+        translation_placeholders={
+            "appliance": appliance,
+            "command": command,
+            "target": target,
+            "attempts": str(attempts),
+            "reason": reason,
+        },
+    )
+
+
+@callback
+def async_clear_control_failed(hass: HomeAssistant, appliance_id: str) -> None:
+    """Withdraw the plug's failure: it did what it was asked."""
+    ir.async_delete_issue(hass, DOMAIN, issue_id(CONTROL_FAILED, appliance_id))
+
+
+@callback
+def async_raise_mqtt_not_set_up(hass: HomeAssistant, appliance_id: str, appliance: str) -> None:
+    """Say that an appliance is switched over MQTT while Home Assistant has no MQTT client."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id(MQTT_NOT_SET_UP, appliance_id),
+        is_fixable=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key="mqtt_not_set_up",
+        translation_placeholders={"appliance": appliance},
+    )
+
+
+@callback
+def async_clear_mqtt_not_set_up(hass: HomeAssistant, appliance_id: str) -> None:
+    """Withdraw the missing MQTT client: it is there."""
+    ir.async_delete_issue(hass, DOMAIN, issue_id(MQTT_NOT_SET_UP, appliance_id))
+
+
+@callback
+def async_raise_model_files_damaged(hass: HomeAssistant, error: str) -> None:
+    """Say that the shipped forecast models cannot be used, for every entry."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        MODEL_FILES_DAMAGED,
+        is_fixable=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key="model_files_damaged",
+        translation_placeholders={"error": error},
+    )
+
+
+@callback
+def async_clear_model_files_damaged(hass: HomeAssistant) -> None:
+    """Withdraw the damaged models: they loaded."""
+    ir.async_delete_issue(hass, DOMAIN, MODEL_FILES_DAMAGED)
+
+
+def _local_minute(moment: datetime) -> str:
+    return dt_util.as_local(moment).isoformat(timespec="minutes")
