@@ -93,7 +93,7 @@ export class PriceOptimizerHouseholdCard extends LitElement {
     const appliances = appliancesOf(this.hass, this._config.entry);
     const title = this._config.title ?? this._t("household.title");
     return html`<ha-card .header=${title || undefined}>
-      <div class="appliances">
+      <div class="appliances${title ? "" : " bare"}">
         ${appliances.length
           ? appliances.map((appliance) => this._renderAppliance(appliance))
           : html`<div class="message">${this._t("household.none")}</div>`}
@@ -157,7 +157,7 @@ export class PriceOptimizerHouseholdCard extends LitElement {
     .appliances {
       padding: 0 8px 8px;
     }
-    ha-card:not([header]) .appliances {
+    .bare {
       padding-top: 8px;
     }
     .message {

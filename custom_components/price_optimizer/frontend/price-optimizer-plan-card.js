@@ -284,7 +284,7 @@ var Ae=Object.defineProperty;var ke=(o,t,e)=>t in o?Ae(o,t,{enumerable:!0,config
     ></ha-form>`}_changed(t){t.stopPropagation();let e=this.constructor.defaults,s={...t.detail.value};for(let[n,i]of Object.entries(s))(i===""||i===void 0||i===e[n])&&delete s[n];s.type=this._config.type??`custom:${this.constructor.cardTag}`,this._config=s,this.dispatchEvent(new CustomEvent("config-changed",{detail:{config:s},bubbles:!0,composed:!0}))}};$(S,"properties",{hass:{attribute:!1},_config:{state:!0}}),$(S,"schema",[]),$(S,"defaults",{}),$(S,"cardTag","");var I=class extends S{};$(I,"schema",Ze),$(I,"defaults",Ut),$(I,"cardTag",U);var Ke="price_optimizer",qe=["status","next_start","next_end","planned_cost","expected_savings","realised_savings","run_now","automatic_control"];function It(o,t){let e=o?.devices??{},s=new Map;for(let i of Object.values(o?.entities??{})){if(i.platform!==Ke||!i.device_id||!qe.includes(i.translation_key))continue;let r=e[i.device_id];!r||t&&!(r.config_entries??[]).includes(t)||(s.has(i.device_id)||s.set(i.device_id,{}),s.get(i.device_id)[i.translation_key]=i.entity_id)}let n=[];for(let[i,r]of s){if(!r.status)continue;let c=e[i];n.push({deviceId:i,name:c.name_by_user||c.name||i,entities:r})}return n.sort((i,r)=>i.name.localeCompare(r.name))}var ot="price-optimizer-household-card",Ye="–",Je=new Set(["unknown","unavailable",""]);function mt(o){return o&&!Je.has(o.state)?o:void 0}var B=class extends w{static getConfigElement(){return document.createElement(`${ot}-editor`)}static getStubConfig(){return{}}setConfig(t){if(!t||typeof t!="object")throw new Error("Invalid configuration");this._config={...t}}getCardSize(){return 1+2*It(this.hass,this._config?.entry).length}getGridOptions(){return{columns:12,min_columns:4,rows:"auto"}}_t(t,e){return j(A(this.hass),t,e)}_state(t){return t?this.hass.states?.[t]:void 0}_formatted(t,e){return mt(t)?this.hass.formatEntityState?.(t)??e(t):Ye}_money(t){let e=A(this.hass);return this._formatted(this._state(t),s=>D(Number(s.state),s.attributes?.unit_of_measurement??"",e))}_nextRun(t){let e=mt(this._state(t.entities.next_start)),s=mt(this._state(t.entities.next_end));if(!e||!s)return m`<dd class="next-run">${this._t("no_runs")}</dd>`;let n=et(this.hass),i=Date.parse(e.state),r=Date.parse(s.state);return m`<dd class="next-run" data-start=${e.state} data-end=${s.state}>
       ${H(i,n)}–${F(r,n)}
     </dd>`}_moreInfo(t){this.dispatchEvent(new CustomEvent("hass-more-info",{detail:{entityId:t},bubbles:!0,composed:!0}))}_toggle(t,e,s){t.stopPropagation(),this.hass.callService("switch",s?"turn_off":"turn_on",{entity_id:e})}render(){if(!this._config||!this.hass)return p;let t=It(this.hass,this._config.entry),e=this._config.title??this._t("household.title");return m`<ha-card .header=${e||void 0}>
-      <div class="appliances">
+      <div class="appliances${e?"":" bare"}">
         ${t.length?t.map(s=>this._renderAppliance(s)):m`<div class="message">${this._t("household.none")}</div>`}
       </div>
     </ha-card>`}_renderAppliance(t){let{entities:e}=t,s=this._state(e.status),n=this._state(e.automatic_control),i=n?.state==="on",r=this._formatted(s,a=>this._t(`status.${a.state}`)),c=()=>this._moreInfo(e.status);return m`<div
@@ -326,7 +326,7 @@ var Ae=Object.defineProperty;var ke=(o,t,e)=>t in o?Ae(o,t,{enumerable:!0,config
     .appliances {
       padding: 0 8px 8px;
     }
-    ha-card:not([header]) .appliances {
+    .bare {
       padding-top: 8px;
     }
     .message {
