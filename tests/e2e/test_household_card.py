@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 import time
 from typing import Any
 
@@ -91,6 +92,17 @@ def _state_becomes(instance: DevelopInstance, entity_id: str, wanted: str) -> bo
     return True
 
 
+def _photograph(page: Page, path: Path) -> None:
+    """Save the card as a person sees it: clear of the toolbar and the pointer, fully drawn."""
+    card = page.locator(CARD)
+    page.mouse.move(0, 0)
+    card.evaluate("(card) => card.scrollIntoView({block: 'center'})")
+    expect(card.locator(".appliance .name").first).to_be_visible()
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))")
+    path.parent.mkdir(exist_ok=True)
+    card.screenshot(path=path)
+
+
 def _names(page: Page) -> list[str]:
     return list(page.locator(f"{CARD} .appliance .name").all_inner_texts())
 
@@ -162,8 +174,7 @@ def test_the_household_card_follows_appliances_added_and_removed_in_the_ui(
         expect(switch).to_be_checked(timeout=10_000)
         assert _state_becomes(develop_instance, entities["automatic_control"], "on")
 
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.locator(CARD).screenshot(path=ARTIFACTS / "household_card_1280.png")
+        _photograph(page, ARTIFACTS / "household_card_1280.png")
         (ARTIFACTS / "household_card_shown_after_s.txt").write_text(f"{shown_after_s:.2f}\n")
 
         _in_page(
@@ -205,11 +216,6 @@ def test_the_household_card_fits_a_phone_and_a_desktop(
             assert figures["y"] >= head["y"] + head["height"] - 1
         else:
             assert figures["x"] >= head["x"] + head["width"] - 1
-        # Far down a phone's page: brought into view and drawn before it is photographed.
-        card.scroll_into_view_if_needed()
-        expect(row.locator(".name")).to_be_visible()
-        page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))")
-        ARTIFACTS.mkdir(exist_ok=True)
-        card.screenshot(path=ARTIFACTS / f"household_card_layout_{width}.png")
+        _photograph(page, ARTIFACTS / f"household_card_layout_{width}.png")
     finally:
         page.close()
