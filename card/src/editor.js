@@ -17,11 +17,17 @@ export const SCHEMA = [
   { name: "show_load", selector: { boolean: {} } },
 ];
 
-export class PriceOptimizerPlanCardEditor extends LitElement {
+/** A card's editor: its options in Home Assistant's form; defaults and empty values left out. */
+export class CardEditor extends LitElement {
   static properties = {
     hass: { attribute: false },
     _config: { state: true },
   };
+
+  // Each card's editor names its own.
+  static schema = [];
+  static defaults = {};
+  static cardTag = "";
 
   setConfig(config) {
     this._config = config;
@@ -31,8 +37,8 @@ export class PriceOptimizerPlanCardEditor extends LitElement {
     if (!this.hass || !this._config) return nothing;
     return html`<ha-form
       .hass=${this.hass}
-      .data=${{ ...DEFAULTS, ...this._config }}
-      .schema=${SCHEMA}
+      .data=${{ ...this.constructor.defaults, ...this._config }}
+      .schema=${this.constructor.schema}
       .computeLabel=${(field) => localize(languageOf(this.hass), `editor.${field.name}`)}
       @value-changed=${this._changed}
     ></ha-form>`;
@@ -40,12 +46,19 @@ export class PriceOptimizerPlanCardEditor extends LitElement {
 
   _changed(ev) {
     ev.stopPropagation();
+    const defaults = this.constructor.defaults;
     const config = { ...ev.detail.value };
     for (const [key, value] of Object.entries(config)) {
-      if (value === "" || value === undefined || value === DEFAULTS[key]) delete config[key];
+      if (value === "" || value === undefined || value === defaults[key]) delete config[key];
     }
-    config.type = this._config.type ?? `custom:${CARD_TAG}`;
+    config.type = this._config.type ?? `custom:${this.constructor.cardTag}`;
     this._config = config;
     this.dispatchEvent(new CustomEvent("config-changed", { detail: { config }, bubbles: true, composed: true }));
   }
+}
+
+export class PriceOptimizerPlanCardEditor extends CardEditor {
+  static schema = SCHEMA;
+  static defaults = DEFAULTS;
+  static cardTag = CARD_TAG;
 }

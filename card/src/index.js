@@ -1,20 +1,33 @@
-// The module Home Assistant loads on every page: it defines the card and its editor and
-// lists the card in the card picker.
+// The module Home Assistant loads on every page: it defines the cards and their editors and
+// lists the cards in the card picker.
 import { CARD_TAG, PriceOptimizerPlanCard } from "./card.js";
 import { PriceOptimizerPlanCardEditor } from "./editor.js";
+import { HOUSEHOLD_TAG, PriceOptimizerHouseholdCard } from "./household-card.js";
+import { PriceOptimizerHouseholdCardEditor } from "./household-editor.js";
 
-if (!customElements.get(CARD_TAG)) customElements.define(CARD_TAG, PriceOptimizerPlanCard);
-if (!customElements.get(`${CARD_TAG}-editor`)) {
-  customElements.define(`${CARD_TAG}-editor`, PriceOptimizerPlanCardEditor);
-}
-
-window.customCards = window.customCards || [];
-if (!window.customCards.some((card) => card.type === CARD_TAG)) {
-  window.customCards.push({
+const DOCUMENTATION = "https://github.com/price-optimizer/price_optimizer#dashboard";
+const CARDS = [
+  {
     type: CARD_TAG,
+    card: PriceOptimizerPlanCard,
+    editor: PriceOptimizerPlanCardEditor,
     name: "Price Optimizer plan",
     description: "Prices, the forecast with its band, and every planned run on one timeline.",
-    preview: false,
-    documentationURL: "https://github.com/price-optimizer/price_optimizer#dashboard",
-  });
+  },
+  {
+    type: HOUSEHOLD_TAG,
+    card: PriceOptimizerHouseholdCard,
+    editor: PriceOptimizerHouseholdCardEditor,
+    name: "Price Optimizer household",
+    description: "Every appliance with its status, next run, cost, savings and automatic control.",
+  },
+];
+
+window.customCards = window.customCards || [];
+for (const { type, card, editor, name, description } of CARDS) {
+  if (!customElements.get(type)) customElements.define(type, card);
+  if (!customElements.get(`${type}-editor`)) customElements.define(`${type}-editor`, editor);
+  if (!window.customCards.some((listed) => listed.type === type)) {
+    window.customCards.push({ type, name, description, preview: false, documentationURL: DOCUMENTATION });
+  }
 }
