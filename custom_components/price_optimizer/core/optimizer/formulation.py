@@ -26,8 +26,11 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from ..tariffs.capacity import DailyPeaksStepRule
+from .capacity_charge import billed_kw_by_month
+from .capacity_rows import Draw, StepColumn, charge_rows
 from .problem import EPSILON, CycleJob, FlexJob, FloatArray, IntArray, Problem
-from .solution import Solution
+from .solution import Solution, planned_energy
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -58,6 +61,13 @@ class Formulation:
     hulls_complete: bool = True
     on_columns: dict[int, IntArray] = field(default_factory=dict)
     power_columns: dict[int, IntArray] = field(default_factory=dict)
+    # The capacity charge's step binaries (see capacity_rows).
+    steps: tuple[StepColumn, ...] = ()
+
+    @property
+    def step_columns(self) -> IntArray:
+        """Return the columns of the capacity charge's step binaries."""
+        return np.array([step.column for step in self.steps], dtype=np.int64)
 
     @property
     def columns(self) -> int:
@@ -193,7 +203,23 @@ def formulate(problem: Problem) -> Formulation:
     hulls_complete = True
     if problem.limit_kw is not None:
         hulls_complete = _household_limit(builder, terms, problem.capacity())
+    steps: tuple[StepColumn, ...] = ()
+    if problem.charge is not None and terms.load_slot:
+        fixed_kwh = problem.fixed_kwh
+        steps = charge_rows(
+            builder,
+            problem.charge,
+            Draw(
+                np.concatenate(terms.load_slot),
+                np.concatenate(terms.load_column),
+                np.concatenate(terms.load_kw),
+            ),
+            np.zeros(problem.grid.count) if fixed_kwh is None else fixed_kwh,
+            np.minimum(terms.most_kw, np.maximum(problem.capacity(), 0.0)),
+            problem.grid.hours,
+        )
     formulation = builder.build()
+    formulation.steps = steps
     formulation.hulls_complete = hulls_complete
     formulation.start_columns = start_columns
     formulation.on_columns = on_columns
@@ -475,4 +501,11 @@ def encode(problem: Problem, formulation: Formulation, solution: Solution) -> Fl
         present = on != NO_COLUMN
         power = solution.power[number][job.first : job.end]
         value[on[present]] = power[present] > 1e-9
+    if formulation.steps:
+        assert problem.charge is not None
+        billed = billed_kw_by_month(problem.charge, planned_energy(problem, solution))
+        rule = problem.charge.terms.rule
+        assert isinstance(rule, DailyPeaksStepRule)
+        for step in formulation.steps:
+            value[step.column] = rule.step_of(billed[step.month]).threshold_kw >= step.threshold_kw
     return value

@@ -387,6 +387,16 @@ def _next_fix(
                 (single, np.ones(1), np.ones(1)),
                 (single, np.zeros(1), np.zeros(1)),
             )
+    steps = formulation.step_columns
+    share = value[steps]
+    fractional = np.flatnonzero(np.abs(share - np.round(share)) > INTEGRALITY)
+    if len(fractional):
+        # Paying for a step is always possible; staying below it may not be.
+        single = steps[fractional[:1]]
+        return (
+            (single, np.ones(1), np.ones(1)),
+            (single, np.zeros(1), np.zeros(1)),
+        )
     raise AssertionError("no fractional binary to fix")  # pragma: no cover
 
 

@@ -84,11 +84,17 @@ def _resolve(
 ) -> Solution | None:
     """Return the incumbent with the ``freed`` jobs solved again around the others."""
     kept = np.zeros(problem.grid.count)
+    kept_kwh = np.zeros(problem.grid.count)
     for number in range(len(problem.jobs)):
         if number not in freed:
-            kept += job_draw(problem, number, incumbent)[0]
+            power, energy = job_draw(problem, number, incumbent)
+            kept += power
+            kept_kwh += energy
     part = replace(
-        problem, jobs=tuple(problem.jobs[n] for n in freed), fixed_kw=problem.fixed_kw + kept
+        problem,
+        jobs=tuple(problem.jobs[n] for n in freed),
+        fixed_kw=problem.fixed_kw + kept,
+        fixed_kwh=None if problem.fixed_kwh is None else problem.fixed_kwh + kept_kwh,
     )
     found = solve_part(part, time_limit)
     if found is None:

@@ -16,6 +16,7 @@ import numpy as np
 
 from .appliances import Appliance
 from .baseline import baseline_energy
+from .capacity_charge import marginal_cost
 from .issues import ApplianceError, PlanIssue, issue
 from .milp import Backend, SolveReport, solve
 from .problem import (
@@ -30,7 +31,7 @@ from .problem import (
     energy_issue,
 )
 from .schedule import AppliancePlan, PlannedRun, Schedule
-from .solution import Solution, job_draw
+from .solution import Solution, capacity_cost, job_draw
 
 # When a solve stops before any plan (a slow device, a very large household), it is tried once
 # more with this much time: no plan is not the same as no feasible plan, and a late plan beats
@@ -59,13 +60,26 @@ def plan(request: PlanRequest, backend: Backend | None = None) -> Schedule:
     plans = [*invalid, *_plans(problem, solution, dropped)]
     order = {appliance.appliance_id: i for i, appliance in enumerate(request.appliances)}
     plans.sort(key=lambda p: (order[p.appliance_id], p.due is None, p.due or request.now))
+    capacity_cost, baseline_capacity_cost = _capacity_costs(problem, solution)
     return Schedule(
         created_at=request.now,
         currency=request.prices.currency,
         household_limit_kw=request.household_limit_kw,
         plans=tuple(plans),
         solver=report,
+        capacity_cost=capacity_cost,
+        baseline_capacity_cost=baseline_capacity_cost,
     )
+
+
+def _capacity_costs(problem: Problem, solution: Solution) -> tuple[float | None, float | None]:
+    """Return what the plan and the run-now baseline add to the capacity charge."""
+    if problem.charge is None:
+        return None, None
+    baseline = np.zeros(problem.grid.count) if problem.fixed_kwh is None else problem.fixed_kwh
+    for job in problem.jobs:
+        baseline = baseline + baseline_energy(job, problem.grid.count, problem.grid.hours)
+    return capacity_cost(problem, solution), marginal_cost(problem.charge, baseline)
 
 
 def _resolve_conflicts(

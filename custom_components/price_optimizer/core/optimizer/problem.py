@@ -19,7 +19,10 @@ import numpy.typing as npt
 
 from ..convert import iso
 from ..prices import PriceSeries
+from ..tariffs.base_load import BaseLoad
+from ..tariffs.capacity import CapacityTerms
 from .appliances import Appliance, ApplianceState, CyclePhase
+from .capacity_charge import ChargePeriods, charge_periods
 from .issues import PlanIssue, issue
 
 FloatArray = npt.NDArray[np.float64]
@@ -52,6 +55,11 @@ class PlanRequest:
     A solve that has no plan at all when the limit ends it is tried once more
     with ten seconds (see planner.PATIENT_TIME_LIMIT). ``planning_step`` is the
     coarsest grid runs start on (finer where the prices are finer).
+
+    ``base_load`` is what the rest of the house is expected to draw: the household limit
+    leaves the appliances only what it does not take (never less than nothing), and a
+    capacity charge is counted on top of it. ``capacity`` makes the plan pay what it adds to
+    the month's capacity charge (see :mod:`.capacity_charge`).
     """
 
     prices: PriceSeries
@@ -62,6 +70,8 @@ class PlanRequest:
     zone: tzinfo = UTC
     time_limit: float = DEFAULT_TIME_LIMIT
     planning_step: timedelta = PLANNING_STEP
+    base_load: BaseLoad | None = None
+    capacity: CapacityTerms | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,12 +216,23 @@ class Problem:
     limit_kw: float | None
     issues: tuple[tuple[Occurrence | Appliance, PlanIssue], ...]
     done: tuple[Occurrence, ...] = ()
+    # The expected base load (kW per slot); None when the request gave none.
+    base_kw: FloatArray | None = None
+    # The capacity charge's metered periods, and the energy per slot of what is already
+    # committed (running cycles, jobs held in place), which the charge counts as the plan's.
+    charge: ChargePeriods | None = None
+    fixed_kwh: FloatArray | None = None
 
     def capacity(self) -> FloatArray:
         """Return the power left for the jobs in each slot (infinite without a limit)."""
         if self.limit_kw is None:
             return np.full(self.grid.count, np.inf)
-        return self.limit_kw - self.fixed_kw
+        room = self.limit_kw - self.fixed_kw
+        if self.base_kw is None:
+            return room
+        # A base load above the limit leaves nothing, but does not make the plan infeasible.
+        left: FloatArray = room - np.minimum(self.base_kw, np.maximum(room, 0.0))
+        return left
 
 
 def planning_step(
@@ -364,6 +385,7 @@ def build_problem(request: PlanRequest) -> Problem:
                 issues.append((occurrence, job))
             else:
                 jobs.append(job)
+    base_kw, charge, fixed_kwh = _household_load(request, grid, running)
     return Problem(
         grid=grid,
         price=median,
@@ -372,7 +394,29 @@ def build_problem(request: PlanRequest) -> Problem:
         fixed_kw=fixed_kw,
         limit_kw=limit,
         issues=tuple(issues),
+        base_kw=base_kw,
+        charge=charge,
+        fixed_kwh=fixed_kwh,
     )
+
+
+def _household_load(
+    request: PlanRequest, grid: Grid, running: Sequence[RunningCycle]
+) -> tuple[FloatArray | None, ChargePeriods | None, FloatArray | None]:
+    """Return the base load (kW per slot), the capacity charge's periods, committed kWh."""
+    starts = [grid.at(index) for index in range(grid.count)]
+    base_kwh = np.zeros(grid.count)
+    base_kw = None
+    if request.base_load is not None:
+        base_kwh = np.array(request.base_load.expected_kwh(starts, grid.step), dtype=np.float64)
+        base_kwh = np.maximum(base_kwh.reshape(grid.count), 0.0)
+        base_kw = base_kwh / grid.hours
+    if request.capacity is None or not grid.count:
+        return base_kw, None, None
+    fixed_kwh = np.zeros(grid.count)
+    for cycle in running:
+        fixed_kwh += cycle.energy
+    return base_kw, charge_periods(request.capacity, starts, grid.step, base_kwh), fixed_kwh
 
 
 def _running_occurrence(

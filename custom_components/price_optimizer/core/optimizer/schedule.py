@@ -4,6 +4,12 @@ Everything here is JSON-safe through ``as_dict``/``from_dict`` so it can be
 kept in a Store, returned by actions and shown as entity attributes. Costs are
 expected costs: market prices where published, the forecast median beyond
 (whatever risk setting chose the plan).
+
+With a capacity charge, what the plan adds to the month's charge (over the
+base load alone) is ``capacity_cost``; it belongs to the whole plan, not to one
+appliance, so the appliances' costs stay energy costs and the schedule's
+``planned_cost`` adds it. ``baseline_cost`` likewise adds what the run-now
+baseline would add to the charge, so savings compare like with like.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from ..convert import from_iso, rounded
+from ..convert import from_iso, optional_float, rounded
 from .issues import PlanIssue
 from .milp import SolveReport
 
@@ -135,16 +141,21 @@ class Schedule:
     household_limit_kw: float | None
     plans: tuple[AppliancePlan, ...]
     solver: SolveReport | None = None
+    # What the plan and the baseline add to the capacity charge; None without one.
+    capacity_cost: float | None = None
+    baseline_capacity_cost: float | None = None
 
     @property
     def planned_cost(self) -> float:
-        """Return the expected cost of all scheduled and running plans."""
-        return sum(plan.planned_cost or 0.0 for plan in self.plans)
+        """Return the expected cost of all scheduled and running plans, capacity included."""
+        energy = sum(plan.planned_cost or 0.0 for plan in self.plans)
+        return energy + (self.capacity_cost or 0.0)
 
     @property
     def baseline_cost(self) -> float:
         """Return the expected cost if every appliance started at its earliest moment."""
-        return sum(plan.baseline_cost or 0.0 for plan in self.plans)
+        energy = sum(plan.baseline_cost or 0.0 for plan in self.plans)
+        return energy + (self.baseline_capacity_cost or 0.0)
 
     @property
     def savings(self) -> float:
@@ -168,7 +179,7 @@ class Schedule:
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-safe form for the Store and action responses."""
-        return {
+        data = {
             "created_at": self.created_at.isoformat(),
             "currency": self.currency,
             "household_limit_kw": self.household_limit_kw,
@@ -178,6 +189,11 @@ class Schedule:
             "plans": [plan.as_dict() for plan in self.plans],
             "solver": None if self.solver is None else self.solver.as_dict(),
         }
+        if self.capacity_cost is not None:
+            # Only plans made with a capacity charge have these keys.
+            data["capacity_cost"] = rounded(self.capacity_cost)
+            data["baseline_capacity_cost"] = rounded(self.baseline_capacity_cost)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Schedule:
@@ -188,4 +204,6 @@ class Schedule:
             currency=str(data.get("currency", "EUR")),
             household_limit_kw=None if limit is None else float(limit),
             plans=tuple(AppliancePlan.from_dict(plan) for plan in data.get("plans", ())),
+            capacity_cost=optional_float(data.get("capacity_cost")),
+            baseline_capacity_cost=optional_float(data.get("baseline_capacity_cost")),
         )

@@ -13,6 +13,7 @@ from typing import Final
 
 import numpy as np
 
+from .capacity_charge import marginal_cost
 from .placement import COST_TIE, BlockMemo, best_blocks, best_cycle_start, best_simple_flex
 from .problem import EPSILON, CycleJob, FloatArray, Problem
 
@@ -55,8 +56,26 @@ def job_cost(problem: Problem, number: int, solution: Solution) -> float:
 
 
 def total_cost(problem: Problem, solution: Solution) -> float:
-    """Return what all jobs cost at their planning prices."""
-    return sum(job_cost(problem, number, solution) for number in range(len(problem.jobs)))
+    """Return what all jobs cost at their planning prices, with what they add to capacity."""
+    energy = sum(job_cost(problem, number, solution) for number in range(len(problem.jobs)))
+    if problem.charge is None:
+        return energy
+    return energy + capacity_cost(problem, solution)
+
+
+def planned_energy(problem: Problem, solution: Solution) -> FloatArray:
+    """Return the energy per slot of the planned jobs and what is already committed."""
+    energy = np.zeros(problem.grid.count) if problem.fixed_kwh is None else problem.fixed_kwh
+    for number in range(len(problem.jobs)):
+        energy = energy + job_draw(problem, number, solution)[1]
+    return energy
+
+
+def capacity_cost(problem: Problem, solution: Solution) -> float:
+    """Return what the plan adds to the capacity charge (0 without one)."""
+    if problem.charge is None:
+        return 0.0
+    return marginal_cost(problem.charge, planned_energy(problem, solution))
 
 
 def total_load(problem: Problem, solution: Solution) -> FloatArray:
@@ -129,8 +148,13 @@ def polish(problem: Problem, solution: Solution, memo: BlockMemo | None = None) 
 
 
 def _better(problem: Problem, number: int, candidate: Solution, current: Solution) -> bool:
-    new = job_cost(problem, number, candidate)
-    old = job_cost(problem, number, current)
+    if problem.charge is None:
+        new = job_cost(problem, number, candidate)
+        old = job_cost(problem, number, current)
+    else:
+        # The charge ties the jobs together: a move pays only if the whole plan gets cheaper.
+        new = total_cost(problem, candidate)
+        old = total_cost(problem, current)
     if new < old - COST_TIE:
         return True
     return (

@@ -225,6 +225,17 @@ class Tree:
     def _branch(self, point: FloatArray) -> tuple[Fixing, Fixing] | None:
         """Return (more likely, less likely) child fixings, or None when ``point`` is integral."""
         formulation = self.formulation
+        steps = formulation.step_columns
+        if len(steps):
+            # A step of the capacity charge moves the bound most: settle those first.
+            share = point[steps]
+            distance = np.minimum(share, 1.0 - share)
+            index = int(np.argmax(distance))
+            if distance[index] > INTEGRALITY:
+                single = np.array([steps[index]], dtype=np.int64)
+                if share[index] >= 0.5:
+                    return (single, 1.0), (single, 0.0)
+                return (single, 0.0), (single, 1.0)
         best: tuple[float, int] | None = None
         for number, columns in formulation.start_columns.items():
             share = point[columns]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 import math
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 MINUTES_PER_DAY = 1440
@@ -68,6 +69,40 @@ def _spread(
         piece_end = min(stop, bucket + interval)
         energy[bucket] = energy.get(bucket, 0.0) + kwh * (piece_end - moment).total_seconds() / span
         moment = piece_end
+
+
+class BaseLoad(Protocol):
+    """What the planner asks of a base load: the energy it expects in each slot."""
+
+    def expected_kwh(self, starts: Sequence[datetime], duration: timedelta) -> list[float]:
+        """Expected base-load energy (kWh) of each slot of ``duration`` from ``starts``."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class KnownLoad:
+    """Measured energy per UTC interval start: a base load known in hindsight, for replays.
+
+    A slot takes each interval's energy in proportion to the time they share; an interval
+    without a measurement counts as zero.
+    """
+
+    interval_kwh: Mapping[datetime, float]
+    interval: timedelta = timedelta(hours=1)
+
+    def expected_kwh(self, starts: Sequence[datetime], duration: timedelta) -> list[float]:
+        """Measured energy of each slot."""
+        energy = []
+        for start in starts:
+            stop = start + duration
+            total = 0.0
+            bucket = _floor(start, self.interval)
+            while bucket < stop:
+                shared = min(stop, bucket + self.interval) - max(start, bucket)
+                total += self.interval_kwh.get(bucket, 0.0) * (shared / self.interval)
+                bucket += self.interval
+            energy.append(total)
+        return energy
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import pairwise
 import math
 from typing import Any, Literal
@@ -177,6 +178,24 @@ class MonthlyPeakRule:
 
 
 CapacityRule = DailyPeaksStepRule | MonthlyPeakRule
+
+
+@dataclass(frozen=True, slots=True)
+class CapacityTerms:
+    """A capacity charge as the planner sees it: the rule and the current month so far.
+
+    ``daily_peaks_kw`` holds this month's measured daily peak hours by local date (today's
+    peak so far included), ``peak_so_far_kw`` this month's highest interval average
+    (:class:`MonthlyPeakRule`), ``earlier_peaks_kw`` earlier months' peaks, oldest first (a
+    rolling :class:`MonthlyPeakRule`). "This month" is the local month a plan starts in; a
+    later month inside the horizon starts with no peaks.
+    """
+
+    rule: CapacityRule
+    time_zone: str
+    daily_peaks_kw: Mapping[date, float] = field(default_factory=dict)
+    peak_so_far_kw: float = 0.0
+    earlier_peaks_kw: tuple[float, ...] = ()
 
 
 def _non_negative(data: Mapping[str, Any], key: str, default: float | None) -> float:
