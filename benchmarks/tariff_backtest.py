@@ -24,13 +24,18 @@ Three policies, all billed at the household's total price (energy of base load +
 each slot's total price, plus each month's capacity charge computed exactly with the rule's
 ``charge`` on the month's hourly consumption, with VAT):
 
-* ``spot_only``: plan on the market price alone, as the integration does today;
-* ``total_price``: plan on the total price (market + grid tariff + taxes, then VAT);
-* ``perfect``: plan on the realised total price with the day's actual base load known.
+* ``spot_only``: plan on the market price alone, blind to tariffs and base load, as the
+  integration did before it knew the tariff;
+* ``total_price``: plan on the total price (market + grid tariff + taxes, then VAT), with the
+  base load expected from the house's last 28 days (``learn_base_load``, by weekday and local
+  hour) and the month's capacity terms: the rule and the daily peaks the meter measured so far;
+* ``perfect``: the same with the day's actual base load known.
 
-Because every plan sees only published prices, ``perfect`` and ``total_price`` see the same
-prices; they differ only where the actual base load matters, which is the capacity charge when
-the optimizer can plan with it (``capacity_aware`` in the JSON says whether it did).
+Runs an earlier plan committed inside a new plan's horizon (the pool pump's afternoon) count as
+load the new plan plans around, as the integration sees a running appliance. Because every plan
+sees only published prices, ``perfect`` and ``total_price`` see the same prices; they differ
+only in the base load, so only where a capacity charge or its peaks depend on it. Each plan
+minimises its own day's cost given the month so far; none sees the rest of the month.
 
 Cases:
 
@@ -82,7 +87,17 @@ from custom_components.price_optimizer.core.optimizer import (
     preset,
 )
 from custom_components.price_optimizer.core.prices import PriceSeries
-from custom_components.price_optimizer.core.tariffs.capacity import CapacityRule, DailyPeaksStepRule
+from custom_components.price_optimizer.core.tariffs.base_load import (
+    BaseLoad,
+    KnownLoad,
+    learn_base_load,
+)
+from custom_components.price_optimizer.core.tariffs.capacity import (
+    CapacityRule,
+    CapacityTerms,
+    DailyPeaksStepRule,
+    MonthlyPeakRule,
+)
 from custom_components.price_optimizer.core.tariffs.energidataservice import (
     parse_pricelist,
     reply_components,
@@ -276,20 +291,6 @@ def base_load(
     return loads
 
 
-@dataclass(frozen=True)
-class ActualBaseLoad:
-    """The base load that happened, offered where a plan may take an expected one."""
-
-    loads: Mapping[datetime, float]
-
-    def expected_kwh(self, starts: Sequence[datetime], duration: timedelta) -> list[float]:
-        """The energy of each slot, summed over its quarter-hours."""
-        return [
-            sum(self.loads.get(q, 0.0) for q in quarters(start, start + duration))
-            for start in starts
-        ]
-
-
 # --- prices and tariffs ----------------------------------------------------------------------
 
 
@@ -474,32 +475,80 @@ def plan_requests(
     *,
     market: PriceSeries,
     total: PriceSeries,
-    expected_base: Mapping[datetime, float],
-    actual_base: Mapping[datetime, float],
+    base: Mapping[datetime, float],
+    house_loads: Mapping[str, Mapping[datetime, float]],
 ) -> dict[str, PlanRequest]:
-    """The three policies' requests for the plan made on ``day``."""
+    """The three policies' requests for the plan made on ``day``.
+
+    ``house_loads`` is each policy's consumption so far (the actual base load and the runs its
+    earlier plans committed); ``base`` the actual base load of every replayed quarter.
+    """
     appliances = household_appliances(day, case.zone)
-    now, _ = horizon(day, case.zone)
+    now, end = horizon(day, case.zone)
     spot = PlanRequest(prices=market, now=now, appliances=appliances, zone=case.zone)
     total_request = replace(spot, prices=total)
-    return {
-        "spot_only": spot,
-        "total_price": with_base_load(total_request, case, expected_base, learnt=True),
-        "perfect": with_base_load(total_request, case, actual_base, learnt=False),
-    }
+    learnt = learn_base_load(
+        hourly({q: base[q] for q in quarters(now - timedelta(days=LEARNING_DAYS), now)}),
+        HOUR,
+        case.zone.key,
+    )
+    actual = KnownLoad({q: base[q] for q in quarters(now, end)}, QUARTER)
+    requests = {"spot_only": spot}
+    for policy, expected in (("total_price", learnt), ("perfect", actual)):
+        loads = house_loads[policy]
+        committed = KnownLoad(
+            {q: loads[q] - base[q] for q in quarters(now, end) if loads[q] > base[q]}, QUARTER
+        )
+        requests[policy] = replace(
+            total_request,
+            base_load=WithCommittedRuns(expected, committed),
+            capacity=capacity_terms(case, loads, now),
+        )
+    return requests
 
 
-def with_base_load(
-    request: PlanRequest, case: Case, base: Mapping[datetime, float], *, learnt: bool
-) -> PlanRequest:
-    """The request as it stands: the optimizer here plans without base load or capacity terms."""
-    del case, base, learnt
-    return request
+@dataclass(frozen=True)
+class WithCommittedRuns:
+    """What the rest of the house draws: its base load and the runs earlier plans committed."""
+
+    base: BaseLoad
+    committed: KnownLoad
+
+    def expected_kwh(self, starts: Sequence[datetime], duration: timedelta) -> list[float]:
+        """Base load and committed runs of each slot."""
+        return [
+            base + runs
+            for base, runs in zip(
+                self.base.expected_kwh(starts, duration),
+                self.committed.expected_kwh(starts, duration),
+                strict=True,
+            )
+        ]
 
 
-def capacity_aware() -> bool:
-    """Whether the optimizer takes base load and capacity terms."""
-    return "capacity" in PlanRequest.__dataclass_fields__
+def capacity_terms(
+    case: Case, loads: Mapping[datetime, float], now: datetime
+) -> CapacityTerms | None:
+    """The month's capacity rule and what the meter measured this month until ``now``."""
+    month = now.astimezone(case.zone).date().replace(day=1)
+    rule = case.capacity_rule(month)
+    if rule is None:
+        return None
+    measured = {q: loads[q] for q in quarters(local_midnight(month, case.zone), now) if q in loads}
+    hours = hourly(measured)
+    peaks: dict[date, float] = {}
+    for start, kwh in hours.items():
+        local_day = start.astimezone(case.zone).date()
+        peaks[local_day] = max(peaks.get(local_day, 0.0), kwh)
+    by_quarter = isinstance(rule, MonthlyPeakRule) and rule.interval_minutes == 15
+    intervals = measured if by_quarter else hours
+    per_hour = 4 if by_quarter else 1
+    return CapacityTerms(
+        rule=rule,
+        time_zone=case.zone.key,
+        daily_peaks_kw=peaks,
+        peak_so_far_kw=max(intervals.values(), default=0.0) * per_hour,
+    )
 
 
 # --- billing ---------------------------------------------------------------------------------
@@ -585,16 +634,13 @@ def replay(case: Case, house: Mapping[date, tuple[float, ...]]) -> Replay:
         if not covers(market, start, end):
             skipped.append(day)
             continue
-        learnt_from = start - timedelta(days=LEARNING_DAYS)
-        expected = {q: kwh for q, kwh in all_base.items() if learnt_from <= q < start}
-        actual = {q: kwh for q, kwh in all_base.items() if start <= q < end}
         requests = plan_requests(
             case,
             day,
             market=market,
             total=priced_by(market, totals),
-            expected_base=expected,
-            actual_base=actual,
+            base=all_base,
+            house_loads=loads,
         )
         for policy, request in requests.items():
             planned_loads, not_planned = run_loads(plan(request))
@@ -631,7 +677,6 @@ def case_result(result: Replay) -> dict[str, Any]:
         "first_day": result.case.first_day.isoformat(),
         "skipped_days": [day.isoformat() for day in result.skipped_days],
         "unpriced_quarters": result.unpriced_quarters,
-        "capacity_aware": capacity_aware(),
         "blocked_occurrences": result.blocked,
         "seconds": round(result.seconds, 1),
         "policies": {
@@ -662,10 +707,7 @@ def print_table(cases: Iterable[dict[str, Any]]) -> None:
                 f"{row['energy_cost']:>11.2f} {row['capacity_cost']:>9.2f} {total:>11.2f} "
                 f"{100 * (spot - total) / spot:>7.2f}%"
             )
-        print(
-            f"{'':<5} bills in {case['currency']}, "
-            f"capacity-aware planning: {case['capacity_aware']}"
-        )
+        print(f"{'':<5} bills in {case['currency']}")
 
 
 def main() -> None:

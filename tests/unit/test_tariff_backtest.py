@@ -15,6 +15,7 @@ from benchmarks.tariff_backtest import (
     PLANNED_KINDS,
     POLICIES,
     Replay,
+    dk1_case,
     household_days,
     no1_case,
     replay,
@@ -32,6 +33,12 @@ SOLVER_TOLERANCE = 1e-4
 def house() -> dict[date, tuple[float, ...]]:
     """Return the real house's base load by local day."""
     return household_days()
+
+
+@pytest.fixture(scope="module")
+def danish(house: dict[date, tuple[float, ...]]) -> Replay:
+    """Return three days of N1's tariff on DK1, where no capacity charge applies."""
+    return replay(dk1_case(first_day=date(2023, 3, 14), days=DAYS), house)
 
 
 @pytest.fixture(scope="module")
@@ -90,13 +97,26 @@ def test_every_policy_runs_each_appliance_on_top_of_the_same_base_load(result: R
         assert set(result.base) <= set(result.loads[policy])
 
 
-def test_planning_on_the_total_price_never_pays_more_for_appliance_energy(result: Replay) -> None:
+def test_without_a_capacity_charge_the_total_price_plan_pays_least_for_its_energy(
+    danish: Replay,
+) -> None:
     def appliance_cost(policy: str) -> float:
-        planned = _appliance_loads(result, policy)
-        return sum(kwh * result.prices[q] for q, kwh in planned.items())
+        planned = _appliance_loads(danish, policy)
+        return sum(kwh * danish.prices[q] for q, kwh in planned.items())
 
     spot, total = appliance_cost("spot_only"), appliance_cost("total_price")
     assert total <= spot + SOLVER_TOLERANCE * abs(spot)
+    assert danish.bills["perfect"].total == pytest.approx(danish.bills["total_price"].total)
+    assert all(bill.capacity_cost == 0 for bill in danish.bills.values())
+
+
+def test_the_danish_total_price_adds_n1_energinet_and_the_tax_with_vat(danish: Replay) -> None:
+    # 2023-03-14 18:00 in Copenhagen: N1's peak band (17-20) of the first quarter.
+    evening = datetime.fromisoformat("2023-03-14T17:00:00+00:00")
+    market = danish.case.market.slot_at(evening)
+    assert market is not None
+    expected = (market.price + 1.05619 + 0.054 + 0.058 + 0.008) * 1.25
+    assert danish.prices[evening] == pytest.approx(expected)
 
 
 def test_perfect_foresight_is_never_dearer_than_planning_on_the_total_price(
