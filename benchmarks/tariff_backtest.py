@@ -31,6 +31,11 @@ each slot's total price, plus each month's capacity charge computed exactly with
   hour) and the month's capacity terms: the rule and the daily peaks the meter measured so far;
 * ``perfect``: the same with the day's actual base load known.
 
+Every solve has the integration's own time limit (``PlanRequest``'s default, ``--time-limit``
+to change it); a plan stopped by it is kept, as the integration keeps it, so the bills depend
+on the machine's speed and load. The JSON's ``solver`` block counts the plans proven optimal
+and gives the worst gap.
+
 Runs an earlier plan committed inside a new plan's horizon (the pool pump's afternoon) count as
 load the new plan plans around, as the integration sees a running appliance. Because every plan
 sees only published prices, ``perfect`` and ``total_price`` see the same prices; they differ
@@ -83,9 +88,11 @@ from custom_components.price_optimizer.core.optimizer import (
     Appliance,
     PlanRequest,
     Schedule,
+    SolveReport,
     plan,
     preset,
 )
+from custom_components.price_optimizer.core.optimizer.problem import DEFAULT_TIME_LIMIT
 from custom_components.price_optimizer.core.prices import PriceSeries
 from custom_components.price_optimizer.core.tariffs.base_load import (
     BaseLoad,
@@ -477,6 +484,7 @@ def plan_requests(
     total: PriceSeries,
     base: Mapping[datetime, float],
     house_loads: Mapping[str, Mapping[datetime, float]],
+    time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> dict[str, PlanRequest]:
     """The three policies' requests for the plan made on ``day``.
 
@@ -485,7 +493,9 @@ def plan_requests(
     """
     appliances = household_appliances(day, case.zone)
     now, end = horizon(day, case.zone)
-    spot = PlanRequest(prices=market, now=now, appliances=appliances, zone=case.zone)
+    spot = PlanRequest(
+        prices=market, now=now, appliances=appliances, zone=case.zone, time_limit=time_limit
+    )
     total_request = replace(spot, prices=total)
     learnt = learn_base_load(
         hourly({q: base[q] for q in quarters(now - timedelta(days=LEARNING_DAYS), now)}),
@@ -606,11 +616,15 @@ class Replay:
     planned_days: int
     skipped_days: list[date]
     blocked: dict[str, int]
+    solves: dict[str, list[SolveReport]]
     unpriced_quarters: int
+    time_limit: float
     seconds: float
 
 
-def replay(case: Case, house: Mapping[date, tuple[float, ...]]) -> Replay:
+def replay(
+    case: Case, house: Mapping[date, tuple[float, ...]], time_limit: float = DEFAULT_TIME_LIMIT
+) -> Replay:
     """Plan every day of the case under each policy and bill the result."""
     started = clock.perf_counter()
     totals = total_prices(case)
@@ -625,6 +639,7 @@ def replay(case: Case, house: Mapping[date, tuple[float, ...]]) -> Replay:
     unpriced = sum(1 for q in all_base if billed_from <= q < billed_until and q not in prices)
     loads = {policy: dict(base) for policy in POLICIES}
     blocked = dict.fromkeys(POLICIES, 0)
+    solves: dict[str, list[SolveReport]] = {policy: [] for policy in POLICIES}
     skipped: list[date] = []
     planned = 0
     for offset in range(case.days):
@@ -641,11 +656,15 @@ def replay(case: Case, house: Mapping[date, tuple[float, ...]]) -> Replay:
             total=priced_by(market, totals),
             base=all_base,
             house_loads=loads,
+            time_limit=time_limit,
         )
         for policy, request in requests.items():
-            planned_loads, not_planned = run_loads(plan(request))
+            schedule = plan(request)
+            planned_loads, not_planned = run_loads(schedule)
             add(loads[policy], planned_loads)
             blocked[policy] += not_planned
+            if schedule.solver is not None:
+                solves[policy].append(schedule.solver)
         planned += 1
     return Replay(
         case=case,
@@ -656,7 +675,9 @@ def replay(case: Case, house: Mapping[date, tuple[float, ...]]) -> Replay:
         planned_days=planned,
         skipped_days=skipped,
         blocked=blocked,
+        solves=solves,
         unpriced_quarters=unpriced,
+        time_limit=time_limit,
         seconds=clock.perf_counter() - started,
     )
 
@@ -678,6 +699,8 @@ def case_result(result: Replay) -> dict[str, Any]:
         "skipped_days": [day.isoformat() for day in result.skipped_days],
         "unpriced_quarters": result.unpriced_quarters,
         "blocked_occurrences": result.blocked,
+        "solver": {policy: solver_summary(reports) for policy, reports in result.solves.items()},
+        "time_limit_seconds": result.time_limit,
         "seconds": round(result.seconds, 1),
         "policies": {
             policy: {
@@ -688,6 +711,19 @@ def case_result(result: Replay) -> dict[str, Any]:
             }
             for policy, b in bills.items()
         },
+    }
+
+
+def solver_summary(reports: Sequence[SolveReport]) -> dict[str, Any]:
+    """How the policy's plans were solved: proven optimal or stopped, the worst gap, the time."""
+    gaps = [r.gap for r in reports if r.gap is not None]
+    seconds = sorted(r.seconds for r in reports)
+    return {
+        "plans": len(reports),
+        "optimal": sum(1 for r in reports if r.status == "optimal"),
+        "worst_gap": round(max(gaps), 6) if gaps else None,
+        "median_seconds": round(seconds[len(seconds) // 2], 4) if seconds else None,
+        "max_seconds": round(seconds[-1], 4) if seconds else None,
     }
 
 
@@ -718,13 +754,16 @@ def main() -> None:
     parser.add_argument("--cases", nargs="+", default=["DK1", "NO1"], choices=["DK1", "NO1"])
     parser.add_argument("--days", type=int, default=None, help="fewer days per case (a quick run)")
     parser.add_argument("--output", type=Path, default=OUTPUT)
+    parser.add_argument(
+        "--time-limit", type=float, default=DEFAULT_TIME_LIMIT, help="seconds per solve"
+    )
     args = parser.parse_args()
     house = household_days()
     builders = {"DK1": dk1_case, "NO1": no1_case}
     results = []
     for name in args.cases:
         case = builders[name]() if args.days is None else builders[name](days=args.days)
-        results.append(case_result(replay(case, house)))
+        results.append(case_result(replay(case, house, args.time_limit)))
     print_table(results)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps({"cases": results}, indent=1) + "\n")
