@@ -3,6 +3,8 @@
 Instances: days of real NO1 15-minute day-ahead prices (October-December
 2025), every appliance free to run any time of its window, and a household
 limit low enough to bind (checked: the plan without a limit exceeds it).
+The "6 x 96 capacity" scenario adds Elvia's capacity steps (Oslo) with the
+month so far, and a real household's base load (see household_load.py).
 
     scripts/in-venv ha-newest python -m benchmarks.optimizer_speed [--days N] [--repeats R]
 
@@ -14,12 +16,14 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import cache
 import json
 import os
 from pathlib import Path
 import statistics
 import time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 
@@ -32,7 +36,9 @@ from custom_components.price_optimizer.core.optimizer.problem import (
 )
 from custom_components.price_optimizer.core.optimizer.solution import total_load
 from custom_components.price_optimizer.core.prices import PriceSeries
+from custom_components.price_optimizer.core.tariffs.base_load import BaseLoadProfile
 
+from .household_load import OSLO, base_load, capacity_terms, hourly_consumption
 from .prices import norway
 
 FIRST_DAY = datetime(2025, 9, 30, 22, tzinfo=UTC)  # 2025-10-01 00:00 in Oslo
@@ -49,10 +55,13 @@ class Scenario:
     limits: tuple[float, ...]
     # Fewer days for the large ones: each may run into the time limit.
     share_of_days: float
+    # Plan on a capacity charge over a real household's base load.
+    charged: bool = False
 
 
 SCENARIOS = (
     Scenario("6 x 96", 6, 96, (9.0, 10.0, 11.0), 1.0),
+    Scenario("6 x 96 capacity", 6, 96, (10.0, 11.0, 12.0), 1.0, charged=True),
     Scenario("12 x 192", 12, 192, (14.0, 16.0), 0.25),
     Scenario("20 x 192", 20, 192, (20.0, 24.0), 0.25),
 )
@@ -97,7 +106,23 @@ def instance(prices: PriceSeries, scenario: Scenario, day: int, limit: float) ->
         appliances=tuple(household(scenario.appliances, start, end)),
         household_limit_kw=limit,
     )
+    if scenario.charged:
+        house, _ = _household()
+        local_day = start.astimezone(ZoneInfo(OSLO)).date()
+        request = replace(
+            request, base_load=_base_load(), capacity=capacity_terms(local_day, house)
+        )
     return build_problem(request)
+
+
+@cache
+def _household() -> tuple[dict[datetime, float], dict[datetime, float]]:
+    return hourly_consumption()
+
+
+@cache
+def _base_load() -> BaseLoadProfile:
+    return base_load(_household()[1])
 
 
 def binding(problem: Problem) -> bool:
@@ -170,7 +195,7 @@ def main() -> None:
     }
     print(f"load average {_load()}, {os.cpu_count()} cores, time limit {args.time_limit} s")
     print(
-        f"{'scenario':<10} {'n':>4} {'binding':>8} {'median ms':>10} {'p90 ms':>8} "
+        f"{'scenario':<16} {'n':>4} {'binding':>8} {'median ms':>10} {'p90 ms':>8} "
         f"{'max ms':>8} {'cpu med':>8} {'optimal':>8} {'med gap':>9} {'max gap':>9}",
         flush=True,
     )
@@ -207,7 +232,7 @@ def main() -> None:
         }
         results["scenarios"].append(summary)
         print(
-            f"{scenario.name:<10} {len(rows):>4} {summary['binding']:>8} "
+            f"{scenario.name:<16} {len(rows):>4} {summary['binding']:>8} "
             f"{summary['median_ms']:>10.1f} {summary['p90_ms']:>8.1f} {summary['max_ms']:>8.1f} "
             f"{summary['cpu_median_ms']:>8.1f} {optimal:>4}/{len(rows):<3} "
             f"{summary['median_gap']:>9.2g} {summary['max_gap']:>9.2g}",

@@ -51,6 +51,11 @@ ABS_GAP: Final = 1e-6
 TREE_SHARE: Final = 0.3
 SEARCH_SHARE: Final = 0.7
 CROWDED_SEARCH_SHARE: Final = 0.35
+# A peak the plan may raise ties all jobs' slots together: splitting one cycle's starts
+# barely moves the bound there, while HiGHS's cuts close it. With a capacity charge the tree
+# gets this share to close alone, then HiGHS goes on from its plan (measured on eight cycles
+# under a monthly peak: the tree 0.9 % from its bound after 5 s, HiGHS optimal in 0.2 s).
+CHARGE_TREE_SHARE: Final = 0.05
 # Time kept back from the search for reading, polishing and reporting its plan (seconds),
 # so that a call returns within its time limit; HiGHS's branch and cut checks its clock less
 # often and gets more margin. The least HiGHS is given.
@@ -190,7 +195,20 @@ def _solve_highs(
         return tree.incumbent, _report("highs", "optimal", stage, tree.objective, bound, started)
     if tree.incumbent is not None and first_plan:
         return tree.incumbent, _report("highs", "time_limit", stage, tree.objective, bound, started)
-    if formulation.hulls_complete:
+    if formulation.hulls_complete and problem.charge is not None and not first_plan:
+        result = tree.run(started + CHARGE_TREE_SHARE * time_limit)
+        if result.closed:
+            incumbent, objective, bound, proven = (
+                result.incumbent,
+                result.objective,
+                result.bound,
+                True,
+            )
+        else:
+            incumbent, objective, bound, proven = _branch_with_highs(
+                problem, formulation, result.incumbent, result.bound, deadline, first_plan
+            )
+    elif formulation.hulls_complete:
         result = tree.run(started + TREE_SHARE * time_limit, stop_at_first_plan=first_plan)
         if not result.closed and not first_plan and tree.incumbent is not None:
             # Many jobs: better plans come faster from solving small groups of them exactly;
