@@ -6,13 +6,15 @@ results for the next day are out (SDAC publishes at about 12:55 CET), so every p
 was published at its decision time and no forecast is needed. Each occurrence keeps its preset's
 ready-by time on the next day (07:00, or 06:00 for the water heater) and opens at the decision;
 the pool pump, ready by midnight, runs on the whole next calendar day. No household power limit
-is set: the comparison is about prices and tariffs, and a limit would bind the three policies
-alike.
+is set, so only prices and the capacity charge keep the appliances apart. The bills cover the
+base load of every local day from the first plan's day to the day after the last plan, and
+every planned run; a month the replay only partly covers pays its whole capacity fee.
 
 The house is real: hourly meter counters of household DE_KN_residential4 of Open Power System
 Data's Household Data (CC-BY-4.0, Konstanz, 2015-10..2018-02; ../shared/pv/SOURCES.md). Its
 consumption is grid import + PV - export; the base load is that consumption less the house's own
-EV, dishwasher and washing-machine meters, since the plan places those appliances itself. Only
+EV, dishwasher and washing-machine meters, since the plan places those appliances itself (the
+house has no dryer, pool pump or water-heater meter: those presets come on top). Only
 whole local days (24 hours, every counter present and rising) are used, 2015-10-14..2017-03-06.
 A replayed day takes the base load of the house's day on the same weekday nearest in the season
 (the rule the bundled replay prices follow): weekday habits and the seasonal heating, lighting
@@ -49,10 +51,12 @@ Cases:
   (elafgift EA-001), all parsed from the recorded DatahubPricelist replies in
   tests/fixtures/energidataservice_tariffs (copies of ../shared/fixtures/energidataservice_tariffs);
   VAT 25 %. The replies hold every one of these charges from 2023-01-01 on (the system and
-  transmission tariffs and the tax start there), so the case runs 2023-01-01..2023-06-30, the
-  end of the DK1 prices (Deepforkit ENTSO-E, CC0; the bundled replay file holds the same prices).
+  transmission tariffs and the tax start there), so plans are made 2023-01-01..2023-06-29 and
+  billed to 2023-06-30, the end of the DK1 prices (Deepforkit ENTSO-E, CC0; the bundled replay
+  file holds the same prices).
 * ``NO1``: Elvia's household tariff from the shipped preset (energy part by time band, monthly
-  step on the mean of the three highest daily peak hours), 2024-10-01..2025-12-30 on the NO1
+  step on the mean of the three highest daily peak hours), plans made 2024-10-01..2025-12-29 and
+  billed to 2025-12-30 on the NO1
   prices (ENTSO-E via NOR_EPF; 15-minute from 2025-10-01; the local 00:00 hour of 2024-12-31 is
   missing there, so the day whose plan would span it is not planned and that hour is not billed).
   VAT 25 % on everything, capacity included. The preset's energy part leaves out the taxes, added
