@@ -34,6 +34,7 @@ from .core.tariffs.issues import TariffError
 from .core.tariffs.model import Component, SourceKind, component_from_dict, component_to_dict
 
 DATAHUB_REFRESH: Final = timedelta(days=1)
+DATAHUB_POLICY: Final = HttpPolicy()
 TARIFF_INVALID: Final = "tariff_invalid"
 TARIFF_EXPIRED: Final = "tariff_expired"
 
@@ -146,7 +147,7 @@ async def async_fetch_charges(
     http = SourceHttp(
         async_get_clientsession(hass),
         "Energi Data Service tariffs",
-        UPDATE_RETRY.applied_to(HttpPolicy()),
+        UPDATE_RETRY.applied_to(DATAHUB_POLICY),
     )
     gln, codes = company
     components = await async_fetch_household_components(http, gln, codes, DATAHUB_URL)
