@@ -3,7 +3,8 @@
 Not ``repairs.py``: Home Assistant takes a module of that name for a platform offering fix
 flows, and none of these issues has one.
 
-An entry's issues carry its entry id (the source is down, its data has gaps); an
+An entry's issues carry its entry id (the source is down, its data has gaps, its tariff was
+refused or has expired); an
 appliance's carry its subentry id (its plug did not confirm, MQTT is not there); the
 shipped models are the integration's, shared by every entry. None is fixable from the
 repairs dashboard: each is withdrawn by the code that raised it once the problem is gone,
@@ -16,7 +17,7 @@ stays the same issue.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Final
 
 from homeassistant.core import HomeAssistant, callback
@@ -25,6 +26,8 @@ from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
 from .core.quality import Finding
+from .core.tariffs.issues import TariffError
+from .core.tariffs.model import Component
 
 if TYPE_CHECKING:
     from homeassistant.config_entries import ConfigEntry
@@ -34,7 +37,9 @@ DATA_QUALITY: Final = "data_quality"
 CONTROL_FAILED: Final = "control_failed"
 MQTT_NOT_SET_UP: Final = "mqtt_not_set_up"
 MODEL_FILES_DAMAGED: Final = "model_files_damaged"
-ENTRY_ISSUES: Final = (SOURCE_UNAVAILABLE, DATA_QUALITY)
+TARIFF_INVALID: Final = "tariff_invalid"
+TARIFF_EXPIRED: Final = "tariff_expired"
+ENTRY_ISSUES: Final = (SOURCE_UNAVAILABLE, DATA_QUALITY, TARIFF_INVALID, TARIFF_EXPIRED)
 APPLIANCE_ISSUES: Final = (MQTT_NOT_SET_UP, CONTROL_FAILED)
 
 
@@ -188,3 +193,48 @@ def async_clear_model_files_damaged(hass: HomeAssistant) -> None:
 
 def _local_minute(moment: datetime) -> str:
     return dt_util.as_local(moment).isoformat(timespec="minutes")
+
+
+@callback
+def async_update_tariff_repairs(
+    hass: HomeAssistant,
+    entry_id: str,
+    *,
+    title: str,
+    refused: TariffError | None,
+    expired: tuple[Component, ...],
+    today: date,
+) -> None:
+    """Raise or withdraw the repair issues of the entry's tariff."""
+    if refused is None:
+        ir.async_delete_issue(hass, DOMAIN, issue_id(TARIFF_INVALID, entry_id))
+    else:
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            issue_id(TARIFF_INVALID, entry_id),
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="tariff_invalid",
+            translation_placeholders={
+                "title": title,
+                "code": refused.issue.code,
+                "details": ", ".join(f"{k}={v}" for k, v in refused.issue.placeholders.items()),
+            },
+        )
+    if not expired:
+        ir.async_delete_issue(hass, DOMAIN, issue_id(TARIFF_EXPIRED, entry_id))
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id(TARIFF_EXPIRED, entry_id),
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="tariff_expired",
+        translation_placeholders={
+            "title": title,
+            "charges": ", ".join(sorted(c.name for c in expired)),
+            "since": min(c.valid_to or today for c in expired).isoformat(),
+        },
+    )
