@@ -565,22 +565,25 @@ def component_to_dict(component: Component) -> dict[str, Any]:
     }
 
 
+def export_price_from_dict(data: object) -> ExportPrice:
+    """A validated export price from its plain (stored) form."""
+    if not isinstance(data, Mapping) or data.get("kind") not in ("spot", "fixed"):
+        raise TariffError("export_invalid", kind=str(data))
+    return ExportPrice(
+        kind=data["kind"],
+        multiplier=_number(data, "multiplier", "export", 1.0),
+        offset=_number(data, "offset", "export", 0.0),
+        fixed_rate=_number(data, "fixed_rate", "export", 0.0),
+    )
+
+
 def tariff_from_dict(data: Mapping[str, Any]) -> Tariff:
     """A validated tariff from its plain (stored) form."""
     for key in ("time_zone", "currency"):
         if not isinstance(data.get(key), str):
             raise TariffError("field_missing", component="", field=key)
     export = data.get("export")
-    export_price = None
-    if export is not None:
-        if not isinstance(export, Mapping) or export.get("kind") not in ("spot", "fixed"):
-            raise TariffError("export_invalid", kind=str(export))
-        export_price = ExportPrice(
-            kind=export["kind"],
-            multiplier=_number(export, "multiplier", "export", 1.0),
-            offset=_number(export, "offset", "export", 0.0),
-            fixed_rate=_number(export, "fixed_rate", "export", 0.0),
-        )
+    export_price = None if export is None else export_price_from_dict(export)
     tariff = Tariff(
         time_zone=data["time_zone"],
         currency=data["currency"],
