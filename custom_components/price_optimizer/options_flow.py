@@ -9,6 +9,7 @@ names, with the core's placeholders; nothing is stored until a part validates wh
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 import logging
 from typing import Any, Final, cast
 
@@ -17,6 +18,7 @@ from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
 from homeassistant.const import UnitOfEnergy, UnitOfPower
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers import selector
+from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
 from .const import (
@@ -28,12 +30,17 @@ from .const import (
     CONF_MULTIPLIER,
     CONF_TARIFF,
     CONF_VAT_PERCENT,
+    SOURCE_ENERGIDATASERVICE,
 )
+from .core.sources.base import SourceDataError, SourceError
+from .core.sources.http import FLOW_RETRY
+from .core.tariffs import energidataservice_client
 from .core.tariffs.capacity import (
     MAX_ROLLING_MONTHS,
     capacity_rule_from_dict,
     capacity_rule_to_dict,
 )
+from .core.tariffs.energidataservice import GridCompany
 from .core.tariffs.issues import TariffError
 from .core.tariffs.model import (
     COMPONENT_KINDS,
@@ -46,6 +53,7 @@ from .core.tariffs.model import (
 )
 from .core.tariffs.presets import PRESET_REGIONS, PresetRegion, load_presets, preset
 from .selectors import number_box
+from .source_factory import source_http
 from .tariff_form import (
     BAND_SECTIONS,
     CONF_BASE_PRICE,
@@ -71,6 +79,8 @@ CONF_TARIFF_SOURCE: Final = "tariff_source"
 CONF_PRESET_REGION: Final = "region"
 CONF_PRESET_ID: Final = "preset"
 CONF_HOLIDAY_COUNTRY: Final = "holiday_country"
+CONF_GRID_COMPANY: Final = "grid_company"
+CONF_CHARGE_CODES: Final = "charge_codes"
 CONF_REMOVE: Final = "remove"
 CONF_CAPACITY_KIND: Final = "capacity_kind"
 CONF_STEPS: Final = "steps"
@@ -85,11 +95,13 @@ CONF_EXPORT_MULTIPLIER: Final = "multiplier"
 CONF_EXPORT_OFFSET: Final = "offset"
 CONF_FIXED_RATE: Final = "fixed_rate"
 NONE: Final = "none"
-TARIFF_SOURCES: Final = (NONE, "preset", "manual")
+TARIFF_SOURCES: Final = (NONE, "preset", "energidataservice", "manual")
 CAPACITY_KINDS: Final = (NONE, "daily_peaks_step", "monthly_peak")
 EXPORT_KINDS: Final = (NONE, "spot", "fixed")
 POWER_UNITS: Final = (UnitOfPower.WATT, UnitOfPower.KILO_WATT)
 UNKNOWN: Final = {"base": "unknown"}
+# Danish grid companies issue a new tariff version at least once a year (see the client).
+GRID_COMPANIES_SINCE: Final = timedelta(days=365)
 # Prices are per kWh in the source's currency; a wide box still catches a slipped decimal point.
 _PRICE_BOX: Final = (-1000.0, 1000.0)
 # Capacity steps may be typed negative so that the core's own translated refusal explains it.
@@ -178,6 +190,8 @@ class PriceOptimizerOptionsFlow(OptionsFlow):
         """Start with no tariff being typed in and no region chosen."""
         self._components: list[dict[str, Any]] | None = None
         self._region: PresetRegion | None = None
+        self._companies: dict[str, GridCompany] = {}
+        self._company: GridCompany | None = None
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Offer each part of the options on its own."""
@@ -239,13 +253,15 @@ class PriceOptimizerOptionsFlow(OptionsFlow):
     async def async_step_grid_tariff(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask where the grid tariff comes from: nowhere, a preset or typed in by hand."""
+        """Ask where the grid tariff comes from: none, a preset, Datahub or typed in by hand."""
         if user_input is not None:
             source = user_input[CONF_TARIFF_SOURCE]
             if source == NONE:
                 return self._async_save({CONF_TARIFF: None})
             if source == "preset":
                 return await self.async_step_preset_region()
+            if source == "energidataservice":
+                return await self.async_step_grid_company()
             return await self.async_step_manual()
         stored = self.config_entry.options.get(CONF_TARIFF) or {}
         schema = vol.Schema(
@@ -296,6 +312,111 @@ class PriceOptimizerOptionsFlow(OptionsFlow):
         current = stored.get("id") if stored.get("id") in labels else next(iter(labels))
         schema = vol.Schema({vol.Required(CONF_PRESET_ID, default=current): _choices(labels)})
         return self.async_show_form(step_id="preset", data_schema=schema)
+
+    # --- Energi Data Service ---------------------------------------------------------------
+
+    def _stored_company(self) -> Mapping[str, Any]:
+        stored = self.config_entry.options.get(CONF_TARIFF) or {}
+        return stored.get(CONF_GRID_COMPANY) or {}
+
+    async def async_step_grid_company(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask which Danish grid company, from the charge owners Datahub lists."""
+        errors: dict[str, str] = {}
+        if user_input is not None and user_input.get(CONF_GRID_COMPANY) in self._companies:
+            self._company = self._companies[user_input[CONF_GRID_COMPANY]]
+            return await self.async_step_grid_charges()
+        if not self._companies:
+            errors = await self._async_fetch_companies()
+        if errors:
+            # An empty form: submitting it asks Datahub again.
+            return self.async_show_form(
+                step_id="grid_company", data_schema=vol.Schema({}), errors=errors
+            )
+        labels = {
+            gln: gln if company.name is None else f"{company.name} ({gln})"
+            for gln, company in self._companies.items()
+        }
+        stored = self._stored_company().get("gln")
+        current = stored if stored in labels else next(iter(labels))
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_GRID_COMPANY, default=current): selector.SelectSelector(
+                    selector.SelectSelectorConfig(
+                        options=[
+                            selector.SelectOptionDict(value=value, label=label)
+                            for value, label in labels.items()
+                        ],
+                        mode=selector.SelectSelectorMode.DROPDOWN,
+                    )
+                )
+            }
+        )
+        return self.async_show_form(step_id="grid_company", data_schema=schema)
+
+    async def _async_fetch_companies(self) -> dict[str, str]:
+        """Fetch the grid companies; return the form error when Datahub does not answer."""
+        http = source_http(self.hass, SOURCE_ENERGIDATASERVICE, FLOW_RETRY)
+        since = dt_util.now().date() - GRID_COMPANIES_SINCE
+        try:
+            companies = await energidataservice_client.async_fetch_grid_companies(
+                http, since, url=energidataservice_client.DATAHUB_URL
+            )
+        except SourceDataError as err:
+            _LOGGER.debug("Datahub's grid companies refused: %s", err)
+            return {"base": "invalid_data"}
+        except SourceError as err:
+            _LOGGER.debug("Datahub's grid companies not fetched: %s", err)
+            return {"base": "cannot_connect"}
+        if not companies:
+            return {"base": "no_grid_companies"}
+        self._companies = {company.gln: company for company in companies}
+        return {}
+
+    async def async_step_grid_charges(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask which of the company's charge codes the household's meter is billed under."""
+        company = self._company
+        if company is None:
+            return await self.async_step_grid_company()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            codes = [code for code in company.charge_codes if code in user_input[CONF_CHARGE_CODES]]
+            if not codes:
+                errors = {CONF_CHARGE_CODES: "charge_codes_missing"}
+            else:
+                return self._async_save(
+                    {
+                        CONF_TARIFF: {
+                            "source": "energidataservice",
+                            CONF_GRID_COMPANY: {
+                                "gln": company.gln,
+                                "name": company.name,
+                                CONF_CHARGE_CODES: codes,
+                            },
+                            "holiday_country": "DK",
+                        }
+                    }
+                )
+        stored = self._stored_company()
+        chosen = stored.get(CONF_CHARGE_CODES, []) if stored.get("gln") == company.gln else []
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_CHARGE_CODES): _choices(
+                    {code: code for code in company.charge_codes}, multiple=True
+                )
+            }
+        )
+        return self.async_show_form(
+            step_id="grid_charges",
+            data_schema=self.add_suggested_values_to_schema(
+                schema, user_input or {CONF_CHARGE_CODES: chosen}
+            ),
+            errors=errors,
+            description_placeholders={"company": company.name or company.gln},
+        )
 
     # --- a tariff typed in by hand ---------------------------------------------------------
 
