@@ -18,8 +18,6 @@ import re
 
 import pytest
 
-from custom_components.price_optimizer.core.tariffs.issues import TARIFF_ISSUE_CODES
-
 ROOT = Path(__file__).resolve().parent.parent
 INTEGRATION = ROOT / "custom_components" / "price_optimizer"
 TRANSLATIONS = json.loads((INTEGRATION / "translations" / "en.json").read_text())
@@ -169,9 +167,3 @@ def test_every_step_whose_strings_have_placeholders_is_given_them() -> None:
         for step_id, step in flow["step"].items():
             used = set().union(*(message_arguments(text) for _, text in strings(step)))
             assert not used or step_id in given, f"{step_id} uses {used}, never passed"
-
-
-def test_every_refusal_of_the_tariff_core_has_a_form_error() -> None:
-    errors = TRANSLATIONS["options"]["error"]
-    missing = [code for code in TARIFF_ISSUE_CODES if code not in errors]
-    assert not missing, f"no options.error string for {missing}"

@@ -35,6 +35,8 @@ CONF_CONTROL: Final = "control"
 SOURCE_REPLAY: Final = "replay"
 
 ATTR_CONFIG_ENTRY: Final = "config_entry"
+# The current-price sensor records the market price beside its total: the forecast learns on it.
+ATTR_MARKET_PRICE: Final = "market_price"
 
 STORAGE_VERSION: Final = 1
 # A week and a day of history feeds the forecast's weekly lags.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,17 +16,8 @@ from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from .const import (
-    CONF_FEE_PER_KWH,
-    CONF_MULTIPLIER,
-    CONF_VAT_PERCENT,
-    DOMAIN,
-    HISTORY_KEPT,
-    LOGGER,
-    PERSISTENT_PROBLEM,
-    STORAGE_VERSION,
-)
-from .core.prices import PriceAdjustment, PriceSeries, local_day_bounds
+from .const import DOMAIN, HISTORY_KEPT, LOGGER, PERSISTENT_PROBLEM, STORAGE_VERSION
+from .core.prices import PriceSeries, local_day_bounds
 from .core.quality import Finding, FindingCode, check_prices
 from .core.sources.base import (
     ExogenousSeries,
@@ -36,6 +28,19 @@ from .core.sources.base import (
     SourceError,
 )
 from .core.sources.http import UPDATE_RETRY
+from .core.tariffs.household import HouseholdTariff
+from .core.tariffs.issues import TariffError
+from .core.tariffs.model import SlotPrice, expired_components
+from .household_prices import (
+    TARIFF_EXPIRED,
+    TARIFF_INVALID,
+    DatahubCharges,
+    async_refreshed_charges,
+    async_update_tariff_repairs,
+    grid_company_of,
+    stored_charges,
+    tariff_from_options,
+)
 from .source_factory import source_from_config
 
 
@@ -44,7 +49,9 @@ class PriceData:
     """What the entities and actions read: held prices and how they were obtained."""
 
     raw: PriceSeries
+    # What the household pays: ``raw`` priced by its tariff, each slot's parts by start.
     prices: PriceSeries
+    slot_prices: Mapping[datetime, SlotPrice]
     last_fetch: datetime | None
     last_success: datetime | None
     source_available: bool
@@ -60,15 +67,6 @@ def build_source(hass: HomeAssistant, entry: ConfigEntry) -> PriceSource:
 def price_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
     """Return the Store that keeps an entry's prices across restarts."""
     return Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}")
-
-
-def adjustment_from_options(options: dict[str, Any]) -> PriceAdjustment:
-    """Return the household's price adjustment from the entry's options."""
-    return PriceAdjustment(
-        vat_percent=float(options.get(CONF_VAT_PERCENT, 0.0)),
-        fee_per_kwh=float(options.get(CONF_FEE_PER_KWH, 0.0)),
-        multiplier=float(options.get(CONF_MULTIPLIER, 1.0)),
-    )
 
 
 class PriceCoordinator(DataUpdateCoordinator[PriceData]):
@@ -91,7 +89,12 @@ class PriceCoordinator(DataUpdateCoordinator[PriceData]):
             update_interval=None,
         )
         self.source = source
-        self.adjustment = adjustment_from_options(dict(config_entry.options))
+        self._options: dict[str, Any] = dict(config_entry.options)
+        self._charges: DatahubCharges | None = None
+        self._household: tuple[tuple[Any, ...], HouseholdTariff, TariffError | None] | None = None
+        self._priced: (
+            tuple[PriceSeries, HouseholdTariff, PriceSeries, dict[datetime, SlotPrice]] | None
+        ) = None
         self._store = price_store(hass, config_entry.entry_id)
         self._raw = PriceSeries()
         self._exogenous: dict[str, ExogenousSeries] = {}
@@ -105,25 +108,93 @@ class PriceCoordinator(DataUpdateCoordinator[PriceData]):
         self._unsub_fetch: CALLBACK_TYPE | None = None
         self._unsub_tick: CALLBACK_TYPE | None = None
 
-    @callback
-    def async_set_adjustment(self, adjustment: PriceAdjustment) -> None:
-        """Price the held prices with new options in place, without asking the source."""
-        if adjustment == self.adjustment:
+    @property
+    def household(self) -> HouseholdTariff:
+        """The household's tariff as the options and the held Datahub charges make it."""
+        fetched = () if self._charges is None else self._charges.components
+        key = (repr(sorted(self._options.items())), self._raw.currency, fetched)
+        if self._household is None or self._household[0] != key:
+            household, refused = tariff_from_options(
+                self._options,
+                time_zone=str(dt_util.get_default_time_zone()),
+                currency=self._raw.currency,
+                source_kind=self.source.source_kind,
+                fetched=fetched,
+            )
+            if refused is not None:
+                LOGGER.warning(
+                    "%s: tariff options refused, pricing with VAT, fee and multiplier only: %s",
+                    self.config_entry.title,
+                    refused,
+                )
+            self._household = (key, household, refused)
+        return self._household[1]
+
+    async def async_set_options(self, options: Mapping[str, Any]) -> None:
+        """Price the held prices with new options in place, without asking the price source."""
+        if dict(options) == self._options:
             return
-        self.adjustment = adjustment
+        self._options = dict(options)
+        await self._async_refresh_charges(dt_util.utcnow())
         # None before the first refresh succeeded.
         held: PriceData | None = self.data
         if held is None:
             return
+        now = dt_util.utcnow()
+        prices, parts = self._priced_prices()
+        self._update_tariff_repairs(now)
         # Not async_set_updated_data: prices missing for now must stay an error.
-        self.data = replace(held, prices=self._raw.adjusted(adjustment))
+        self.data = replace(held, prices=prices, slot_prices=parts)
         self.async_update_listeners()
+
+    async def _async_refresh_charges(self, now: datetime) -> None:
+        """Fetch the Datahub charges when due; the held ones stay on failure."""
+        company = grid_company_of(self._options)
+        charges = await async_refreshed_charges(
+            self.hass, self.config_entry.title, self._charges, company, now
+        )
+        if charges is not self._charges:
+            self._charges = charges
+            await self._store.async_save(self._stored(self._last_success or now))
+
+    def _priced_prices(self) -> tuple[PriceSeries, dict[datetime, SlotPrice]]:
+        """The held prices in the household's totals; priced again only when either changed."""
+        household = self.household
+        held = self._priced
+        if held is not None and held[0] is self._raw and held[1] == household:
+            return held[2], held[3]
+        prices, slot_prices = household.priced(self._raw)
+        parts = {part.start: part for part in slot_prices}
+        self._priced = (self._raw, household, prices, parts)
+        return prices, parts
+
+    def _update_tariff_repairs(self, now: datetime) -> None:
+        household = self.household
+        refused = None if self._household is None else self._household[2]
+        today = dt_util.as_local(now).date()
+        expired = (
+            expired_components(household.tariff, today)
+            if household.source == "energidataservice"
+            else ()
+        )
+        async_update_tariff_repairs(
+            self.hass,
+            self.config_entry.entry_id,
+            title=self.config_entry.title,
+            refused=refused,
+            expired=expired,
+            today=today,
+        )
 
     async def _async_setup(self) -> None:
         """Load the prices kept before the last restart."""
         stored = await self._store.async_load()
-        if not stored:
-            return
+        if stored:
+            self._restore(stored)
+        await self._async_refresh_charges(dt_util.utcnow())
+
+    def _restore(self, stored: dict[str, Any]) -> None:
+        self._charges = stored_charges(stored.get("datahub"))
         self._raw = PriceSeries.from_dict(stored["raw"])
         self._exogenous = {
             series.kind: series
@@ -159,6 +230,7 @@ class PriceCoordinator(DataUpdateCoordinator[PriceData]):
             if isinstance(self.source, ExogenousSource):
                 await self._async_fetch_exogenous(self.source, start, end, now)
             await self._store.async_save(self._stored(now))
+        await self._async_refresh_charges(now)
         self._schedule_fetch(self.source.publication.next_fetch(self._raw.end, now))
         self._schedule_tick(now)
         data = self._build_data(now)
@@ -186,12 +258,16 @@ class PriceCoordinator(DataUpdateCoordinator[PriceData]):
             "raw": self._raw.as_dict(),
             "exogenous": [series.as_dict() for series in self._exogenous.values()],
             "last_success": now.isoformat(),
+            "datahub": None if self._charges is None else self._charges.as_dict(),
         }
 
     def _build_data(self, now: datetime) -> PriceData:
+        prices, parts = self._priced_prices()
+        self._update_tariff_repairs(now)
         return PriceData(
             raw=self._raw,
-            prices=self._raw.adjusted(self.adjustment),
+            prices=prices,
+            slot_prices=parts,
             last_fetch=self._last_fetch,
             last_success=self._last_success,
             source_available=self._source_available,
@@ -317,7 +393,7 @@ class PriceCoordinator(DataUpdateCoordinator[PriceData]):
 @callback
 def async_clear_repairs(hass: HomeAssistant, entry_id: str) -> None:
     """Withdraw the repair issues of a removed entry."""
-    for issue in ("source_unavailable", "data_quality"):
+    for issue in ("source_unavailable", "data_quality", TARIFF_INVALID, TARIFF_EXPIRED):
         ir.async_delete_issue(hass, DOMAIN, f"{issue}_{entry_id}")
 
 

@@ -38,6 +38,7 @@ from .core.sources.entity_formats import (
 from .core.sources.entsoe import cet_time_in
 from .core.sources.nordpool import CET, delivery_days
 from .core.sources.normalise import within
+from .core.tariffs.model import SourceKind
 from .recorder_history import async_recorded_changes
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ NORDPOOL_ACTION: Final = "get_prices_for_date"
 
 class EntitySource:
     """Prices held by another entity: its attributes, its history, or its integration's action."""
+
+    source_kind: SourceKind = "market"
 
     def __init__(
         self, hass: HomeAssistant, entity_id: str, kind: str, resolution_minutes: int

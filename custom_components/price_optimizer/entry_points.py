@@ -15,7 +15,7 @@ from homeassistant.helpers import (
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
-from .coordinator import adjustment_from_options, async_clear_repairs, price_store
+from .coordinator import async_clear_repairs, price_store
 from .data import PriceOptimizerConfigEntry, async_build_runtime
 from .forecast_coordinator import ForecastCoordinator, forecast_store
 from .plan_card import async_register_plan_card
@@ -108,7 +108,7 @@ async def _async_entry_updated(
     async with runtime.update_lock:
         if entry.runtime_data is not runtime:
             return  # reloaded meanwhile, from the entry as it is now
-        runtime.coordinator.async_set_adjustment(adjustment_from_options(dict(entry.options)))
+        await runtime.coordinator.async_set_options(entry.options)
         planner = runtime.planner
         targets = dict(planner.targets)
         if not await planner.async_take_configuration():

@@ -19,7 +19,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_AREA, DOMAIN, LOGGER, STORAGE_VERSION
+from .const import ATTR_MARKET_PRICE, CONF_AREA, DOMAIN, LOGGER, STORAGE_VERSION
 from .core.forecast.accuracy import LiveAccuracy
 from .core.forecast.history import HourlyHistory
 from .core.forecast.markets import validated_market
@@ -146,11 +146,15 @@ class ForecastCoordinator(DataUpdateCoordinator[ForecastData]):
 
     @property
     def price_plan(self) -> PriceSeries:
-        """Return what the household pays per slot: market prices, then the forecast."""
+        """Return what the household pays per slot: published prices, then the forecast.
+
+        The forecast is of market prices, like its history; the tariff is applied here, once.
+        """
         known = self.prices.data.prices
         if self.data is None or not self.data.forecast:
             return known
-        return self.data.forecast.adjusted(self.prices.adjustment).merged_with(known)
+        forecast, _ = self.prices.household.priced(self.data.forecast)
+        return forecast.merged_with(known)
 
     async def _async_update_data(self) -> ForecastData:
         """Score earlier forecasts, extend the history and forecast from the new origin."""
@@ -258,20 +262,16 @@ class ForecastCoordinator(DataUpdateCoordinator[ForecastData]):
             await self.async_refresh()
 
     async def _async_recorded_prices(self, start: datetime, end: datetime) -> PriceSeries:
-        """Return the market prices behind the current-price sensor's recorded states."""
+        """Return the market prices the current-price sensor recorded beside its totals."""
         entity_id = er.async_get(self.hass).async_get_entity_id(
             "sensor", DOMAIN, f"{self.config_entry.entry_id}_current_price"
         )
         if entity_id is None:
             return PriceSeries()
-        changes = await async_recorded_changes(self.hass, entity_id, start)
-        household = series_from_history(changes, HOUR, end, "", 1.0)
-        adjustment = self.prices.adjustment
-        return PriceSeries.from_unsorted(
-            replace(slot, price=market)
-            for slot in household.between(start, end)
-            if (market := adjustment.market_price(slot.price)) is not None
+        changes = await async_recorded_changes(
+            self.hass, entity_id, start, attribute=ATTR_MARKET_PRICE
         )
+        return series_from_history(changes, HOUR, end, "", 1.0).between(start, end)
 
 
 def forecast_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:

@@ -12,9 +12,12 @@ from homeassistant.helpers.recorder import get_instance
 
 
 async def async_recorded_changes(
-    hass: HomeAssistant, entity_id: str, start: datetime
+    hass: HomeAssistant, entity_id: str, start: datetime, *, attribute: str | None = None
 ) -> list[tuple[datetime, str]]:
     """Return ``(when, state)`` of ``entity_id`` since ``start``, without unknown states.
+
+    With ``attribute``, its recorded value takes the state's place; states without it are left
+    out.
 
     Empty when the recorder is not running: it is optional, and imported only when it is.
     """
@@ -31,8 +34,15 @@ async def async_recorded_changes(
             include_start_time_state=True,
         )
     )
-    return [
-        (item.last_changed, item.state)
+    states = [
+        item
         for item in found.get(entity_id.lower(), [])
         if item.state not in {STATE_UNAVAILABLE, STATE_UNKNOWN}
+    ]
+    if attribute is None:
+        return [(item.last_changed, item.state) for item in states]
+    return [
+        (item.last_changed, str(item.attributes[attribute]))
+        for item in states
+        if item.attributes.get(attribute) is not None
     ]

@@ -20,8 +20,10 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .action_errors import localised_placeholders
+from .const import ATTR_MARKET_PRICE
 from .coordinator import PriceCoordinator, PriceData
 from .core.appliance_state import STATUSES, ApplianceRecord
+from .core.prices import PriceSlot
 from .data import PriceOptimizerConfigEntry
 from .entity import ApplianceEntity, PriceOptimizerEntity, async_add_appliance_entities
 from .forecast_coordinator import ForecastCoordinator
@@ -73,6 +75,20 @@ def _day_series(data: PriceData, now: datetime) -> dict[str, Any]:
     )
 
 
+def _parts(data: PriceData, slot: PriceSlot | None) -> dict[str, Any]:
+    """A slot's market price and the tariff's parts that make up its total."""
+    part = None if slot is None else data.slot_prices.get(slot.start)
+    if part is None:
+        return {}
+    return rounded(
+        {ATTR_MARKET_PRICE: part.market, "components": dict(part.components), "vat": part.vat}
+    )
+
+
+def _current_attributes(data: PriceData, now: datetime) -> dict[str, Any]:
+    return {**_parts(data, data.prices.slot_at(now)), **_day_series(data, now)}
+
+
 def _optional(values: list[float], fn: Callable[[list[float]], float]) -> float | None:
     return fn(values) if values else None
 
@@ -84,13 +100,14 @@ SENSORS: tuple[PriceSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=4,
         value_fn=_price_now,
-        attributes_fn=_day_series,
+        attributes_fn=_current_attributes,
     ),
     PriceSensorDescription(
         key="next_price",
         translation_key="next_price",
         suggested_display_precision=4,
         value_fn=_price_next,
+        attributes_fn=lambda data, now: _parts(data, data.prices.next_slot(now)),
     ),
     PriceSensorDescription(
         key="today_min",
@@ -178,8 +195,7 @@ def _forecast_attributes(forecast: ForecastCoordinator) -> dict[str, Any]:
 
 def _household_scale(forecast: ForecastCoordinator) -> float:
     """Return how much a market-price error weighs in the household's price."""
-    adjustment = forecast.prices.adjustment
-    return adjustment.multiplier * (1 + adjustment.vat_percent / 100)
+    return forecast.prices.household.market_slope
 
 
 def _accuracy(forecast: ForecastCoordinator) -> dict[str, Any]:

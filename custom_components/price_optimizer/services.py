@@ -32,6 +32,7 @@ from .core.optimizer import (
     find_cheapest_windows,
     preset,
 )
+from .core.prices import PriceSeries
 from .data import PriceOptimizerConfigEntry
 from .precision import rounded
 
@@ -112,13 +113,22 @@ def _loaded_entry(call: ServiceCall) -> PriceOptimizerConfigEntry:
 
 async def _async_get_prices(call: ServiceCall) -> ServiceResponse:
     entry = _loaded_entry(call)
-    prices = entry.runtime_data.coordinator.data.prices
+    data = entry.runtime_data.coordinator.data
+    prices = data.prices
     now = dt_util.now()
+    today, tomorrow = prices.local_day_of(now), prices.local_day_of(now, 1)
+
+    def parts(slots: PriceSeries) -> list[dict[str, Any]]:
+        found = (data.slot_prices.get(slot.start) for slot in slots)
+        return [part.as_dict() for part in found if part is not None]
+
     response: dict[str, Any] = {
         "currency": prices.currency,
         "unit": f"{prices.currency}/kWh",
-        "today": [slot.as_dict() for slot in prices.local_day_of(now)],
-        "tomorrow": [slot.as_dict() for slot in prices.local_day_of(now, 1)],
+        "today": [slot.as_dict() for slot in today],
+        "tomorrow": [slot.as_dict() for slot in tomorrow],
+        # Each slot's total as the tariff makes it: market price, components, VAT.
+        "parts": {"today": parts(today), "tomorrow": parts(tomorrow)},
     }
     return response
 

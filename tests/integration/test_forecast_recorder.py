@@ -18,8 +18,9 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 
 from custom_components.price_optimizer.const import DOMAIN
-from custom_components.price_optimizer.core.prices import PriceAdjustment, PriceSeries
+from custom_components.price_optimizer.core.prices import PriceSeries, PriceSlot
 from custom_components.price_optimizer.core.sources.replay import ReplaySource, load_table
+from custom_components.price_optimizer.core.tariffs.household import Adjustment, household_tariff
 
 from .conftest import AFTERNOON, replay_entry
 from .test_forecast import setup_at
@@ -36,7 +37,11 @@ async def test_history_comes_from_the_recorder_when_the_source_keeps_none(
     berlin: HomeAssistant,
     freezer: FrozenDateTimeFactory,
 ) -> None:
-    adjustment = PriceAdjustment(vat_percent=10.0, fee_per_kwh=0.05, multiplier=1.0)
+    household = household_tariff(
+        Adjustment(vat_percent=10.0, fee_per_kwh=0.05, multiplier=1.0),
+        time_zone="Europe/Berlin",
+        currency="EUR",
+    )
     table = load_table()
     entity_id = "sensor.replay_de_lu_current_price"
     first_hour = AFTERNOON - timedelta(days=7)
@@ -46,7 +51,9 @@ async def test_history_comes_from_the_recorder_when_the_source_keeps_none(
         freezer.move_to(when)
         market = table.price("DE_LU", when.astimezone(ZoneInfo("Europe/Berlin"))) / 1000
         recorded[when.astimezone(UTC)] = market
-        hass.states.async_set(entity_id, str(adjustment.apply(market)))
+        # The sensor records its total and, beside it, the market price it was made from.
+        total = household.slot_price(PriceSlot(when.astimezone(UTC), timedelta(hours=1), market))
+        hass.states.async_set(entity_id, str(total.total), {"market_price": market})
         await hass.async_block_till_done()
     await async_wait_recording_done(hass)
     hass.states.async_remove(entity_id)

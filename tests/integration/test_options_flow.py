@@ -6,6 +6,7 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -602,3 +603,32 @@ async def test_a_sensor_the_base_load_cannot_use_is_refused(
     assert result["errors"] == {CONF_BASE_LOAD_SENSOR: error}
     assert suggested_values(result) == {CONF_BASE_LOAD_SENSOR: "sensor.house"}
     assert entry.options == PRICES
+
+
+async def test_a_tariff_typed_in_prices_the_running_entry(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    market = loaded_entry.runtime_data.coordinator.data.raw.slot_at(dt_util.utcnow())
+    assert market is not None
+    result = await open_manual(hass, loaded_entry)
+    result = await choose(hass, result, "component")
+    result = await configure(
+        hass,
+        result,
+        {
+            "name": "Grid fee",
+            "kind": "grid",
+            "base_price": 0.05,
+            "valid_from": "2026-01-01",
+            "vat_applies": True,
+            # 14:07 Berlin, the frozen time, falls in this band.
+            "band_1": {"price": 0.12, "start": "14:00:00", "end": "15:00:00"},
+        },
+    )
+    result = await choose(hass, result, "manual_done")
+    result = await configure(hass, result, {"holiday_country": "DE"})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    state = hass.states.get("sensor.replay_de_lu_current_price")
+    assert state is not None
+    assert float(state.state) == pytest.approx(market.price + 0.12, abs=1e-5)

@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from custom_components.price_optimizer.core.prices import (
-    PriceAdjustment,
     PriceSeries,
     PriceSeriesError,
     PriceSlot,
     local_day_bounds,
     local_day_bounds_of,
 )
+from custom_components.price_optimizer.core.tariffs.household import Adjustment, household_tariff
 
 BERLIN = ZoneInfo("Europe/Berlin")
 HOUR = timedelta(hours=1)
@@ -91,16 +91,22 @@ def test_local_day_of_uses_the_zone_of_the_given_time() -> None:
         local_day_bounds_of(datetime(2026, 11, 24))  # noqa: DTZ001
 
 
-def test_adjustment_scales_adds_fee_then_vat() -> None:
-    adjustment = PriceAdjustment(vat_percent=21.0, fee_per_kwh=0.10, multiplier=1.5)
-    assert adjustment.apply(0.20) == pytest.approx((0.30 + 0.10) * 1.21)
-    assert adjustment.apply(-0.10) == pytest.approx((-0.15 + 0.10) * 1.21)
+def test_the_household_tariff_scales_adds_fee_then_vat() -> None:
+    household = household_tariff(
+        Adjustment(vat_percent=21.0, fee_per_kwh=0.10, multiplier=1.5),
+        time_zone="Europe/Berlin",
+        currency="EUR",
+    )
+    total = household.slot_price
+    assert total(PriceSlot(T0, HOUR, 0.20)).total == pytest.approx((0.30 + 0.10) * 1.21)
+    assert total(PriceSlot(T0, HOUR, -0.10)).total == pytest.approx((-0.15 + 0.10) * 1.21)
     banded = PriceSeries((PriceSlot(T0, HOUR, 0.2, "forecast", lower=0.1, upper=0.3),))
-    (slot,) = banded.adjusted(adjustment)
+    (slot,) = household.priced(banded)[0]
     assert (slot.price, slot.lower, slot.upper) == pytest.approx(
         (0.484, (0.15 + 0.1) * 1.21, (0.45 + 0.1) * 1.21)
     )
-    assert PriceAdjustment().apply(0.1234) == 0.1234
+    plain = household_tariff(Adjustment(), time_zone="Europe/Berlin", currency="EUR")
+    assert plain.slot_price(PriceSlot(T0, HOUR, 0.1234)).total == 0.1234
 
 
 def test_round_trips_through_its_stored_form() -> None:

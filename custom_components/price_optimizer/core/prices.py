@@ -74,31 +74,6 @@ class PriceSlot:
 
 
 @dataclass(frozen=True, slots=True)
-class PriceAdjustment:
-    """What the household pays on top of the raw market price.
-
-    The order follows how a bill is built: the supplier scales the spot price
-    and adds its fee, then VAT applies to the sum.
-    """
-
-    vat_percent: float = 0.0
-    fee_per_kwh: float = 0.0
-    multiplier: float = 1.0
-
-    def apply(self, raw_price: float) -> float:
-        """Return the price the household pays for ``raw_price`` per kWh."""
-        return (raw_price * self.multiplier + self.fee_per_kwh) * (1.0 + self.vat_percent / 100.0)
-
-    def market_price(self, household_price: float) -> float | None:
-        """Return the market price behind a household price; None if a zero multiplier hides it."""
-        if self.multiplier == 0:
-            return None
-        return (household_price / (1.0 + self.vat_percent / 100.0) - self.fee_per_kwh) / (
-            self.multiplier
-        )
-
-
-@dataclass(frozen=True, slots=True)
 class PriceSeries:
     """Contiguous or gapped slots, sorted by start and never overlapping."""
 
@@ -183,21 +158,6 @@ class PriceSeries:
     def trimmed_before(self, cutoff: datetime) -> PriceSeries:
         """Drop slots that ended before ``cutoff`` (keeps storage bounded)."""
         return replace(self, slots=tuple(s for s in self.slots if s.end > cutoff))
-
-    def adjusted(self, adjustment: PriceAdjustment) -> PriceSeries:
-        """Return the series with the household's VAT, fee and multiplier applied."""
-        return replace(
-            self,
-            slots=tuple(
-                replace(
-                    slot,
-                    price=adjustment.apply(slot.price),
-                    lower=None if slot.lower is None else adjustment.apply(slot.lower),
-                    upper=None if slot.upper is None else adjustment.apply(slot.upper),
-                )
-                for slot in self.slots
-            ),
-        )
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-safe form for the Store."""

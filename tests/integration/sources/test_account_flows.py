@@ -70,7 +70,7 @@ async def test_octopus_product_and_region(
     await hass.async_block_till_done()
     state = hass.states.get("sensor.octopus_e_1r_var_17_01_11_c_current_price")
     assert state.attributes["unit_of_measurement"] == "GBP/kWh"
-    assert float(state.state) == pytest.approx(0.2064)
+    assert float(state.state) == pytest.approx(0.21672)
     assert len(state.attributes["today"]) == 48
 
     api.reply(

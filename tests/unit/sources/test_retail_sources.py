@@ -41,7 +41,7 @@ def test_octopus_rates_in_force_are_cut_into_half_hours() -> None:
     start = datetime(2020, 10, 31, 23, tzinfo=UTC)
     series = octopus.parse_rates(results, start, start + timedelta(hours=2))
     # 23:00-00:00 under the old rate, then the open-ended one from 1 November.
-    assert [slot.price for slot in series] == pytest.approx([0.1846, 0.1846, 0.2064, 0.2064])
+    assert [slot.price for slot in series] == pytest.approx([0.19383, 0.19383, 0.21672, 0.21672])
     assert {slot.duration for slot in series} == {HALF_HOUR}
     assert series.currency == "GBP"
 
@@ -57,11 +57,11 @@ def test_octopus_keeps_the_direct_debit_price_where_both_are_listed() -> None:
     result = json_payload("octopus", VAR_RATES)["results"][0]
     both = [
         {**result, "payment_method": "DIRECT_DEBIT"},
-        {**result, "payment_method": "NON_DIRECT_DEBIT", "value_exc_vat": 22.0},
+        {**result, "payment_method": "NON_DIRECT_DEBIT", "value_inc_vat": 23.1},
     ]
     start = datetime(2021, 1, 1, tzinfo=UTC)
     series = octopus.parse_rates(both, start, start + HALF_HOUR)
-    assert [slot.price for slot in series] == pytest.approx([0.2064])
+    assert [slot.price for slot in series] == pytest.approx([0.21672])
     with pytest.raises(SourceDataError):
         octopus.parse_rates(["x"], start, start + HALF_HOUR)
 
@@ -81,7 +81,7 @@ async def test_octopus_follows_pages_and_sends_the_period(
     source = octopus.OctopusSource(http(session), "VAR-17-01-11", "A", url=api.url("/v1"))
     start = datetime(2019, 4, 30, 22, tzinfo=UTC)
     series = await source.async_fetch(start, start + timedelta(hours=2))
-    assert [slot.price for slot in series] == pytest.approx([0.1846] * 4)
+    assert [slot.price for slot in series] == pytest.approx([0.19383] * 4)
     assert api.requests_to(rates_path)[0].query == {
         "period_from": "2019-04-30T22:00:00Z",
         "period_to": "2019-05-01T00:00:00Z",

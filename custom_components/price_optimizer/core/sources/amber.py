@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, Final
 
 from ..prices import PriceSeries, PriceSlot
+from ..tariffs.model import SourceKind
 from .base import RollingPublication, SourceDataError
 from .http import SourceHttp
 from .normalise import number, parse_time, series_from_slots, within
@@ -70,6 +71,8 @@ def parse_prices(body: Any) -> PriceSeries:
 
 class AmberSource:
     """Half-hourly prices of one Amber site."""
+
+    source_kind: SourceKind = "all_in"
 
     # Prices move within the half-hour (the current interval is an estimate
     # until its last five minutes), so the source is read every five minutes.

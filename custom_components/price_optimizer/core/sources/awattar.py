@@ -13,6 +13,7 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from ..prices import PriceSeries, PriceSlot, per_kwh
+from ..tariffs.model import SourceKind
 from .base import Publication, SourceDataError
 from .http import SourceHttp
 from .normalise import from_epoch_ms, number, series_from_slots, within
@@ -44,6 +45,8 @@ def parse_marketdata(body: Any) -> PriceSeries:
 
 class AwattarSource:
     """Day-ahead prices for Germany-Luxembourg or Austria from aWATTar."""
+
+    source_kind: SourceKind = "market"
 
     def __init__(self, http: SourceHttp, area: str, url: str | None = None) -> None:
         """Read ``area`` (DE-LU or AT)."""

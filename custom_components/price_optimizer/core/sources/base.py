@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from ..prices import local_day_bounds
+from ..tariffs.model import SourceKind
 
 if TYPE_CHECKING:
     from ..prices import PriceSeries
@@ -114,11 +115,15 @@ class RollingPublication:
 
 
 class PriceSource(Protocol):
-    """A market or tariff that yields raw prices per kWh, before household adjustment."""
+    """A market or tariff that yields prices per kWh, before the household's tariff."""
 
     @property
     def publication(self) -> Cadence:
         """Return when the source publishes new prices."""
+
+    @property
+    def source_kind(self) -> SourceKind:
+        """Return what the price already holds, so no part of the tariff is charged twice."""
 
     async def async_fetch(self, start: datetime, end: datetime) -> PriceSeries:
         """Return the prices held by the source for slots in ``[start, end)``."""

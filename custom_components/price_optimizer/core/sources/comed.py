@@ -16,6 +16,7 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from ..prices import PriceSeries, PriceSlot
+from ..tariffs.model import SourceKind
 from .base import RollingPublication, SourceDataError
 from .http import SourceHttp
 from .normalise import averaged, from_epoch_ms, number, series_from_slots, within
@@ -49,6 +50,8 @@ def _local(when: datetime) -> str:
 
 class ComEdSource:
     """Hourly averages of ComEd's real-time prices."""
+
+    source_kind: SourceKind = "market"
 
     publication = RollingPublication(every=FIVE_MINUTES, delay=timedelta(seconds=30))
 

@@ -13,6 +13,7 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from ..prices import PriceSeries, per_kwh
+from ..tariffs.model import SourceKind
 from .base import Publication, SourceDataError
 from .entsoe import cet_time_in
 from .http import SourceHttp
@@ -47,6 +48,8 @@ def parse_prices(body: Any, key: str) -> PriceSeries:
 
 class EleringSource:
     """Day-ahead prices of Estonia, Finland, Latvia or Lithuania from Elering."""
+
+    source_kind: SourceKind = "market"
 
     def __init__(self, http: SourceHttp, area: str, url: str | None = None) -> None:
         """Read ``area`` (EE, FI, LV or LT)."""

@@ -14,6 +14,7 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from ..prices import PriceSeries, per_kwh
+from ..tariffs.model import SourceKind
 from .base import Publication, SourceDataError
 from .entsoe import cet_time_in
 from .http import SourceHttp
@@ -64,6 +65,8 @@ def _local(when: datetime) -> str:
 
 class EnergiDataServiceSource:
     """Day-ahead prices of DK1 or DK2 from Energinet's open data API."""
+
+    source_kind: SourceKind = "market"
 
     def __init__(self, http: SourceHttp, area: str, currency: str, url: str | None = None) -> None:
         """Read ``area`` (DK1 or DK2) in ``currency`` (DKK or EUR)."""

@@ -14,6 +14,7 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from ..prices import PriceSeries, PriceSlot
+from ..tariffs.model import SourceKind
 from .base import Publication, SourceDataError
 from .http import SourceHttp
 from .normalise import number, parse_time, series_from_slots, within
@@ -44,6 +45,8 @@ def parse_prices(body: Any) -> PriceSeries:
 
 class EnergyZeroSource:
     """Day-ahead prices for the Netherlands from EnergyZero."""
+
+    source_kind: SourceKind = "market"
 
     def __init__(self, http: SourceHttp, resolution_minutes: int, url: str | None = None) -> None:
         """Read quarter-hour or hourly prices."""

@@ -25,6 +25,7 @@ from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
 from ..prices import PriceSeries, PriceSlot, per_kwh
+from ..tariffs.model import SourceKind
 from .base import ExogenousPoint, ExogenousSeries, Publication, SourceDataError, SourceRequestError
 from .http import SourceHttp
 from .normalise import forward_filled, number, parse_time, resolution, series_from_slots, within
@@ -237,6 +238,8 @@ def _period_param(when: datetime) -> str:
 
 class EntsoeSource:
     """Day-ahead prices and forecasts of one bidding zone from the Transparency Platform."""
+
+    source_kind: SourceKind = "market"
 
     def __init__(self, http: SourceHttp, token: str, area: str, url: str | None = None) -> None:
         """Read ``area``'s data with the API ``token``."""

@@ -17,6 +17,7 @@ import time as monotonic
 from typing import Any, Final
 
 from ..prices import PriceSeries
+from ..tariffs.model import SourceKind
 from .base import RollingPublication, SourceDataError
 from .http import SourceHttp, basic_authorization
 from .normalise import (
@@ -63,6 +64,8 @@ def parse_rates(body: Any) -> PriceSeries:
 
 class FlatpeakSource:
     """Import tariff rates of one Flatpeak location."""
+
+    source_kind: SourceKind = "all_in"
 
     # Rates change when the tariff does, or daily for dynamic ones; Flatpeak's
     # ``next_update`` is usually hours ahead, so an hourly look is plenty.

@@ -13,6 +13,7 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from ..prices import PriceSeries, PriceSlot, per_kwh
+from ..tariffs.model import SourceKind
 from .base import Publication, SourceDataError
 from .entsoe import cet_time_in
 from .http import SourceHttp
@@ -85,6 +86,8 @@ def delivery_days(start: datetime, end: datetime) -> list[date]:
 
 class NordPoolSource:
     """Day-ahead prices of one Nord Pool delivery area."""
+
+    source_kind: SourceKind = "market"
 
     def __init__(
         self,

@@ -6,8 +6,8 @@ first) through ``next``. A result holds for ``[valid_from, valid_to)``;
 ``valid_to`` is null for a rate still in force. Agile rates are half-hours
 published at about 16:00 UK time for the day that runs 23:00 to 23:00; other
 tariffs' rates last months and are cut into half-hours here. Rates are pence
-per kWh; the source keeps the rate without VAT (the household adds 5 % VAT in
-the options), in pounds.
+per kWh; the source keeps the rate with VAT, in pounds: it is the whole unit rate
+the household pays, so no part of the tariff is added to it.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from ..prices import PriceSeries, PriceSlot
+from ..tariffs.model import SourceKind
 from .base import Publication, SourceDataError
 from .http import SourceHttp
 from .normalise import number, parse_time, series_from_slots
@@ -49,7 +50,7 @@ def parse_rates(results: list[Any], start: datetime, end: datetime) -> PriceSeri
             continue
         valid_from = parse_time(result.get("valid_from"))
         valid_to = end if result.get("valid_to") is None else parse_time(result["valid_to"])
-        price = number(result.get("value_exc_vat")) / 100
+        price = number(result.get("value_inc_vat")) / 100
         when = max(valid_from, first)
         while when < min(valid_to, end):
             slots.append(PriceSlot(when, HALF_HOUR, price))
@@ -59,6 +60,8 @@ def parse_rates(results: list[Any], start: datetime, end: datetime) -> PriceSeri
 
 class OctopusSource:
     """Unit rates of one Octopus tariff (Agile by default) in one region."""
+
+    source_kind: SourceKind = "all_in"
 
     def __init__(self, http: SourceHttp, product: str, region: str, url: str | None = None) -> None:
         """Read ``product`` in grid supply point ``region`` (A to P)."""

@@ -22,6 +22,7 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from ..prices import PriceSeries, PriceSlot, per_kwh
+from ..tariffs.model import SourceKind
 from .base import Publication
 
 DATA_FILE: Final = Path(__file__).with_name("replay_prices.csv.gz")
@@ -81,6 +82,8 @@ def load_table(path: Path = DATA_FILE) -> ReplayTable:
 
 class ReplaySource:
     """Serve bundled real prices for an area as a live day-ahead market would."""
+
+    source_kind: SourceKind = "market"
 
     def __init__(self, area: str, resolution_minutes: int, now: Callable[[], datetime]) -> None:
         """Replay ``area`` in slots of ``resolution_minutes``; ``now`` is the clock."""

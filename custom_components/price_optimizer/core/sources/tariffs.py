@@ -22,6 +22,7 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from ..prices import PriceSeries, PriceSlot
+from ..tariffs.model import SourceKind
 from .base import Publication, SourceDataError, SourceRequestError
 from .http import SourceHttp
 from .normalise import number, series_from_slots
@@ -103,6 +104,8 @@ def expand_schedule(
 class NrelSource:
     """A location's average utility rate from NREL, as a flat hourly price."""
 
+    source_kind: SourceKind = "all_in"
+
     def __init__(
         self,
         http: SourceHttp,
@@ -129,6 +132,8 @@ class NrelSource:
 
 class UrdbSource:
     """One OpenEI URDB rate, its time-of-use schedule expanded into hourly prices."""
+
+    source_kind: SourceKind = "all_in"
 
     def __init__(
         self,

@@ -2,9 +2,10 @@
 
 ``priceInfo`` holds ``today`` and ``tomorrow`` (empty until the day-ahead
 result is in, around 13:00 CET) as ``{total, energy, tax, startsAt, currency}``.
-``total`` is what Tibber charges per kWh, taxes included, so the household's
-VAT option stays at zero for this source. ``startsAt`` carries the local
-offset; a slot lasts until the next start (quarter-hours since October 2025).
+``total`` is what Tibber charges per kWh for the energy, taxes and VAT included
+(a ``retail_energy`` price): the household's tariff adds only its grid components.
+``startsAt`` carries the local offset; a slot lasts until the next start
+(quarter-hours since October 2025).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from ..prices import PriceSeries
+from ..tariffs.model import SourceKind
 from .base import Publication, SourceAuthError, SourceDataError, SourceRequestError
 from .entsoe import cet_time_in
 from .http import SourceHttp
@@ -87,6 +89,8 @@ def parse_prices(body: Any) -> PriceSeries:
 
 class TibberSource:
     """Today's and tomorrow's prices of one Tibber home."""
+
+    source_kind: SourceKind = "retail_energy"
 
     def __init__(self, http: SourceHttp, token: str, home_id: str, url: str | None = None) -> None:
         """Read the home ``home_id`` with a personal access ``token``."""
