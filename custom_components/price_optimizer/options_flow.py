@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import timedelta
 import logging
-from typing import Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import holidays
-from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import ConfigEntryState, ConfigFlowResult, OptionsFlow
 from homeassistant.const import UnitOfEnergy, UnitOfPower
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers import selector
@@ -40,7 +40,7 @@ from .core.tariffs.capacity import (
     capacity_rule_from_dict,
     capacity_rule_to_dict,
 )
-from .core.tariffs.energidataservice import GridCompany
+from .core.tariffs.energidataservice import CURRENCY as DATAHUB_CURRENCY, GridCompany
 from .core.tariffs.issues import TariffError
 from .core.tariffs.model import (
     COMPONENT_KINDS,
@@ -71,6 +71,9 @@ from .tariff_form import (
     component_data,
     component_label,
 )
+
+if TYPE_CHECKING:
+    from .data import PriceOptimizerConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -207,6 +210,13 @@ class PriceOptimizerOptionsFlow(OptionsFlow):
             data={key: value for key, value in options.items() if value is not None}
         )
 
+    def _prices_currency(self) -> str | None:
+        """The currency of the running entry's prices; None while it is not running."""
+        entry = cast("PriceOptimizerConfigEntry", self.config_entry)
+        if entry.state is not ConfigEntryState.LOADED:
+            return None
+        return entry.runtime_data.coordinator.data.raw.currency
+
     def _tariff(self, **parts: Any) -> Tariff:
         return Tariff(
             time_zone=self.hass.config.time_zone, currency=self.hass.config.currency, **parts
@@ -293,8 +303,16 @@ class PriceOptimizerOptionsFlow(OptionsFlow):
     async def async_step_preset(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask which preset, each shown with its name, source and date."""
         region = self._region or PRESET_REGIONS[0]
+        errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
         if user_input is not None:
             chosen = preset(region, user_input[CONF_PRESET_ID])
+            currency = self._prices_currency()
+            # A preset's fees are in its country's currency; they cannot be added to others.
+            if currency is not None and currency != chosen.currency:
+                errors = {"base": "currency_mismatch"}
+                placeholders = {"tariff_currency": chosen.currency, "currency": currency}
+        if user_input is not None and not errors:
             return self._async_save(
                 {
                     CONF_TARIFF: {
@@ -311,7 +329,12 @@ class PriceOptimizerOptionsFlow(OptionsFlow):
         stored = (self.config_entry.options.get(CONF_TARIFF) or {}).get("preset") or {}
         current = stored.get("id") if stored.get("id") in labels else next(iter(labels))
         schema = vol.Schema({vol.Required(CONF_PRESET_ID, default=current): _choices(labels)})
-        return self.async_show_form(step_id="preset", data_schema=schema)
+        return self.async_show_form(
+            step_id="preset",
+            data_schema=schema,
+            errors=errors,
+            description_placeholders=placeholders,
+        )
 
     # --- Energi Data Service ---------------------------------------------------------------
 
@@ -382,10 +405,13 @@ class PriceOptimizerOptionsFlow(OptionsFlow):
         if company is None:
             return await self.async_step_grid_company()
         errors: dict[str, str] = {}
+        currency = self._prices_currency()
         if user_input is not None:
             codes = [code for code in company.charge_codes if code in user_input[CONF_CHARGE_CODES]]
             if not codes:
                 errors = {CONF_CHARGE_CODES: "charge_codes_missing"}
+            elif currency not in (None, DATAHUB_CURRENCY):
+                errors = {"base": "currency_mismatch"}
             else:
                 return self._async_save(
                     {
@@ -415,7 +441,11 @@ class PriceOptimizerOptionsFlow(OptionsFlow):
                 schema, user_input or {CONF_CHARGE_CODES: chosen}
             ),
             errors=errors,
-            description_placeholders={"company": company.name or company.gln},
+            description_placeholders={
+                "company": company.name or company.gln,
+                "tariff_currency": DATAHUB_CURRENCY,
+                "currency": currency or DATAHUB_CURRENCY,
+            },
         )
 
     # --- a tariff typed in by hand ---------------------------------------------------------

@@ -632,3 +632,27 @@ async def test_a_tariff_typed_in_prices_the_running_entry(
     state = hass.states.get("sensor.replay_de_lu_current_price")
     assert state is not None
     assert float(state.state) == pytest.approx(market.price + 0.12, abs=1e-5)
+
+
+async def test_a_preset_in_another_currency_than_the_prices_is_refused(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    result = await open_options_step(hass, loaded_entry, "grid_tariff")
+    result = await configure(hass, result, {"tariff_source": "preset"})
+    result = await configure(hass, result, {"region": "norway"})
+    result = await configure(hass, result, {"preset": "no_elvia"})
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "currency_mismatch"}
+    assert result["description_placeholders"] == {"tariff_currency": "NOK", "currency": "EUR"}
+    assert CONF_TARIFF not in loaded_entry.options
+
+    # Flanders' presets are in euro, as the replayed prices are.
+    result = await open_options_step(hass, loaded_entry, "grid_tariff")
+    result = await configure(hass, result, {"tariff_source": "preset"})
+    result = await configure(hass, result, {"region": "flanders"})
+    result = await configure(hass, result, {"preset": "be_vl_antwerpen"})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert loaded_entry.options[CONF_TARIFF]["preset"] == {
+        "region": "flanders",
+        "id": "be_vl_antwerpen",
+    }

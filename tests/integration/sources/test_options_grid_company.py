@@ -74,7 +74,12 @@ async def test_a_grid_company_and_its_charge_codes_are_stored(
         result["flow_id"], {"grid_company": N1}
     )
     assert result["step_id"] == "grid_charges"
-    assert result["description_placeholders"] == {"company": N1}
+    # Not running, the entry has no prices whose currency could differ.
+    assert result["description_placeholders"] == {
+        "company": N1,
+        "tariff_currency": "DKK",
+        "currency": "DKK",
+    }
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {"charge_codes": []}
     )
@@ -142,3 +147,24 @@ async def test_the_stored_company_and_codes_are_proposed_again(
     )
     marker = next(key for key in result["data_schema"].schema if key == "charge_codes")
     assert marker.description == {"suggested_value": ["CD R"]}
+
+
+async def test_danish_charges_cannot_be_added_to_prices_in_another_currency(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, datahub: LocalApi
+) -> None:
+    datahub.reply(PATH, Reply(body=grid_tariffs()))
+    result = await open_grid_company(hass, loaded_entry)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"grid_company": N1}
+    )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"charge_codes": ["CD"]}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "currency_mismatch"}
+    assert result["description_placeholders"] == {
+        "company": N1,
+        "tariff_currency": "DKK",
+        "currency": "EUR",
+    }
+    assert CONF_TARIFF not in loaded_entry.options
