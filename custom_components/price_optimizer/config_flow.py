@@ -1,4 +1,4 @@
-"""Set up a price source in the UI, and the household's price options.
+"""Set up a price source in the UI; the household's options have a flow of their own.
 
 Each source has a step of its own that offers only the areas it supports.
 Credentials and area are checked with a live call before an entry is
@@ -20,7 +20,6 @@ from homeassistant.config_entries import (
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentryFlow,
-    OptionsFlow,
 )
 from homeassistant.const import CONF_API_KEY, CONF_LATITUDE, CONF_LONGITUDE
 from homeassistant.core import HomeAssistant, callback
@@ -36,12 +35,9 @@ from .const import (
     CONF_CURRENCY,
     CONF_ENTITY_ID,
     CONF_ENTITY_KIND,
-    CONF_FEE_PER_KWH,
     CONF_HOME_ID,
     CONF_HOST,
-    CONF_HOUSEHOLD_LIMIT_KW,
     CONF_LOCATION_ID,
-    CONF_MULTIPLIER,
     CONF_PRODUCT_CODE,
     CONF_RATE_LABEL,
     CONF_REGION,
@@ -50,7 +46,6 @@ from .const import (
     CONF_SECURITY_TOKEN,
     CONF_SITE_ID,
     CONF_SOURCE,
-    CONF_VAT_PERCENT,
     DOMAIN,
     LOGGER,
     SOURCE_AMBER,
@@ -85,6 +80,7 @@ from .core.sources.base import SourceAuthError, SourceDataError, SourceError, So
 from .core.sources.entity_formats import kind_of
 from .core.sources.http import FLOW_RETRY
 from .core.sources.replay import AREAS as REPLAY_AREAS, RESOLUTIONS as REPLAY_RESOLUTIONS
+from .options_flow import PriceOptimizerOptionsFlow
 from .selectors import number_box
 from .source_factory import SOURCE_NAMES, async_list_places, source_from_config
 
@@ -567,7 +563,7 @@ class PriceOptimizerConfigFlow(ConfigFlow, domain=DOMAIN):
     @staticmethod
     @callback
     def async_get_options_flow(config_entry: ConfigEntry) -> PriceOptimizerOptionsFlow:
-        """Return the options flow for VAT, fee, multiplier and the household limit."""
+        """Return the options flow for prices, tariff, capacity, export and base load."""
         return PriceOptimizerOptionsFlow()
 
     @classmethod
@@ -589,40 +585,3 @@ def _errors_for(err: SourceError) -> dict[str, str]:
     if isinstance(err, SourceDataError):
         return {"base": "invalid_data"}
     return {"base": "cannot_connect"}
-
-
-class PriceOptimizerOptionsFlow(OptionsFlow):
-    """Adjust what the household pays on top of the market price, and how much it may draw."""
-
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Ask for VAT, a fixed fee per kWh, a multiplier and the household power limit."""
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            try:
-                return self.async_create_entry(data=user_input)
-            except Exception:
-                _LOGGER.exception(
-                    "Unexpected error saving the options of %s", self.config_entry.title
-                )
-                errors = dict(UNKNOWN)
-        options = self.config_entry.options
-        schema = vol.Schema(
-            {
-                vol.Required(
-                    CONF_VAT_PERCENT, default=options.get(CONF_VAT_PERCENT, 0.0)
-                ): number_box(0, 100, 0.1, "%"),
-                vol.Required(
-                    CONF_FEE_PER_KWH, default=options.get(CONF_FEE_PER_KWH, 0.0)
-                ): number_box(-10, 10),
-                vol.Required(
-                    CONF_MULTIPLIER, default=options.get(CONF_MULTIPLIER, 1.0)
-                ): number_box(0, 10),
-                # Optional without a default, so clearing the field removes the limit.
-                vol.Optional(CONF_HOUSEHOLD_LIMIT_KW): number_box(0.1, 1000, "any", "kW"),
-            }
-        )
-        return self.async_show_form(
-            step_id="init",
-            data_schema=self.add_suggested_values_to_schema(schema, user_input or options),
-            errors=errors,
-        )

@@ -25,6 +25,7 @@ from .appliances import (
     suggested_values,
     with_changes,
 )
+from .options import open_options_step
 
 KIND_NAMES = {
     "dishwasher": "Dishwasher",
@@ -432,14 +433,14 @@ async def test_household_limit_is_an_option_that_can_be_cleared(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
     options = {"vat_percent": 0.0, "fee_per_kwh": 0.0, "multiplier": 1.0}
-    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    result = await open_options_step(hass, loaded_entry, "prices")
     result = await hass.config_entries.options.async_configure(
         result["flow_id"], {**options, CONF_HOUSEHOLD_LIMIT_KW: 7.5}
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert loaded_entry.runtime_data.planner.household_limit_kw == 7.5
-    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    result = await open_options_step(hass, loaded_entry, "prices")
     assert suggested_values(result)[CONF_HOUSEHOLD_LIMIT_KW] == 7.5
     result = await hass.config_entries.options.async_configure(result["flow_id"], options)
     await hass.async_block_till_done()

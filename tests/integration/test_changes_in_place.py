@@ -29,6 +29,7 @@ from .appliances import (
     reconfigure_appliance,
     state_of,
 )
+from .options import open_options_step
 from .test_appliance_runs import planned_run
 
 pytestmark = pytest.mark.usefixtures("market_prices_only")
@@ -60,7 +61,7 @@ def entry_states(hass: HomeAssistant, loaded_entry: MockConfigEntry) -> list[tup
 
 async def save_options(hass: HomeAssistant, entry: MockConfigEntry, **options: Any) -> None:
     """Save the options form as a person does."""
-    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await open_options_step(hass, entry, "prices")
     values = {CONF_VAT_PERCENT: 0.0, CONF_FEE_PER_KWH: 0.0, CONF_MULTIPLIER: 1.0, **options}
     await hass.config_entries.options.async_configure(result["flow_id"], values)
     await hass.async_block_till_done()

@@ -21,6 +21,7 @@ from custom_components.price_optimizer.const import (
 from custom_components.price_optimizer.precision import price
 
 from .conftest import replay_entry
+from .options import open_options_step
 
 
 def suggested_values(result: FlowResult) -> dict[str, object]:
@@ -75,8 +76,9 @@ async def test_options_change_every_price(
     state = hass.states.get("sensor.replay_de_lu_current_price")
     raw = float(state.state)
 
-    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    result = await open_options_step(hass, loaded_entry, "prices")
     assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "prices"
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
         {CONF_VAT_PERCENT: 19.0, CONF_FEE_PER_KWH: 0.12, CONF_MULTIPLIER: 1.1},
@@ -94,7 +96,7 @@ async def test_options_change_every_price(
         [price(household(slot.price)) for slot in raw_today]
     )
 
-    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    result = await open_options_step(hass, loaded_entry, "prices")
     assert suggested_values(result) == {
         CONF_VAT_PERCENT: 19.0,
         CONF_FEE_PER_KWH: 0.12,

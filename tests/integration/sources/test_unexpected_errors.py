@@ -21,13 +21,14 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.price_optimizer import appliance_flow
-from custom_components.price_optimizer.config_flow import PriceOptimizerOptionsFlow
 from custom_components.price_optimizer.const import DOMAIN
 from custom_components.price_optimizer.core.sources import awattar, tibber
+from custom_components.price_optimizer.options_flow import PriceOptimizerOptionsFlow
 from tests.local_api import LocalApi, Reply
 from tests.payloads import payload
 
 from ..appliances import add_appliance, start_appliance_flow, suggested_values
+from ..options import open_options_step
 from .helpers import open_source_step, start_reconfigure
 
 PATH = "/v1/marketdata"
@@ -165,7 +166,7 @@ async def test_reauth_shows_unknown(hass: HomeAssistant, caplog: pytest.LogCaptu
 async def test_options_show_unknown(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, caplog: pytest.LogCaptureFixture
 ) -> None:
-    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    result = await open_options_step(hass, loaded_entry, "prices")
     with patch.object(
         PriceOptimizerOptionsFlow, "async_create_entry", side_effect=TypeError("broken")
     ):

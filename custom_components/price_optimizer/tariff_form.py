@@ -1,0 +1,79 @@
+"""Turn the options flow's tariff forms into the plain dicts the tariff core reads, and back.
+
+The forms keep to what any user can type: a few bands per component, each with a price, the
+kinds of day, a start and an end time and at most one season. The core parses and validates
+what comes out, so every refusal is one of its translated :class:`TariffError` codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Final
+
+from .core.tariffs.model import MINUTES_PER_DAY, format_minute
+
+CONF_NAME: Final = "name"
+CONF_KIND: Final = "kind"
+CONF_BASE_PRICE: Final = "base_price"
+CONF_VALID_FROM: Final = "valid_from"
+CONF_VALID_TO: Final = "valid_to"
+CONF_VAT_APPLIES: Final = "vat_applies"
+CONF_PRICE: Final = "price"
+CONF_DAYS: Final = "days"
+CONF_START: Final = "start"
+CONF_END: Final = "end"
+CONF_SEASON_FROM: Final = "season_from"
+CONF_SEASON_TO: Final = "season_to"
+BAND_FIELDS: Final = (CONF_PRICE, CONF_DAYS, CONF_START, CONF_END, CONF_SEASON_FROM, CONF_SEASON_TO)
+# Three bands cover the usual day/night/peak tariffs; more belongs in a preset or a fetched tariff.
+BAND_SECTIONS: Final = ("band_1", "band_2", "band_3")
+
+
+def _filled(value: object) -> bool:
+    return value not in (None, "", [], ())
+
+
+def _clock(value: object, *, end: bool) -> str:
+    """``HH:MM`` from a time selector's ``HH:MM:SS``; an end at 00:00 is the end of the day."""
+    text = str(value)[:5]
+    if end and text == "00:00":
+        return format_minute(MINUTES_PER_DAY)
+    return text
+
+
+def band_data(band: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The plain band of one form section, or None when the section is left empty."""
+    if not any(_filled(band.get(key)) for key in BAND_FIELDS):
+        return None
+    out: dict[str, Any] = {}
+    if band.get(CONF_PRICE) is not None:
+        out[CONF_PRICE] = band[CONF_PRICE]
+    start, end = band.get(CONF_START), band.get(CONF_END)
+    if _filled(start) or _filled(end):
+        out["times"] = [[_clock(start or "00:00", end=False), _clock(end or "00:00", end=True)]]
+    if _filled(band.get(CONF_DAYS)):
+        out[CONF_DAYS] = list(band[CONF_DAYS])
+    season_from, season_to = band.get(CONF_SEASON_FROM), band.get(CONF_SEASON_TO)
+    if _filled(season_from) or _filled(season_to):
+        out["seasons"] = [{"from": season_from, "to": season_to}]
+    return out
+
+
+def component_data(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """The plain component of the by-hand form, for ``component_from_dict`` to check."""
+    bands = [band_data(user_input.get(key) or {}) for key in BAND_SECTIONS]
+    return {
+        CONF_NAME: str(user_input.get(CONF_NAME, "")).strip(),
+        CONF_KIND: user_input.get(CONF_KIND, "grid"),
+        CONF_VALID_FROM: user_input.get(CONF_VALID_FROM),
+        CONF_VALID_TO: user_input.get(CONF_VALID_TO) or None,
+        CONF_BASE_PRICE: user_input.get(CONF_BASE_PRICE),
+        "bands": [band for band in bands if band is not None],
+        CONF_VAT_APPLIES: bool(user_input.get(CONF_VAT_APPLIES, True)),
+    }
+
+
+def component_label(component: Mapping[str, Any]) -> str:
+    """How a stored component is listed: its name and validity."""
+    until = component.get(CONF_VALID_TO) or "…"
+    return f"{component[CONF_NAME]} ({component[CONF_VALID_FROM]} to {until})"
