@@ -4,9 +4,8 @@ Not ``repairs.py``: Home Assistant takes a module of that name for a platform of
 flows, and none of these issues has one.
 
 An entry's issues carry its entry id (the source is down, its data has gaps, its tariff was
-refused or has expired); an
-appliance's carry its subentry id (its plug did not confirm, MQTT is not there); the
-shipped models are the integration's, shared by every entry. None is fixable from the
+refused or has expired); an appliance's carry its subentry id (its plug did not confirm, MQTT
+is not there); the shipped models are the integration's, shared by every entry. None is fixable from the
 repairs dashboard: each is withdrawn by the code that raised it once the problem is gone,
 and an entry's and its appliances' go with the entry when it unloads or is removed.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from datetime import datetime
+import gc
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
@@ -46,6 +47,21 @@ def entity_registry_enabled_by_default() -> Generator[None]:
         return_value=True,
     ):
         yield
+
+
+@pytest.fixture(autouse=True)
+def no_gc_callback_of_property_tests() -> Generator[None]:
+    """Set aside the garbage-collector callback hypothesis leaves behind in this worker.
+
+    Home Assistant stops an executor thread that outlives a test by raising SystemExit in it.
+    Raised inside that callback, the exit cannot propagate and fails the test's teardown. No
+    integration test uses hypothesis.
+    """
+    theirs = [hook for hook in gc.callbacks if hook.__module__.startswith("hypothesis")]
+    for hook in theirs:
+        gc.callbacks.remove(hook)
+    yield
+    gc.callbacks.extend(theirs)
 
 
 @pytest.fixture(autouse=True)
