@@ -201,3 +201,19 @@ def test_energy_statistics_become_differences_and_power_means_become_energy() ->
         StatisticsRow(t0 + HOUR, t0 + HOUR + QUARTER, float("nan")),
     ]
     assert energy_from_statistics(means, "power", QUARTER) == {t0: 0.5}
+
+
+def test_a_new_month_starts_empty_with_the_last_month_among_the_earlier() -> None:
+    peaks = MonthPeaks(
+        month="2026-11",
+        daily_peaks_kw={date(2026, 11, 30): 4.0},
+        peak_so_far_kw=4.0,
+        earlier_months={f"2025-{m:02d}": 1.0 for m in range(1, 13)},
+    )
+    december = peaks.rolled_to("2026-12")
+    assert december.month == "2026-12"
+    assert december.daily_peaks_kw == {}
+    assert december.peak_so_far_kw == 0.0
+    assert december.earlier_peaks_kw == (*([1.0] * 11), 4.0)
+    assert "2025-01" not in december.earlier_months
+    assert peaks.rolled_to("2026-11") is peaks

@@ -104,6 +104,18 @@ class MonthPeaks:
             return rule.charge_for_peak(self.peak_so_far_kw, self.earlier_peaks_kw)
         return rule.fee_for(self.billed_kw(rule))
 
+    def rolled_to(self, month: str) -> MonthPeaks:
+        """The state at the start of a later ``month``: this month's peak joins the earlier."""
+        if month <= self.month:
+            return self
+        earlier = {**self.earlier_months, self.month: self.peak_so_far_kw}
+        kept = sorted(earlier)[-MAX_ROLLING_MONTHS:]
+        return MonthPeaks(
+            month=month,
+            interval_minutes=self.interval_minutes,
+            earlier_months={key: earlier[key] for key in kept},
+        )
+
     def as_dict(self) -> dict[str, Any]:
         """The plain (stored) form :meth:`from_dict` reads."""
         return {
