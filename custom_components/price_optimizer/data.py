@@ -11,6 +11,7 @@ from homeassistant.core import HomeAssistant
 from .coordinator import PriceCoordinator, build_source
 from .forecast_coordinator import ForecastCoordinator
 from .forecast_engine import ForecastEngine
+from .household_load import HouseholdLoadCoordinator
 from .plan_coordinator import PlanCoordinator, PriceFeed
 from .plug_actuator import Actuator
 
@@ -25,6 +26,7 @@ class PriceOptimizerData:
     forecast: ForecastCoordinator
     planner: PlanCoordinator
     actuator: Actuator
+    household: HouseholdLoadCoordinator
     # Changes of options and appliances are applied one after the other.
     update_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -42,9 +44,12 @@ async def async_build_runtime(hass: HomeAssistant, entry: ConfigEntry) -> PriceO
     planner = PlanCoordinator(hass, entry, feed)
     # Records and pending commands come back from the Store before anything acts.
     await planner.async_load()
+    household = HouseholdLoadCoordinator(hass, entry)
+    await household.async_start()
     return PriceOptimizerData(
         coordinator=coordinator,
         forecast=forecast,
         planner=planner,
         actuator=Actuator(hass, entry, planner),
+        household=household,
     )

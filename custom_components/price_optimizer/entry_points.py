@@ -18,6 +18,7 @@ from .const import DOMAIN
 from .coordinator import adjustment_from_options, async_clear_repairs, price_store
 from .data import PriceOptimizerConfigEntry, async_build_runtime
 from .forecast_coordinator import ForecastCoordinator, forecast_store
+from .household_load import household_store, wrong_class_issue_id
 from .plan_card import async_register_plan_card
 from .plan_coordinator import PlanCoordinator, plan_store
 from .plug_actuator import control_store, issue_ids
@@ -81,7 +82,9 @@ async def async_remove_entry(hass: HomeAssistant, entry: PriceOptimizerConfigEnt
     await forecast_store(hass, entry.entry_id).async_remove()
     await plan_store(hass, entry.entry_id).async_remove()
     await control_store(hass, entry.entry_id).async_remove()
+    await household_store(hass, entry.entry_id).async_remove()
     async_clear_repairs(hass, entry.entry_id)
+    ir.async_delete_issue(hass, DOMAIN, wrong_class_issue_id(entry.entry_id))
     for issue_id in issue_ids(entry):
         ir.async_delete_issue(hass, DOMAIN, issue_id)
 
