@@ -394,3 +394,67 @@ async def test_a_restart_plans_with_what_was_learnt_and_relearns_a_day_later(
     assert relearnt is not None
     assert relearnt.kw.keys() == learnt.kw.keys()
     assert set(relearnt.kw.values()) != {0.25}
+
+
+async def test_statistics_in_a_unit_that_is_not_energy_are_not_used(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    hass.states.async_set("sensor.house_power", "800", {"device_class": "power"})
+    async_import_statistics(
+        hass,
+        {**power_metadata("sensor.house_power"), "unit_class": None, "unit_of_measurement": "A"},
+        [{"start": NOW.replace(minute=0) - 2 * HOUR, "mean": 4.0, "min": 4.0, "max": 4.0}],
+    )
+    await async_wait_recording_done(hass)
+    entry = await setup_entry(hass, freezer, **{CONF_BASE_LOAD_SENSOR: "sensor.house_power"})
+    diagnostics = await async_get_config_entry_diagnostics(hass, entry)
+    assert diagnostics["household_load"]["findings"] == ["unit_unsupported"]
+    assert entry.runtime_data.household.load_for_plan() == (None, None)
+
+
+async def test_an_invalid_capacity_charge_is_a_finding_and_shows_no_sensors(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    hass.states.async_set("sensor.house_power", "800", {"device_class": "power"})
+    import_power_w(hass, "sensor.house_power")
+    await async_wait_recording_done(hass)
+    entry = await setup_entry(
+        hass,
+        freezer,
+        **{CONF_BASE_LOAD_SENSOR: "sensor.house_power", CONF_CAPACITY: {"kind": "yearly"}},
+    )
+    household = entry.runtime_data.household
+    assert household.capacity_rule is None
+    diagnostics = await async_get_config_entry_diagnostics(hass, entry)
+    assert diagnostics["household_load"]["findings"] == ["capacity_invalid"]
+    profile, peaks = household.load_for_plan()
+    assert profile is not None
+    assert peaks is not None
+    assert peaks.interval_minutes == 60
+    assert hass.states.get(MONTH_PEAK) is None
+
+
+async def test_statistics_older_than_the_window_teach_nothing(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    hass.states.async_set("sensor.house_power", "800", {"device_class": "power"})
+    long_ago = NOW.replace(minute=0) - 3 * LEARNING_WINDOW
+    async_import_statistics(
+        hass,
+        power_metadata("sensor.house_power"),
+        [{"start": long_ago, "mean": 400.0, "min": 400.0, "max": 400.0}],
+    )
+    await async_wait_recording_done(hass)
+    entry = await setup_entry(hass, freezer, **{CONF_BASE_LOAD_SENSOR: "sensor.house_power"})
+    diagnostics = await async_get_config_entry_diagnostics(hass, entry)
+    assert diagnostics["household_load"]["findings"] == ["no_statistics"]
+
+
+async def test_a_sensor_not_yet_started_is_not_judged_by_its_device_class(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    hass.states.async_set("sensor.house_power", "unavailable")
+    entry = await setup_entry(hass, freezer, **{CONF_BASE_LOAD_SENSOR: "sensor.house_power"})
+    diagnostics = await async_get_config_entry_diagnostics(hass, entry)
+    assert diagnostics["household_load"]["findings"] == ["sensor_unavailable"]
+    assert ir.async_get(hass).async_get_issue(DOMAIN, wrong_class_issue_id(entry.entry_id)) is None
