@@ -140,7 +140,7 @@ class CapacitySensor(CoordinatorEntity[HouseholdLoadCoordinator], SensorEntity):
 
     def _inputs(self) -> tuple[MonthPeaks, CapacityRule] | None:
         rule = self.coordinator.capacity_rule
-        peaks = self.coordinator.load_for_plan()[1]
+        peaks = self.coordinator.month_peaks_now()
         return None if rule is None or peaks is None else (peaks, rule)
 
     @property

@@ -33,7 +33,12 @@ from homeassistant.util.unit_conversion import EnergyConverter, PowerConverter
 from .const import CONF_BASE_LOAD_SENSOR, CONF_CAPACITY, DOMAIN, LOGGER, STORAGE_VERSION
 from .core.convert import from_iso, iso
 from .core.tariffs.base_load import BaseLoadProfile, learn_base_load
-from .core.tariffs.capacity import CapacityRule, MonthlyPeakRule, capacity_rule_from_dict
+from .core.tariffs.capacity import (
+    CapacityRule,
+    CapacityTerms,
+    MonthlyPeakRule,
+    capacity_rule_from_dict,
+)
 from .core.tariffs.issues import TariffError
 from .core.tariffs.load_statistics import LoadKind, StatisticsRow, energy_from_statistics
 from .core.tariffs.month_peaks import MonthPeaks, interval_energy, month_key, month_peaks
@@ -178,20 +183,28 @@ class HouseholdLoadCoordinator(DataUpdateCoordinator[HouseholdLoadData]):
         return options.get(CONF_BASE_LOAD_SENSOR), options.get(CONF_CAPACITY)
 
     @callback
-    def load_for_plan(self) -> tuple[BaseLoadProfile | None, MonthPeaks | None]:
-        """The base-load profile and the month's peaks a plan made now works with.
-
-        None for the profile means no base load is known (plan with zero); the peaks are
-        rolled over to the current local month when the month changed since the last read.
-        """
+    def month_peaks_now(self) -> MonthPeaks | None:
+        """The month's peaks, rolled over to the current local month if it changed since."""
         # None until the Store or the first read has answered.
         data: HouseholdLoadData | None = self.data
-        if data is None:
-            return None, None
-        peaks = data.peaks
-        if peaks is not None:
-            peaks = peaks.rolled_to(month_key(dt_util.utcnow(), self.hass.config.time_zone))
-        return data.profile, peaks
+        if data is None or data.peaks is None:
+            return None
+        return data.peaks.rolled_to(month_key(dt_util.utcnow(), self.hass.config.time_zone))
+
+    @callback
+    def load_for_plan(self) -> tuple[BaseLoadProfile | None, CapacityTerms | None]:
+        """The base-load profile and the capacity charge's month so far, for a plan made now.
+
+        A profile of None means no base load is known (plan with zero); terms of None mean
+        no capacity charge is configured, or no peaks are known yet.
+        """
+        data: HouseholdLoadData | None = self.data
+        profile = None if data is None else data.profile
+        rule = self.capacity_rule
+        peaks = self.month_peaks_now()
+        if rule is None or peaks is None:
+            return profile, None
+        return profile, peaks.terms(rule, self.hass.config.time_zone)
 
     def diagnostics(self) -> dict[str, Any]:
         """What the sensor taught, without the profile's numbers."""

@@ -172,7 +172,8 @@ async def test_an_energy_meter_in_wh_teaches_the_base_load_and_the_daily_peaks(
         **{CONF_BASE_LOAD_SENSOR: "sensor.house_energy", CONF_CAPACITY: DAILY_PEAKS_RULE},
     )
 
-    profile, peaks = entry.runtime_data.household.load_for_plan()
+    profile, terms = entry.runtime_data.household.load_for_plan()
+    peaks = entry.runtime_data.household.month_peaks_now()
     expected = learn_base_load(learning_hours(), HOUR, "Europe/Berlin")
     assert profile is not None
     assert profile.kw.keys() == expected.kw.keys()
@@ -180,6 +181,10 @@ async def test_an_energy_meter_in_wh_teaches_the_base_load_and_the_daily_peaks(
     daily = november_daily_peaks()
     assert peaks is not None
     assert {day.isoformat(): kw for day, kw in peaks.daily_peaks_kw.items()} == pytest.approx(daily)
+    assert terms is not None
+    assert terms.rule.kind == "daily_peaks_step"
+    assert terms.time_zone == "Europe/Berlin"
+    assert terms.daily_peaks_kw == peaks.daily_peaks_kw
     top3 = sorted(daily.values(), reverse=True)[:3]
     billed = sum(top3) / 3
 
@@ -226,11 +231,15 @@ async def test_a_power_sensor_in_w_gives_the_quarter_hour_peak_and_its_charge(
         hass, freezer, **{CONF_BASE_LOAD_SENSOR: entity_id, CONF_CAPACITY: FLEMISH_RULE}
     )
 
-    profile, peaks = entry.runtime_data.household.load_for_plan()
+    profile, terms = entry.runtime_data.household.load_for_plan()
+    peaks = entry.runtime_data.household.month_peaks_now()
     expected = learn_base_load(learning_hours(), HOUR, "Europe/Berlin")
     assert profile is not None
     assert list(profile.kw.values()) == pytest.approx(list(expected.kw.values()))
     assert peaks is not None
+    assert terms is not None
+    assert terms.peak_so_far_kw == pytest.approx(9.0)
+    assert terms.earlier_peaks_kw == peaks.earlier_peaks_kw
     # The 15-minute average of the spike's quarter: 9 kW throughout.
     assert peaks.peak_so_far_kw == pytest.approx(9.0)
     october = max(kwh for h, kwh in household_hours().items() if h.astimezone(BERLIN).month == 10)
@@ -367,7 +376,7 @@ async def test_a_restart_plans_with_what_was_learnt_and_relearns_a_day_later(
         **{CONF_BASE_LOAD_SENSOR: "sensor.house_power", CONF_CAPACITY: DAILY_PEAKS_RULE},
     )
     key = f"{DOMAIN}.{entry.entry_id}.household_load"
-    learnt, peaks = entry.runtime_data.household.load_for_plan()
+    learnt, terms = entry.runtime_data.household.load_for_plan()
     assert hass_storage[key]["data"]["sensor"] == "sensor.house_power"
     assert await hass.config_entries.async_unload(entry.entry_id)
 
@@ -383,7 +392,7 @@ async def test_a_restart_plans_with_what_was_learnt_and_relearns_a_day_later(
     profile, again = household.load_for_plan()
     assert profile is not None
     assert set(profile.kw.values()) == {0.25}
-    assert again == peaks
+    assert again == terms
     assert household.data.peaks_at == AFTERNOON + 2 * HOUR
 
     # A day after learning, the hourly refresh learns the profile again.
@@ -427,8 +436,10 @@ async def test_an_invalid_capacity_charge_is_a_finding_and_shows_no_sensors(
     assert household.capacity_rule is None
     diagnostics = await async_get_config_entry_diagnostics(hass, entry)
     assert diagnostics["household_load"]["findings"] == ["capacity_invalid"]
-    profile, peaks = household.load_for_plan()
+    profile, terms = household.load_for_plan()
     assert profile is not None
+    assert terms is None
+    peaks = household.month_peaks_now()
     assert peaks is not None
     assert peaks.interval_minutes == 60
     assert hass.states.get(MONTH_PEAK) is None

@@ -13,6 +13,7 @@ import pytest
 from custom_components.price_optimizer.core.tariffs.base_load import energy_from_meter
 from custom_components.price_optimizer.core.tariffs.capacity import (
     CapacityStep,
+    CapacityTerms,
     DailyPeaksStepRule,
     MonthlyPeakRule,
 )
@@ -217,3 +218,20 @@ def test_a_new_month_starts_empty_with_the_last_month_among_the_earlier() -> Non
     assert december.earlier_peaks_kw == (*([1.0] * 11), 4.0)
     assert "2025-01" not in december.earlier_months
     assert peaks.rolled_to("2026-11") is peaks
+
+
+def test_the_planner_takes_the_month_as_capacity_terms() -> None:
+    peaks = MonthPeaks(
+        month="2026-11",
+        daily_peaks_kw={date(2026, 11, 1): 2.5},
+        peak_so_far_kw=4.0,
+        earlier_months={"2026-10": 3.0, "2026-09": 5.0},
+    )
+    terms = peaks.terms(ELVIA, BERLIN)
+    assert terms == CapacityTerms(
+        rule=ELVIA,
+        time_zone=BERLIN,
+        daily_peaks_kw={date(2026, 11, 1): 2.5},
+        peak_so_far_kw=4.0,
+        earlier_peaks_kw=(5.0, 3.0),
+    )

@@ -22,6 +22,7 @@ from .capacity import (
     MAX_ROLLING_MONTHS,
     CapacityRule,
     CapacityStep,
+    CapacityTerms,
     DailyPeaksStepRule,
     MonthlyPeakRule,
 )
@@ -103,6 +104,16 @@ class MonthPeaks:
         if isinstance(rule, MonthlyPeakRule):
             return rule.charge_for_peak(self.peak_so_far_kw, self.earlier_peaks_kw)
         return rule.fee_for(self.billed_kw(rule))
+
+    def terms(self, rule: CapacityRule, time_zone: str) -> CapacityTerms:
+        """The capacity charge as the planner takes it: the rule and this month so far."""
+        return CapacityTerms(
+            rule=rule,
+            time_zone=time_zone,
+            daily_peaks_kw=dict(self.daily_peaks_kw),
+            peak_so_far_kw=self.peak_so_far_kw,
+            earlier_peaks_kw=self.earlier_peaks_kw,
+        )
 
     def rolled_to(self, month: str) -> MonthPeaks:
         """The state at the start of a later ``month``: this month's peak joins the earlier."""
