@@ -96,20 +96,25 @@ def keyword_strings(name: str) -> set[str]:
 
 
 def descriptions_by_platform() -> dict[str, set[str]]:
-    """Return the translation keys of entity descriptions, per platform module."""
+    """Return the translation keys of entity descriptions, per platform.
+
+    A platform's descriptions are in its module (``sensor.py``) and in the modules of one
+    group of its entities that it adds (``capacity_sensors.py``).
+    """
     keys: dict[str, set[str]] = {}
     for platform in PLATFORMS:
         path = INTEGRATION / f"{platform}.py"
         if not path.exists():
             continue
-        tree = ast.parse(path.read_text())
-        keys[platform] = {
-            node.value.value
-            for node in ast.walk(tree)
-            if isinstance(node, ast.keyword)
-            and node.arg == "translation_key"
-            and isinstance(node.value, ast.Constant)
-        }
+        keys[platform] = set()
+        for module in (path, *INTEGRATION.glob(f"*_{platform}s.py")):
+            keys[platform] |= {
+                node.value.value
+                for node in ast.walk(ast.parse(module.read_text()))
+                if isinstance(node, ast.keyword)
+                and node.arg == "translation_key"
+                and isinstance(node.value, ast.Constant)
+            }
     return keys
 
 

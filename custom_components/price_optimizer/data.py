@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
 
 from .coordinator import PriceCoordinator, build_source
 from .forecast_coordinator import ForecastCoordinator
 from .forecast_engine import ForecastEngine
+from .household_load import HouseholdLoadCoordinator
 from .plan_coordinator import PlanCoordinator, PriceFeed
 from .plug_actuator import Actuator
 
@@ -25,6 +27,7 @@ class PriceOptimizerData:
     forecast: ForecastCoordinator
     planner: PlanCoordinator
     actuator: Actuator
+    household: HouseholdLoadCoordinator
     # Changes of options and appliances are applied one after the other.
     update_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -39,7 +42,11 @@ async def async_build_runtime(hass: HomeAssistant, entry: ConfigEntry) -> PriceO
         current=lambda: forecast.price_plan if coordinator.data else None,
         subscribe=forecast.async_add_listener,
     )
-    planner = PlanCoordinator(hass, entry, feed)
+    household = HouseholdLoadCoordinator(
+        hass, entry, lambda: coordinator.household.capacity_on(dt_util.now().date())
+    )
+    await household.async_start()
+    planner = PlanCoordinator(hass, entry, feed, household.load_for_plan)
     # Records and pending commands come back from the Store before anything acts.
     await planner.async_load()
     return PriceOptimizerData(
@@ -47,4 +54,5 @@ async def async_build_runtime(hass: HomeAssistant, entry: ConfigEntry) -> PriceO
         forecast=forecast,
         planner=planner,
         actuator=Actuator(hass, entry, planner),
+        household=household,
     )

@@ -81,4 +81,5 @@ async def async_get_config_entry_diagnostics(
             "schedule": None if plan is None else plan.schedule.as_dict(),
         },
         "control": entry.runtime_data.actuator.diagnostics(),
+        "household_load": entry.runtime_data.household.diagnostics(),
     }

@@ -4,10 +4,10 @@ Not ``repairs.py``: Home Assistant takes a module of that name for a platform of
 flows, and none of these issues has one.
 
 An entry's issues carry its entry id (the source is down, its data has gaps, its tariff was
-refused or has expired); an appliance's carry its subentry id (its plug did not confirm, MQTT
-is not there); the shipped models are the integration's, shared by every entry. None is fixable from the
-repairs dashboard: each is withdrawn by the code that raised it once the problem is gone,
-and an entry's and its appliances' go with the entry when it unloads or is removed.
+refused or has expired); an appliance's carry its subentry id (its plug did not confirm, MQTT is
+not there); the shipped models are the integration's, shared by every entry. None is fixable
+from the repairs dashboard: each is withdrawn by the code that raised it once the problem is
+gone, and an entry's and its appliances' go with the entry when it unloads or is removed.
 
 The ids and translation keys are those of earlier releases, so an issue a person has open
 stays the same issue.
@@ -38,7 +38,14 @@ MQTT_NOT_SET_UP: Final = "mqtt_not_set_up"
 MODEL_FILES_DAMAGED: Final = "model_files_damaged"
 TARIFF_INVALID: Final = "tariff_invalid"
 TARIFF_EXPIRED: Final = "tariff_expired"
-ENTRY_ISSUES: Final = (SOURCE_UNAVAILABLE, DATA_QUALITY, TARIFF_INVALID, TARIFF_EXPIRED)
+BASE_LOAD_SENSOR_CLASS: Final = "base_load_sensor_class"
+ENTRY_ISSUES: Final = (
+    SOURCE_UNAVAILABLE,
+    DATA_QUALITY,
+    TARIFF_INVALID,
+    TARIFF_EXPIRED,
+    BASE_LOAD_SENSOR_CLASS,
+)
 APPLIANCE_ISSUES: Final = (MQTT_NOT_SET_UP, CONTROL_FAILED)
 
 
@@ -237,3 +244,29 @@ def async_update_tariff_repairs(
             "since": min(c.valid_to or today for c in expired).isoformat(),
         },
     )
+
+
+@callback
+def async_raise_base_load_sensor_class(
+    hass: HomeAssistant, entry: ConfigEntry, sensor: str, device_class: object
+) -> None:
+    """Say that the base-load sensor measures neither power nor energy."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id(BASE_LOAD_SENSOR_CLASS, entry.entry_id),
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="base_load_sensor_class",
+        translation_placeholders={
+            "title": entry.title,
+            "entity_id": sensor,
+            "device_class": str(device_class),
+        },
+    )
+
+
+@callback
+def async_clear_base_load_sensor_class(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Withdraw the base-load sensor's issue: it measures power or energy, or is gone."""
+    ir.async_delete_issue(hass, DOMAIN, issue_id(BASE_LOAD_SENSOR_CLASS, entry.entry_id))

@@ -20,6 +20,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .action_errors import localised_placeholders
+from .capacity_sensors import async_add_capacity_sensors
 from .const import ATTR_MARKET_PRICE
 from .coordinator import PriceCoordinator, PriceData
 from .core.appliance_state import STATUSES, ApplianceRecord
@@ -375,6 +376,7 @@ async def async_setup_entry(
             *(ForecastSensor(forecast, description) for description in FORECAST_SENSORS),
         ]
     )
+    async_add_capacity_sensors(entry, async_add_entities)
     currency = coordinator.data.prices.currency
     async_add_appliance_entities(
         entry,

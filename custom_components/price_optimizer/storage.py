@@ -37,11 +37,14 @@ class StoreKind:
         return f"{DOMAIN}.{entry_id}{self.suffix}"
 
 
-PRICES: Final = StoreKind(suffix="", version=1, minor_version=1)
+# 1.2 keeps the fetched Datahub tariff under "datahub"; 1.1 readers ignore it, and a 1.1 file
+# reads as an entry that has fetched none yet.
+PRICES: Final = StoreKind(suffix="", version=1, minor_version=2)
 FORECAST: Final = StoreKind(suffix=".forecast", version=1, minor_version=1)
 PLAN: Final = StoreKind(suffix=".plan", version=1, minor_version=1)
 CONTROL: Final = StoreKind(suffix=".control", version=1, minor_version=1)
-STORE_KINDS: Final = (PRICES, FORECAST, PLAN, CONTROL)
+HOUSEHOLD_LOAD: Final = StoreKind(suffix=".household_load", version=1, minor_version=1)
+STORE_KINDS: Final = (PRICES, FORECAST, PLAN, CONTROL, HOUSEHOLD_LOAD)
 
 
 class FutureStoreVersionError(HomeAssistantError):
@@ -116,6 +119,11 @@ def plan_store(hass: HomeAssistant, entry_id: str) -> EntryStore:
 def control_store(hass: HomeAssistant, entry_id: str) -> EntryStore:
     """Return the Store that keeps an entry's commands and what its plugs said."""
     return EntryStore(hass, CONTROL, entry_id)
+
+
+def household_store(hass: HomeAssistant, entry_id: str) -> EntryStore:
+    """Return the Store that keeps an entry's learnt base load and month peaks."""
+    return EntryStore(hass, HOUSEHOLD_LOAD, entry_id)
 
 
 async def async_remove_stores(hass: HomeAssistant, entry_id: str) -> None:

@@ -50,18 +50,16 @@ def entity_registry_enabled_by_default() -> Generator[None]:
 
 
 @pytest.fixture(autouse=True)
-def no_gc_callback_of_property_tests() -> Generator[None]:
-    """Set aside the garbage-collector callback hypothesis leaves behind in this worker.
+def no_gc_callback_of_property_tests() -> None:
+    """Drop the garbage-collector callback hypothesis leaves behind in this worker.
 
-    Home Assistant stops an executor thread that outlives a test by raising SystemExit in it.
-    Raised inside that callback, the exit cannot propagate and fails the test's teardown. No
-    integration test uses hypothesis.
+    Home Assistant stops an executor thread that outlives its test by raising SystemExit in
+    it. Raised inside that callback, the exit cannot propagate and fails whichever test is
+    tearing down. The callback only times garbage collection for hypothesis's deadlines,
+    which tests/conftest.py switches off; it is not put back.
     """
-    theirs = [hook for hook in gc.callbacks if hook.__module__.startswith("hypothesis")]
-    for hook in theirs:
+    for hook in [hook for hook in gc.callbacks if hook.__module__.startswith("hypothesis")]:
         gc.callbacks.remove(hook)
-    yield
-    gc.callbacks.extend(theirs)
 
 
 @pytest.fixture(autouse=True)

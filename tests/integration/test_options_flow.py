@@ -436,7 +436,7 @@ async def test_a_daily_peaks_step_rule_is_stored_and_shown_again(
         (
             [{"threshold_kw": 0, "monthly_fee": 100}, {"threshold_kw": 0, "monthly_fee": 150}],
             "capacity_steps_unordered",
-            {"step": "2", "threshold_kw": "0.0"},
+            {"step": "2", "threshold_kw": "0"},
         ),
         ([], "capacity_steps_missing", {}),
     ],
@@ -498,7 +498,7 @@ async def test_a_negative_fee_per_kw_is_refused(
         {"fee_per_kw_month": -1.0, "floor_kw": 2.5, "interval_minutes": "60", "rolling_months": 1},
     )
     assert result["errors"] == {"base": "capacity_rule_invalid"}
-    assert result["description_placeholders"] == {"field": "fee_per_kw_month", "value": "-1.0"}
+    assert result["description_placeholders"] == {"field": "fee_per_kw_month", "value": "-1"}
     assert CONF_CAPACITY not in entry.options
 
 

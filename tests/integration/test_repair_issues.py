@@ -53,6 +53,10 @@ async def test_the_ids_of_earlier_releases_are_kept(
         f"data_quality_{loaded_entry.entry_id}",
         f"mqtt_not_set_up_{dishwasher}",
         f"control_failed_{dishwasher}",
+        # New in this release: the household's tariff and its base-load sensor.
+        f"tariff_invalid_{loaded_entry.entry_id}",
+        f"tariff_expired_{loaded_entry.entry_id}",
+        f"base_load_sensor_class_{loaded_entry.entry_id}",
     }
 
 
