@@ -46,7 +46,7 @@ async def async_build_runtime(hass: HomeAssistant, entry: ConfigEntry) -> PriceO
         hass, entry, lambda: coordinator.household.capacity_on(dt_util.now().date())
     )
     await household.async_start()
-    planner = PlanCoordinator(hass, entry, feed, household.load_for_plan)
+    planner = PlanCoordinator(hass, entry, feed)
     # Records and pending commands come back from the Store before anything acts.
     await planner.async_load()
     return PriceOptimizerData(

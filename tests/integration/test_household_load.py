@@ -36,7 +36,6 @@ from custom_components.price_optimizer.diagnostics import async_get_config_entry
 from custom_components.price_optimizer.household_load import LEARNING_WINDOW
 from custom_components.price_optimizer.repair_issues import BASE_LOAD_SENSOR_CLASS, issue_id
 
-from .appliances import add_appliance
 from .conftest import AFTERNOON, replay_entry
 
 HOUR = timedelta(hours=1)
@@ -477,33 +476,3 @@ async def test_a_sensor_not_yet_started_is_not_judged_by_its_device_class(
         ir.async_get(hass).async_get_issue(DOMAIN, issue_id(BASE_LOAD_SENSOR_CLASS, entry.entry_id))
         is None
     )
-
-
-@pytest.mark.usefixtures("market_prices_only")
-async def test_the_plan_counts_the_learnt_base_load_and_prices_the_capacity_charge(
-    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
-) -> None:
-    hass.states.async_set("sensor.house_power", "800", {"device_class": "power"})
-    import_power_w(hass, "sensor.house_power")
-    await async_wait_recording_done(hass)
-    entry = await setup_entry(
-        hass,
-        freezer,
-        **{CONF_BASE_LOAD_SENSOR: "sensor.house_power", CONF_CAPACITY: DAILY_PEAKS_RULE},
-    )
-    await add_appliance(hass, entry, "ev_charger")
-    await hass.async_block_till_done(wait_background_tasks=True)
-    schedule = entry.runtime_data.planner.data.schedule
-    # The EV's 7 kW on top of the house crosses Elvia's steps: the plan says what that costs,
-    # and compares its savings with a baseline that pays its own capacity charge.
-    assert schedule.capacity_cost is not None
-    assert schedule.baseline_capacity_cost is not None
-    assert schedule.planned_cost == pytest.approx(
-        sum(plan.planned_cost or 0.0 for plan in schedule.plans) + schedule.capacity_cost
-    )
-
-    # Without the sensor the base load is zero and the charge is still planned on the EV alone.
-    hass.config_entries.async_update_entry(entry, options={CONF_CAPACITY: DAILY_PEAKS_RULE})
-    await hass.async_block_till_done(wait_background_tasks=True)
-    profile, _ = entry.runtime_data.household.load_for_plan()
-    assert profile is None
