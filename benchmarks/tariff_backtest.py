@@ -108,6 +108,7 @@ from custom_components.price_optimizer.core.tariffs.capacity import (
     CapacityTerms,
     DailyPeaksStepRule,
     MonthlyPeakRule,
+    with_vat,
 )
 from custom_components.price_optimizer.core.tariffs.energidataservice import (
     parse_pricelist,
@@ -543,11 +544,15 @@ class WithCommittedRuns:
 def capacity_terms(
     case: Case, loads: Mapping[datetime, float], now: datetime
 ) -> CapacityTerms | None:
-    """The month's capacity rule and what the meter measured this month until ``now``."""
+    """The month's capacity rule and what the meter measured this month until ``now``.
+
+    The rule's fees get the VAT the bill adds, as the energy prices the plan weighs them against.
+    """
     month = now.astimezone(case.zone).date().replace(day=1)
-    rule = case.capacity_rule(month)
-    if rule is None:
+    published = case.capacity_rule(month)
+    if published is None:
         return None
+    rule = with_vat(published, case.capacity_vat)
     measured = {q: loads[q] for q in quarters(local_midnight(month, case.zone), now) if q in loads}
     hours = hourly(measured)
     peaks: dict[date, float] = {}
