@@ -34,7 +34,7 @@ each slot's total price, plus each month's capacity charge computed exactly with
   rule with VAT and the daily peaks the meter measured so far. Without the margin the plans
   fit their peaks just below a step, an hour drawing a little more than its mean crosses it,
   and the month's later days then pay nothing to go on up to the next step;
-* ``perfect``: the same with the day's actual base load known.
+* ``perfect``: the same with the day's actual base load known and no margin.
 
 Every solve has the integration's own time limit (``PlanRequest``'s default, ``--time-limit``
 to change it); a plan stopped by it is kept, as the integration keeps it, so the bills depend
