@@ -29,9 +29,12 @@ each slot's total price, plus each month's capacity charge computed exactly with
 * ``spot_only``: plan on the market price alone, blind to tariffs and base load, as the
   integration did before it knew the tariff;
 * ``total_price``: plan on the total price (market + grid tariff + taxes, then VAT), with the
-  base load expected from the house's last 28 days (``learn_base_load``, by weekday and local
-  hour) and the month's capacity terms: the rule and the daily peaks the meter measured so far;
-* ``perfect``: the same with the day's actual base load known.
+  base load expected from the house's last 28 days (``learn_base_load``, the mean by weekday
+  and local hour, plus a margin of ``CAPACITY_MARGIN_KW``) and the month's capacity terms: the
+  rule with VAT and the daily peaks the meter measured so far. Without the margin the plans
+  fit their peaks just below a step, an hour drawing a little more than its mean crosses it,
+  and the month's later days then pay nothing to go on up to the next step;
+* ``perfect``: the same with the day's actual base load known and no margin.
 
 Every solve has the integration's own time limit (``PlanRequest``'s default, ``--time-limit``
 to change it); a plan stopped by it is kept, as the integration keeps it, so the bills depend
@@ -108,6 +111,7 @@ from custom_components.price_optimizer.core.tariffs.capacity import (
     CapacityTerms,
     DailyPeaksStepRule,
     MonthlyPeakRule,
+    with_vat,
 )
 from custom_components.price_optimizer.core.tariffs.energidataservice import (
     parse_pricelist,
@@ -137,6 +141,9 @@ HOUSEHOLD_ZONE: Final = ZoneInfo("Europe/Berlin")
 PLANNED_METERS: Final = ("ev", "dishwasher", "washing_machine")
 # Days of base load the expected profile is learnt from, as from a recorder's history.
 LEARNING_DAYS: Final = 28
+# kW the expected base load is raised by for the capacity charge (it changes no energy cost:
+# the base load's energy is the same whatever the plan). Chosen on 2024-10..2025-04 of NO1.
+CAPACITY_MARGIN_KW: Final = 3.0
 POLICIES: Final = ("spot_only", "total_price", "perfect")
 PLANNED_KINDS: Final = (
     "dishwasher",
@@ -505,6 +512,7 @@ def plan_requests(
         hourly({q: base[q] for q in quarters(now - timedelta(days=LEARNING_DAYS), now)}),
         HOUR,
         case.zone.key,
+        margin_kw=CAPACITY_MARGIN_KW,
     )
     actual = KnownLoad({q: base[q] for q in quarters(now, end)}, QUARTER)
     requests = {"spot_only": spot}
@@ -543,11 +551,15 @@ class WithCommittedRuns:
 def capacity_terms(
     case: Case, loads: Mapping[datetime, float], now: datetime
 ) -> CapacityTerms | None:
-    """The month's capacity rule and what the meter measured this month until ``now``."""
+    """The month's capacity rule and what the meter measured this month until ``now``.
+
+    The rule's fees get the VAT the bill adds, as the energy prices the plan weighs them against.
+    """
     month = now.astimezone(case.zone).date().replace(day=1)
-    rule = case.capacity_rule(month)
-    if rule is None:
+    published = case.capacity_rule(month)
+    if published is None:
         return None
+    rule = with_vat(published, case.capacity_vat)
     measured = {q: loads[q] for q in quarters(local_midnight(month, case.zone), now) if q in loads}
     hours = hourly(measured)
     peaks: dict[date, float] = {}

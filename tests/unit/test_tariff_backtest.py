@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 import json
 from pathlib import Path
 import sys
@@ -15,6 +15,8 @@ from benchmarks.tariff_backtest import (
     PLANNED_KINDS,
     POLICIES,
     Replay,
+    capacity_charge,
+    capacity_terms,
     dk1_case,
     household_days,
     no1_case,
@@ -132,6 +134,19 @@ def test_perfect_foresight_is_never_dearer_than_planning_on_the_total_price(
     perfect = one_day.bills["perfect"].total
     total = one_day.bills["total_price"].total
     assert perfect <= total + left_open + SOLVER_TOLERANCE * abs(total)
+
+
+def test_the_plan_weighs_the_capacity_fee_the_bill_charges(result: Replay) -> None:
+    # Energy prices are planned with VAT, so the capacity fee they are traded against must be.
+    month_start = datetime.fromisoformat("2024-10-01T00:00:00+02:00").astimezone(UTC)
+    month_end = datetime.fromisoformat("2024-11-01T00:00:00+01:00").astimezone(UTC)
+    loads = result.loads["total_price"]
+    terms = capacity_terms(result.case, loads, month_end - timedelta(hours=11))
+    assert terms is not None
+    october = {q: kwh for q, kwh in loads.items() if month_start <= q < month_end}
+    billed = result.bills["total_price"].monthly_capacity["2024-10"]
+    planned = capacity_charge(terms.rule, october, result.case.zone)
+    assert planned == pytest.approx(billed)
 
 
 def test_the_total_price_adds_grid_tariff_taxes_and_vat_to_the_market(result: Replay) -> None:

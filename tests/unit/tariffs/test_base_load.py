@@ -54,6 +54,40 @@ def test_profile_learns_the_mean_per_weekday_and_local_hour() -> None:
     assert profile.expected_kwh([monday_18], QUARTER) == [pytest.approx(0.75)]
 
 
+def test_a_cautious_profile_learns_a_quantile_plus_a_margin() -> None:
+    # Four Mondays at 18:00 drawing 1, 2, 3 and 7 kW; every other hour 0.5 kW.
+    energy = {}
+    for week, monday_kw in enumerate((1.0, 2.0, 3.0, 7.0)):
+        for hour in range(24 * 7):
+            start = T0 + (week * 24 * 7 + hour) * HOUR
+            energy[start] = monday_kw if hour == 18 else 0.5
+    monday_18 = T0 + 18 * HOUR
+    assert learn_base_load(energy, HOUR, "UTC").power_at(monday_18) == pytest.approx(3.25)
+    # p80 of four samples lies 0.4 of the way from the third to the fourth.
+    p80 = learn_base_load(energy, HOUR, "UTC", quantile=0.8)
+    assert p80.power_at(monday_18) == pytest.approx(3.0 + 0.4 * (7.0 - 3.0))
+    assert p80.power_at(monday_18 + HOUR) == pytest.approx(0.5)
+    assert learn_base_load(energy, HOUR, "UTC", quantile=1.0).power_at(monday_18) == 7.0
+    cautious = learn_base_load(energy, HOUR, "UTC", quantile=0.0, margin_kw=0.75)
+    assert cautious.power_at(monday_18) == pytest.approx(1.75)
+    assert cautious.power_at(monday_18 + HOUR) == pytest.approx(1.25)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"quantile": 1.5}, "quantile"),
+        ({"quantile": -0.1}, "quantile"),
+        ({"margin_kw": -1.0}, "margin"),
+    ],
+)
+def test_a_cautious_profile_refuses_a_quantile_outside_0_1_or_a_negative_margin(
+    options: dict[str, float], message: str
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        learn_base_load({T0: 1.0}, HOUR, "UTC", **options)
+
+
 def test_profile_falls_back_to_the_same_slot_on_other_days_then_zero() -> None:
     profile = BaseLoadProfile(time_zone="UTC", slot_minutes=60, kw={(0, 3): 1.0, (2, 3): 2.0})
     assert profile.power_at(T0 + timedelta(days=1, hours=3)) == 1.5

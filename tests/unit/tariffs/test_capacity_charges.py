@@ -14,6 +14,7 @@ from custom_components.price_optimizer.core.tariffs.capacity import (
     MonthlyPeakRule,
     capacity_rule_from_dict,
     capacity_rule_to_dict,
+    with_vat,
 )
 from custom_components.price_optimizer.core.tariffs.issues import TariffError
 
@@ -175,6 +176,16 @@ def test_plan_crosses_a_step_when_the_night_saves_more_than_it_costs() -> None:
     start, cost = plan_cost(step_fee=4.0, saving_per_kwh=0.6)
     assert start <= 3
     assert cost == pytest.approx(9 * 0.4 + 4.0)
+
+
+def test_vat_raises_every_fee_and_keeps_the_thresholds() -> None:
+    with_tax = with_vat(ELVIA, 0.25)
+    assert isinstance(with_tax, DailyPeaksStepRule)
+    assert [s.threshold_kw for s in with_tax.steps] == [s.threshold_kw for s in ELVIA.steps]
+    # Elvia's 15-20 kW step, 540 NOK excl. VAT, is 675 NOK on the bill.
+    assert with_tax.charge([16.0, 15.5, 15.0], [1, 2, 3]) == pytest.approx(675.0)
+    flemish = with_vat(MonthlyPeakRule(fee_per_kw_month=4.0, floor_kw=2.5), 0.21)
+    assert flemish.charge([0.25]) == pytest.approx(4.0 * 1.21 * 2.5)
 
 
 def test_headroom_is_the_rise_left_before_the_next_step() -> None:

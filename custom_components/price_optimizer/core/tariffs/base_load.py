@@ -137,18 +137,44 @@ def learn_base_load(
     interval: timedelta,
     time_zone: str,
     slot_minutes: int = 60,
+    *,
+    quantile: float | None = None,
+    margin_kw: float = 0.0,
 ) -> BaseLoadProfile:
-    """Learn the mean power per (weekday, local slot) from energy per UTC interval."""
+    """Learn the power per (weekday, local slot) from energy per UTC interval.
+
+    The mean by default. A cautious profile, for a capacity charge, plans against more: a
+    ``quantile`` (0..1, linear between the ordered samples) instead of the mean, and
+    ``margin_kw`` on top of every slot. A step charge punishes any peak that lands just above
+    a threshold, and a plan fitted to the expected load puts its peaks right below one, where
+    an hour the house draws a little more than expected crosses it.
+    """
     if MINUTES_PER_DAY % slot_minutes:
         raise ValueError("slot_minutes must divide the day")
+    if quantile is not None and not 0.0 <= quantile <= 1.0:
+        raise ValueError("quantile must be within 0..1")
+    if not margin_kw >= 0:
+        raise ValueError("margin_kw must not be negative")
     hours = interval.total_seconds() / 3600
     profile = BaseLoadProfile(time_zone=time_zone, slot_minutes=slot_minutes)
-    sums: dict[tuple[int, int], list[float]] = {}
+    samples: dict[tuple[int, int], list[float]] = {}
     for start, kwh in interval_kwh.items():
         if math.isfinite(kwh):
-            sums.setdefault(profile.slot_key(start), []).append(kwh / hours)
+            samples.setdefault(profile.slot_key(start), []).append(kwh / hours)
     return BaseLoadProfile(
         time_zone=time_zone,
         slot_minutes=slot_minutes,
-        kw={key: sum(values) / len(values) for key, values in sorted(sums.items())},
+        kw={
+            key: margin_kw
+            + (sum(values) / len(values) if quantile is None else _quantile(values, quantile))
+            for key, values in sorted(samples.items())
+        },
     )
+
+
+def _quantile(values: Sequence[float], quantile: float) -> float:
+    ordered = sorted(values)
+    position = quantile * (len(ordered) - 1)
+    below = math.floor(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)

@@ -17,7 +17,7 @@ top of the expected base load, minus the charge with the base load alone.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import pairwise
 import math
@@ -178,6 +178,18 @@ class MonthlyPeakRule:
 
 
 CapacityRule = DailyPeaksStepRule | MonthlyPeakRule
+
+
+def with_vat(rule: CapacityRule, vat_rate: float) -> CapacityRule:
+    """The rule with its fees raised by ``vat_rate`` (0.25 for 25 %).
+
+    Published capacity fees exclude VAT; a plan that weighs them against energy prices with
+    VAT must add it, or it undervalues every step it could avoid.
+    """
+    if isinstance(rule, MonthlyPeakRule):
+        return replace(rule, fee_per_kw_month=rule.fee_per_kw_month * (1 + vat_rate))
+    steps = tuple(replace(s, monthly_fee=s.monthly_fee * (1 + vat_rate)) for s in rule.steps)
+    return replace(rule, steps=steps)
 
 
 @dataclass(frozen=True, slots=True)
