@@ -111,7 +111,9 @@ def test_the_dashboard_shows_prices_forecast_plan_and_savings(
         planned_cost = states[f"sensor.{key}_planned_cost"]["state"]
         expect(card).to_contain_text(f"€{float(planned_cost):.2f}")
         expected_savings = float(states[f"sensor.{key}_expected_savings"]["state"])
-        expect(card).to_contain_text(f"€{expected_savings:.2f}")
+        # Home Assistant puts a negative amount's sign before the currency: -€0.01.
+        sign = "-" if expected_savings < 0 else ""
+        expect(card).to_contain_text(f"{sign}€{abs(expected_savings):.2f}")
         expect(card.get_by_role("switch")).to_be_checked()
         expect(savings.locator("tr", has_text=name)).to_contain_text(f"{expected_savings:.2f}")
         start = _local(states[f"sensor.{key}_next_start"]["state"])
