@@ -62,6 +62,26 @@ def entry_issue_ids(entry: ConfigEntry) -> list[str]:
 
 
 @callback
+def _async_raise(
+    hass: HomeAssistant,
+    kind: str,
+    owner_id: str,
+    severity: ir.IssueSeverity,
+    placeholders: dict[str, str],
+) -> None:
+    """Raise the ``kind`` issue of an entry or an appliance; ``kind`` is its translation key."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id(kind, owner_id),
+        is_fixable=False,
+        severity=severity,
+        translation_key=kind,
+        translation_placeholders=placeholders,
+    )
+
+
+@callback
 def async_clear_entry_issues(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Withdraw what the entry and its appliances raised: nothing watches them any more."""
     for found in entry_issue_ids(entry):
@@ -73,14 +93,12 @@ def async_raise_source_unavailable(
     hass: HomeAssistant, entry: ConfigEntry, since: datetime, error: str
 ) -> None:
     """Say that the entry's source has delivered nothing since ``since``."""
-    ir.async_create_issue(
+    _async_raise(
         hass,
-        DOMAIN,
-        issue_id(SOURCE_UNAVAILABLE, entry.entry_id),
-        is_fixable=False,
-        severity=ir.IssueSeverity.WARNING,
-        translation_key="source_unavailable",
-        translation_placeholders={
+        SOURCE_UNAVAILABLE,
+        entry.entry_id,
+        ir.IssueSeverity.WARNING,
+        {
             "title": entry.title,
             "since": _local_minute(since),
             "error": error,
@@ -99,14 +117,12 @@ def async_raise_data_quality(
     hass: HomeAssistant, entry: ConfigEntry, lasting: Iterable[Finding]
 ) -> None:
     """Say which problems of the entry's prices lasted, how often and since when."""
-    ir.async_create_issue(
+    _async_raise(
         hass,
-        DOMAIN,
-        issue_id(DATA_QUALITY, entry.entry_id),
-        is_fixable=False,
-        severity=ir.IssueSeverity.WARNING,
-        translation_key="data_quality",
-        translation_placeholders={
+        DATA_QUALITY,
+        entry.entry_id,
+        ir.IssueSeverity.WARNING,
+        {
             "title": entry.title,
             "findings": ", ".join(
                 f"{finding.code} ({finding.count}, first at {_local_minute(finding.first_at)})"
@@ -134,14 +150,12 @@ def async_raise_control_failed(
     reason: str,
 ) -> None:
     """Say that an appliance's plug never confirmed the command it was sent."""
-    ir.async_create_issue(
+    _async_raise(
         hass,
-        DOMAIN,
-        issue_id(CONTROL_FAILED, appliance_id),
-        is_fixable=False,
-        severity=ir.IssueSeverity.ERROR,
-        translation_key="control_failed",
-        translation_placeholders={
+        CONTROL_FAILED,
+        appliance_id,
+        ir.IssueSeverity.ERROR,
+        {
             "appliance": appliance,
             "command": command,
             "target": target,
@@ -160,14 +174,12 @@ def async_clear_control_failed(hass: HomeAssistant, appliance_id: str) -> None:
 @callback
 def async_raise_mqtt_not_set_up(hass: HomeAssistant, appliance_id: str, appliance: str) -> None:
     """Say that an appliance is switched over MQTT while Home Assistant has no MQTT client."""
-    ir.async_create_issue(
+    _async_raise(
         hass,
-        DOMAIN,
-        issue_id(MQTT_NOT_SET_UP, appliance_id),
-        is_fixable=False,
-        severity=ir.IssueSeverity.ERROR,
-        translation_key="mqtt_not_set_up",
-        translation_placeholders={"appliance": appliance},
+        MQTT_NOT_SET_UP,
+        appliance_id,
+        ir.IssueSeverity.ERROR,
+        {"appliance": appliance},
     )
 
 
@@ -215,14 +227,12 @@ def async_update_tariff_repairs(
     if refused is None:
         ir.async_delete_issue(hass, DOMAIN, issue_id(TARIFF_INVALID, entry_id))
     else:
-        ir.async_create_issue(
+        _async_raise(
             hass,
-            DOMAIN,
-            issue_id(TARIFF_INVALID, entry_id),
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key="tariff_invalid",
-            translation_placeholders={
+            TARIFF_INVALID,
+            entry_id,
+            ir.IssueSeverity.WARNING,
+            {
                 "title": title,
                 "code": refused.issue.code,
                 "details": ", ".join(f"{k}={v}" for k, v in refused.issue.placeholders.items()),
@@ -231,14 +241,12 @@ def async_update_tariff_repairs(
     if not expired:
         ir.async_delete_issue(hass, DOMAIN, issue_id(TARIFF_EXPIRED, entry_id))
         return
-    ir.async_create_issue(
+    _async_raise(
         hass,
-        DOMAIN,
-        issue_id(TARIFF_EXPIRED, entry_id),
-        is_fixable=False,
-        severity=ir.IssueSeverity.WARNING,
-        translation_key="tariff_expired",
-        translation_placeholders={
+        TARIFF_EXPIRED,
+        entry_id,
+        ir.IssueSeverity.WARNING,
+        {
             "title": title,
             "charges": ", ".join(sorted(c.name for c in expired)),
             "since": min(c.valid_to or today for c in expired).isoformat(),
@@ -251,14 +259,12 @@ def async_raise_base_load_sensor_class(
     hass: HomeAssistant, entry: ConfigEntry, sensor: str, device_class: object
 ) -> None:
     """Say that the base-load sensor measures neither power nor energy."""
-    ir.async_create_issue(
+    _async_raise(
         hass,
-        DOMAIN,
-        issue_id(BASE_LOAD_SENSOR_CLASS, entry.entry_id),
-        is_fixable=False,
-        severity=ir.IssueSeverity.WARNING,
-        translation_key="base_load_sensor_class",
-        translation_placeholders={
+        BASE_LOAD_SENSOR_CLASS,
+        entry.entry_id,
+        ir.IssueSeverity.WARNING,
+        {
             "title": entry.title,
             "entity_id": sensor,
             "device_class": str(device_class),
