@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import combinations, product
 import math
-import time
 from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -22,6 +21,7 @@ from custom_components.price_optimizer.core.optimizer import (
     plan,
     preset,
 )
+from custom_components.price_optimizer.core.optimizer.clock import monotonic_seconds
 from custom_components.price_optimizer.core.optimizer.formulation import encode, formulate
 from custom_components.price_optimizer.core.optimizer.milp import solve, within_tolerance
 from custom_components.price_optimizer.core.optimizer.neighbourhood import search_neighbourhoods
@@ -559,7 +559,7 @@ def test_neighbourhoods_keep_the_held_jobs_in_the_capacity_charge() -> None:
     better = search_neighbourhoods(
         problem,
         incumbent,
-        time.perf_counter() + 0.5,
+        monotonic_seconds() + 0.5,
         lambda part, limit: solve(part, "highs", limit)[0],
     )
     assert total_cost(problem, better) <= before + 1e-9

@@ -24,11 +24,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 import importlib.util
 import math
-import time
 from typing import Any, Final, Literal
 
 import numpy as np
 
+from .clock import monotonic_seconds
 from .formulation import INTEGRALITY, NO_COLUMN, Formulation, decode, encode, formulate
 from .neighbourhood import search_neighbourhoods
 from .problem import DEFAULT_TIME_LIMIT, FloatArray, IntArray, Problem
@@ -139,7 +139,7 @@ def solve(
     feasible plan will do: the search stops at the first one, and the report
     says "time_limit" unless that plan happens to be proven optimal.
     """
-    started = time.perf_counter()
+    started = monotonic_seconds()
     if backend is None:
         backend = default_backend()
     if not problem.jobs:
@@ -263,7 +263,7 @@ def _branch_with_highs(  # noqa: PLR0917
     import highspy  # noqa: PLC0415
 
     objective = math.inf if incumbent is None else total_cost(problem, incumbent)
-    remaining = max(deadline - time.perf_counter() - HIGHS_MARGIN, MINIMUM_TIME)
+    remaining = max(deadline - monotonic_seconds() - HIGHS_MARGIN, MINIMUM_TIME)
     mip = _highs_model(formulation, integer=True, time_limit=remaining)
     mip.setOptionValue("mip_rel_gap", REL_GAP)
     mip.setOptionValue("mip_abs_gap", ABS_GAP)
@@ -497,5 +497,5 @@ def _report(  # noqa: PLR0917
         stage=stage,
         objective=objective,
         bound=bound,
-        seconds=time.perf_counter() - started,
+        seconds=monotonic_seconds() - started,
     )

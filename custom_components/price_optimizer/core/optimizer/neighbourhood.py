@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-import time
 from typing import Final
 
 import numpy as np
 
+from .clock import monotonic_seconds
 from .problem import CycleJob, Problem
 from .solution import Solution, capacity_left, job_draw, polish, total_cost
 
@@ -45,7 +45,7 @@ def search_neighbourhoods(
     cost = total_cost(problem, incumbent)
     lightest = min(_lowest_draw(problem, number) for number in range(count))
     while True:
-        remaining = deadline - time.perf_counter()
+        remaining = deadline - monotonic_seconds()
         if remaining <= 0:
             return incumbent
         crowded = np.flatnonzero(capacity_left(problem, incumbent) < lightest)

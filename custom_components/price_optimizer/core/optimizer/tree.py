@@ -27,11 +27,11 @@ from dataclasses import dataclass
 import heapq
 import itertools
 import math
-import time
 from typing import Any, Final
 
 import numpy as np
 
+from .clock import monotonic_seconds
 from .formulation import INTEGRALITY, NO_COLUMN, Formulation, decode
 from .placement import BlockMemo
 from .problem import FloatArray, IntArray, Problem
@@ -126,7 +126,7 @@ class Tree:
         return float(self.objective - self.gap_allowed(self.objective))
 
     def run(self, deadline: float, *, stop_at_first_plan: bool = False) -> TreeResult:
-        """Search until the tree is closed or ``deadline`` (perf_counter) passes.
+        """Search until the tree is closed or ``deadline`` (the solver clock) passes.
 
         A later call goes on where this one stopped. With ``stop_at_first_plan``
         the search ends as soon as it holds any plan.
@@ -134,7 +134,7 @@ class Tree:
         heap = self._heap
         stopped = False
         while heap and not stopped:
-            if time.perf_counter() >= deadline or (stop_at_first_plan and self.incumbent):
+            if monotonic_seconds() >= deadline or (stop_at_first_plan and self.incumbent):
                 break
             bound, _, node = heapq.heappop(heap)
             if bound >= self.target():
@@ -143,7 +143,7 @@ class Tree:
             # Plunge: solve the node, branch, and go on with the more likely child.
             plunge: _Node | None = node
             depth = 0
-            while plunge is not None and time.perf_counter() < deadline:
+            while plunge is not None and monotonic_seconds() < deadline:
                 try:
                     value = self._solve(plunge, deadline)
                 except _UnsolvedError:
@@ -209,7 +209,7 @@ class Tree:
             self.model.changeColsBounds(len(changed), changed, lower[changed], upper[changed])
             self.lower, self.upper = lower, upper
         # HiGHS counts its time limit over all runs of the model, not per run.
-        remaining = max(deadline - time.perf_counter(), 1e-3)
+        remaining = max(deadline - monotonic_seconds(), 1e-3)
         self.model.setOptionValue("time_limit", self.model.getRunTime() + remaining)
         self.model.run()
         status = self.model.getModelStatus()
