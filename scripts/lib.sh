@@ -16,7 +16,7 @@ HA_NEWEST_PYTHON="3.14"
 HA_RELEASE="2026.11.0"
 HA_RELEASE_PYTHON="3.14"
 
-log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+log() { printf '\033[1m==> %s %s\033[0m\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
 # Print the path of a Python interpreter of version $1 (pyenv's first, then the system's).
 find_python() {
