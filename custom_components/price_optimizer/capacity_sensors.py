@@ -7,37 +7,40 @@ the charge is configured after the setup.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from homeassistant.components.sensor import (
-    SensorDeviceClass,
-    SensorEntity,
-    SensorEntityDescription,
-    SensorStateClass,
-)
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.const import UnitOfPower
 from homeassistant.core import callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .core.tariffs.capacity import CapacityRule, DailyPeaksStepRule
 from .core.tariffs.month_peaks import MonthPeaks
 from .data import PriceOptimizerConfigEntry
-from .entity import entry_device
+from .entry_sensor import EntrySensor, EntrySensorDescription
 from .household_load import HouseholdLoadCoordinator
 
 KW_DECIMALS = 3
-MONEY_DECIMALS = 2
+# A capacity fee is published in whole cents (or øre).
+CHARGE_DECIMALS = 2
 
 
-@dataclass(frozen=True, kw_only=True)
-class CapacitySensorDescription(SensorEntityDescription):
-    """A sensor of the month's capacity charge, from its peaks so far and the rule."""
+def _inputs(household: HouseholdLoadCoordinator) -> tuple[MonthPeaks, CapacityRule] | None:
+    rule = household.capacity_rule
+    peaks = household.month_peaks_now()
+    return None if rule is None or peaks is None else (peaks, rule)
 
-    value_fn: Callable[[MonthPeaks, CapacityRule], float]
-    attributes_fn: Callable[[MonthPeaks, CapacityRule], dict[str, Any]]
-    monetary: bool = False
+
+def _known(household: HouseholdLoadCoordinator) -> bool:
+    """Whether a charge is configured and the month's peaks are known."""
+    return _inputs(household) is not None
+
+
+def _read[T](
+    household: HouseholdLoadCoordinator, read: Callable[[MonthPeaks, CapacityRule], T]
+) -> T | None:
+    inputs = _inputs(household)
+    return None if inputs is None else read(*inputs)
 
 
 def _peak_attributes(peaks: MonthPeaks, rule: CapacityRule) -> dict[str, Any]:
@@ -70,26 +73,34 @@ def _step_attributes(peaks: MonthPeaks, rule: CapacityRule) -> dict[str, Any]:
     }
 
 
-CAPACITY_SENSORS: tuple[CapacitySensorDescription, ...] = (
-    CapacitySensorDescription(
+CAPACITY_SENSORS: tuple[EntrySensorDescription[HouseholdLoadCoordinator], ...] = (
+    EntrySensorDescription[HouseholdLoadCoordinator](
         key="month_peak",
         translation_key="month_peak",
         device_class=SensorDeviceClass.POWER,
         state_class=SensorStateClass.MEASUREMENT,
         native_unit_of_measurement=UnitOfPower.KILO_WATT,
         suggested_display_precision=2,
-        value_fn=lambda peaks, rule: round(peaks.billed_kw(rule), KW_DECIMALS),
-        attributes_fn=_peak_attributes,
+        priced=False,
+        available_fn=_known,
+        value_fn=lambda household, now: _read(
+            household, lambda peaks, rule: round(peaks.billed_kw(rule), KW_DECIMALS)
+        ),
+        attributes_fn=lambda household, now: _read(household, _peak_attributes) or {},
     ),
-    CapacitySensorDescription(
+    EntrySensorDescription[HouseholdLoadCoordinator](
         key="capacity_step",
         translation_key="capacity_step",
         device_class=SensorDeviceClass.MONETARY,
         suggested_display_precision=2,
+        priced=False,
         monetary=True,
+        available_fn=_known,
         # The step's monthly fee, or for a fee per kW the month's charge so far.
-        value_fn=lambda peaks, rule: round(peaks.charge(rule), MONEY_DECIMALS),
-        attributes_fn=_step_attributes,
+        value_fn=lambda household, now: _read(
+            household, lambda peaks, rule: round(peaks.charge(rule), CHARGE_DECIMALS)
+        ),
+        attributes_fn=lambda household, now: _read(household, _step_attributes) or {},
     ),
 )
 
@@ -100,7 +111,6 @@ def async_add_capacity_sensors(
 ) -> None:
     """Add the capacity sensors now if a charge is configured, else once one is."""
     household = entry.runtime_data.household
-    currency = entry.runtime_data.coordinator.data.prices.currency
     added = False
 
     @callback
@@ -109,53 +119,7 @@ def async_add_capacity_sensors(
         if added or household.capacity_rule is None:
             return
         added = True
-        async_add_entities(
-            CapacitySensor(household, description, currency) for description in CAPACITY_SENSORS
-        )
+        async_add_entities(EntrySensor(household, description) for description in CAPACITY_SENSORS)
 
     add_when_configured()
     entry.async_on_unload(household.async_add_listener(add_when_configured))
-
-
-class CapacitySensor(CoordinatorEntity[HouseholdLoadCoordinator], SensorEntity):
-    """A sensor of the month's capacity charge, on the entry's service device."""
-
-    _attr_has_entity_name = True
-    entity_description: CapacitySensorDescription
-
-    def __init__(
-        self,
-        household: HouseholdLoadCoordinator,
-        description: CapacitySensorDescription,
-        currency: str,
-    ) -> None:
-        """Bind the sensor to the household coordinator; money is in the prices' currency."""
-        super().__init__(household)
-        entry = household.config_entry
-        self.entity_description = description
-        self._attr_unique_id = f"{entry.entry_id}_{description.key}"
-        self._attr_device_info = entry_device(entry)
-        if description.monetary:
-            self._attr_native_unit_of_measurement = currency
-
-    def _inputs(self) -> tuple[MonthPeaks, CapacityRule] | None:
-        rule = self.coordinator.capacity_rule
-        peaks = self.coordinator.month_peaks_now()
-        return None if rule is None or peaks is None else (peaks, rule)
-
-    @property
-    def available(self) -> bool:
-        """Return whether a charge is configured and the month's peaks are known."""
-        return super().available and self._inputs() is not None
-
-    @property
-    def native_value(self) -> float | None:
-        """Return the month's billed peak or charge so far."""
-        inputs = self._inputs()
-        return None if inputs is None else self.entity_description.value_fn(*inputs)
-
-    @property
-    def extra_state_attributes(self) -> dict[str, Any] | None:
-        """Return the daily peaks, or the step's range."""
-        inputs = self._inputs()
-        return None if inputs is None else self.entity_description.attributes_fn(*inputs)

@@ -23,6 +23,7 @@ from .coordinator import PriceCoordinator
 from .core.appliance_state import ApplianceRecord
 from .data import PriceOptimizerConfigEntry
 from .forecast_coordinator import ForecastCoordinator
+from .household_load import HouseholdLoadCoordinator
 from .plan_coordinator import PlanCoordinator
 from .source_factory import SOURCE_NAMES
 
@@ -84,9 +85,9 @@ async def async_name_source_model(entity: Entity, entry: PriceOptimizerConfigEnt
     await async_name_model(entity, "config", f"step.{source}.title", SOURCE_NAMES[source])
 
 
-class PriceOptimizerEntity[CoordinatorT: PriceCoordinator | ForecastCoordinator](
-    CoordinatorEntity[CoordinatorT]
-):
+class PriceOptimizerEntity[
+    CoordinatorT: PriceCoordinator | ForecastCoordinator | HouseholdLoadCoordinator
+](CoordinatorEntity[CoordinatorT]):
     """An entity of one price entry, on the entry's service device."""
 
     _attr_has_entity_name = True

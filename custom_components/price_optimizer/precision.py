@@ -42,6 +42,13 @@ def money(value: float | None) -> float | None:
     return None if value is None else round(value, MONEY_DECIMALS)
 
 
+def rounded_value[T](value: T, decimals: int) -> T:
+    """Return a float rounded to ``decimals``; other values (times, text, counts) as they are."""
+    if isinstance(value, float):
+        return round(value, decimals)  # type: ignore[return-value]
+    return value
+
+
 def rounded[T](data: T) -> T:
     """Return ``data`` with every price and money value, at any depth, rounded by its key."""
     if isinstance(data, dict):

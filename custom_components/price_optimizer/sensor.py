@@ -14,7 +14,7 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import EntityCategory, UnitOfEnergy
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
@@ -26,40 +26,32 @@ from .coordinator import PriceCoordinator, PriceData
 from .core.appliance_state import STATUSES, ApplianceRecord
 from .core.prices import PriceSlot
 from .data import PriceOptimizerConfigEntry
-from .entity import ApplianceEntity, PriceOptimizerEntity, async_add_appliance_entities
+from .entity import ApplianceEntity, async_add_appliance_entities
+from .entry_sensor import EntrySensor, EntrySensorDescription
 from .forecast_coordinator import ForecastCoordinator
 from .plan_coordinator import PlanCoordinator, PlanData
-from .precision import MONEY_DECIMALS, PRICE_DECIMALS, rounded
+from .precision import MONEY_DECIMALS, rounded, rounded_value
 
 # Every entity follows the coordinator; none polls on its own.
 PARALLEL_UPDATES = 0
 
 
-@dataclass(frozen=True, kw_only=True)
-class PriceSensorDescription(SensorEntityDescription):
-    """A sensor whose value comes from the held prices at a local time."""
-
-    value_fn: Callable[[PriceData, datetime], float | datetime | int | None]
-    attributes_fn: Callable[[PriceData, datetime], dict[str, Any]] | None = None
-    priced: bool = True
+def _today_prices(prices: PriceCoordinator, now: datetime) -> list[float]:
+    return [slot.price for slot in prices.data.prices.local_day_of(now)]
 
 
-def _today_prices(data: PriceData, now: datetime) -> list[float]:
-    return [slot.price for slot in data.prices.local_day_of(now)]
-
-
-def _price_now(data: PriceData, now: datetime) -> float | None:
-    slot = data.prices.slot_at(now)
+def _price_now(prices: PriceCoordinator, now: datetime) -> float | None:
+    slot = prices.data.prices.slot_at(now)
     return slot.price if slot else None
 
 
-def _price_next(data: PriceData, now: datetime) -> float | None:
-    slot = data.prices.next_slot(now)
+def _price_next(prices: PriceCoordinator, now: datetime) -> float | None:
+    slot = prices.data.prices.next_slot(now)
     return slot.price if slot else None
 
 
-def _extreme_start(data: PriceData, now: datetime, *, cheapest: bool) -> datetime | None:
-    slots = list(data.prices.local_day_of(now))
+def _extreme_start(prices: PriceCoordinator, now: datetime, *, cheapest: bool) -> datetime | None:
+    slots = list(prices.data.prices.local_day_of(now))
     if not slots:
         return None
     # The first of equal prices wins, so the sensor does not jump between ties.
@@ -86,7 +78,8 @@ def _parts(data: PriceData, slot: PriceSlot | None) -> dict[str, Any]:
     )
 
 
-def _current_attributes(data: PriceData, now: datetime) -> dict[str, Any]:
+def _current_attributes(prices: PriceCoordinator, now: datetime) -> dict[str, Any]:
+    data = prices.data
     return {**_parts(data, data.prices.slot_at(now)), **_day_series(data, now)}
 
 
@@ -94,8 +87,8 @@ def _optional(values: list[float], fn: Callable[[list[float]], float]) -> float 
     return fn(values) if values else None
 
 
-SENSORS: tuple[PriceSensorDescription, ...] = (
-    PriceSensorDescription(
+SENSORS: tuple[EntrySensorDescription[PriceCoordinator], ...] = (
+    EntrySensorDescription[PriceCoordinator](
         key="current_price",
         translation_key="current_price",
         state_class=SensorStateClass.MEASUREMENT,
@@ -103,46 +96,46 @@ SENSORS: tuple[PriceSensorDescription, ...] = (
         value_fn=_price_now,
         attributes_fn=_current_attributes,
     ),
-    PriceSensorDescription(
+    EntrySensorDescription[PriceCoordinator](
         key="next_price",
         translation_key="next_price",
         suggested_display_precision=4,
         value_fn=_price_next,
-        attributes_fn=lambda data, now: _parts(data, data.prices.next_slot(now)),
+        attributes_fn=lambda prices, now: _parts(prices.data, prices.data.prices.next_slot(now)),
     ),
-    PriceSensorDescription(
+    EntrySensorDescription[PriceCoordinator](
         key="today_min",
         translation_key="today_min",
         suggested_display_precision=4,
-        value_fn=lambda data, now: _optional(_today_prices(data, now), min),
+        value_fn=lambda prices, now: _optional(_today_prices(prices, now), min),
     ),
-    PriceSensorDescription(
+    EntrySensorDescription[PriceCoordinator](
         key="today_max",
         translation_key="today_max",
         suggested_display_precision=4,
-        value_fn=lambda data, now: _optional(_today_prices(data, now), max),
+        value_fn=lambda prices, now: _optional(_today_prices(prices, now), max),
     ),
-    PriceSensorDescription(
+    EntrySensorDescription[PriceCoordinator](
         key="today_mean",
         translation_key="today_mean",
         suggested_display_precision=4,
-        value_fn=lambda data, now: _optional(_today_prices(data, now), fmean),
+        value_fn=lambda prices, now: _optional(_today_prices(prices, now), fmean),
     ),
-    PriceSensorDescription(
+    EntrySensorDescription[PriceCoordinator](
         key="cheapest_slot_start",
         translation_key="cheapest_slot_start",
         device_class=SensorDeviceClass.TIMESTAMP,
         priced=False,
-        value_fn=lambda data, now: _extreme_start(data, now, cheapest=True),
+        value_fn=lambda prices, now: _extreme_start(prices, now, cheapest=True),
     ),
-    PriceSensorDescription(
+    EntrySensorDescription[PriceCoordinator](
         key="most_expensive_slot_start",
         translation_key="most_expensive_slot_start",
         device_class=SensorDeviceClass.TIMESTAMP,
         priced=False,
-        value_fn=lambda data, now: _extreme_start(data, now, cheapest=False),
+        value_fn=lambda prices, now: _extreme_start(prices, now, cheapest=False),
     ),
-    PriceSensorDescription(
+    EntrySensorDescription[PriceCoordinator](
         key="last_fetch",
         translation_key="last_fetch",
         device_class=SensorDeviceClass.TIMESTAMP,
@@ -150,41 +143,31 @@ SENSORS: tuple[PriceSensorDescription, ...] = (
         # Diagnostics and the repair issue for an outage say the same; few need a sensor.
         entity_registry_enabled_default=False,
         priced=False,
-        value_fn=lambda data, now: data.last_success,
+        value_fn=lambda prices, now: prices.data.last_success,
     ),
-    PriceSensorDescription(
+    EntrySensorDescription[PriceCoordinator](
         key="data_quality",
         translation_key="data_quality",
         entity_category=EntityCategory.DIAGNOSTIC,
         state_class=SensorStateClass.MEASUREMENT,
         priced=False,
-        value_fn=lambda data, now: len(data.findings),
-        attributes_fn=lambda data, now: {
-            "findings": [finding.as_dict() for finding in data.findings]
+        value_fn=lambda prices, now: len(prices.data.findings),
+        attributes_fn=lambda prices, now: {
+            "findings": [finding.as_dict() for finding in prices.data.findings]
         },
     ),
 )
 
 
-@dataclass(frozen=True, kw_only=True)
-class ForecastSensorDescription(SensorEntityDescription):
-    """A sensor about the forecast: its prices, its accuracy or its model."""
-
-    value_fn: Callable[[ForecastCoordinator], float | str | None]
-    attributes_fn: Callable[[ForecastCoordinator], dict[str, Any]]
-    priced: bool = True
-
-
-def _next_forecast_price(forecast: ForecastCoordinator) -> float | None:
+def _next_forecast_price(forecast: ForecastCoordinator, now: datetime) -> float | None:
     """Return the forecast for the first slot the market has not published."""
     known_until = forecast.prices.data.prices.end
     slot = forecast.price_plan.slot_at(known_until) if known_until else None
     return slot.price if slot and slot.origin == "forecast" else None
 
 
-def _forecast_attributes(forecast: ForecastCoordinator) -> dict[str, Any]:
+def _forecast_attributes(forecast: ForecastCoordinator, now: datetime) -> dict[str, Any]:
     data = forecast.data
-    now = dt_util.utcnow()
     return {
         "status": data.status,
         "generated_at": data.generated_at,
@@ -203,7 +186,7 @@ def _accuracy(forecast: ForecastCoordinator) -> dict[str, Any]:
     return forecast.data.accuracy if forecast.data else {}
 
 
-def _model_attributes(forecast: ForecastCoordinator) -> dict[str, Any]:
+def _model_attributes(forecast: ForecastCoordinator, now: datetime) -> dict[str, Any]:
     data = forecast.data
     forecaster = forecast.engine.forecaster
     metadata = forecaster.metadata if forecaster else {}
@@ -224,21 +207,21 @@ def _model_attributes(forecast: ForecastCoordinator) -> dict[str, Any]:
     }
 
 
-FORECAST_SENSORS: tuple[ForecastSensorDescription, ...] = (
-    ForecastSensorDescription(
+FORECAST_SENSORS: tuple[EntrySensorDescription[ForecastCoordinator], ...] = (
+    EntrySensorDescription[ForecastCoordinator](
         key="forecast_price",
         translation_key="forecast_price",
         suggested_display_precision=4,
         value_fn=_next_forecast_price,
         attributes_fn=_forecast_attributes,
     ),
-    ForecastSensorDescription(
+    EntrySensorDescription[ForecastCoordinator](
         key="forecast_accuracy",
         translation_key="forecast_accuracy",
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=4,
-        value_fn=lambda forecast: _scaled(_accuracy(forecast).get("mae"), forecast),
-        attributes_fn=lambda forecast: {
+        value_fn=lambda forecast, now: _scaled(_accuracy(forecast).get("mae"), forecast),
+        attributes_fn=lambda forecast, now: {
             "count": _accuracy(forecast).get("count", 0),
             "bias": _scaled(_accuracy(forecast).get("bias"), forecast),
             "band_coverage": _accuracy(forecast).get("band_coverage"),
@@ -251,12 +234,12 @@ FORECAST_SENSORS: tuple[ForecastSensorDescription, ...] = (
             },
         },
     ),
-    ForecastSensorDescription(
+    EntrySensorDescription[ForecastCoordinator](
         key="forecast_model",
         translation_key="forecast_model",
         entity_category=EntityCategory.DIAGNOSTIC,
         priced=False,
-        value_fn=lambda forecast: (
+        value_fn=lambda forecast, now: (
             forecast.engine.forecaster.version if forecast.engine.forecaster else None
         ),
         attributes_fn=_model_attributes,
@@ -351,13 +334,6 @@ APPLIANCE_SENSORS: tuple[ApplianceSensorDescription, ...] = (
 )
 
 
-def _round[T](value: T, decimals: int) -> T:
-    """Return a float value rounded; other values (times, text, counts) as they are."""
-    if isinstance(value, float):
-        return round(value, decimals)  # type: ignore[return-value]
-    return value
-
-
 def _scaled(value: float | None, forecast: ForecastCoordinator) -> float | None:
     return None if value is None else value * _household_scale(forecast)
 
@@ -372,8 +348,8 @@ async def async_setup_entry(
     forecast = entry.runtime_data.forecast
     async_add_entities(
         [
-            *(PriceSensor(coordinator, description) for description in SENSORS),
-            *(ForecastSensor(forecast, description) for description in FORECAST_SENSORS),
+            *(EntrySensor(coordinator, description) for description in SENSORS),
+            *(EntrySensor(forecast, description) for description in FORECAST_SENSORS),
         ]
     )
     async_add_capacity_sensors(entry, async_add_entities)
@@ -386,61 +362,6 @@ async def async_setup_entry(
             for description in APPLIANCE_SENSORS
         ),
     )
-
-
-class PriceSensor(PriceOptimizerEntity[PriceCoordinator], SensorEntity):
-    """A sensor computed from the held prices."""
-
-    entity_description: PriceSensorDescription
-    # The whole series can exceed the recorder's 16 KB attribute limit.
-    _unrecorded_attributes = frozenset({"today", "tomorrow", "findings"})
-
-    @property
-    def native_unit_of_measurement(self) -> str | None:
-        """Return currency per kWh for prices."""
-        if not self.entity_description.priced:
-            return None
-        return f"{self.coordinator.data.prices.currency}/{UnitOfEnergy.KILO_WATT_HOUR}"
-
-    @property
-    def native_value(self) -> float | datetime | int | None:
-        """Return the value at the current local time (a price without float noise)."""
-        return _round(
-            self.entity_description.value_fn(self.coordinator.data, dt_util.now()),
-            PRICE_DECIMALS,
-        )
-
-    @property
-    def extra_state_attributes(self) -> dict[str, Any] | None:
-        """Return the description's attributes, if it has any."""
-        if self.entity_description.attributes_fn is None:
-            return None
-        return self.entity_description.attributes_fn(self.coordinator.data, dt_util.now())
-
-
-class ForecastSensor(PriceOptimizerEntity[ForecastCoordinator], SensorEntity):
-    """A sensor computed from the latest forecast."""
-
-    entity_description: ForecastSensorDescription
-    # The series holds two days of slots: far over the recorder's 16 KB attribute limit.
-    _unrecorded_attributes = frozenset({"series", "horizons", "benchmark_mae"})
-
-    @property
-    def native_unit_of_measurement(self) -> str | None:
-        """Return currency per kWh for prices and errors."""
-        if not self.entity_description.priced:
-            return None
-        return f"{self.coordinator.prices.data.prices.currency}/{UnitOfEnergy.KILO_WATT_HOUR}"
-
-    @property
-    def native_value(self) -> float | str | None:
-        """Return the value from the latest forecast (a price without float noise)."""
-        return _round(self.entity_description.value_fn(self.coordinator), PRICE_DECIMALS)
-
-    @property
-    def extra_state_attributes(self) -> dict[str, Any]:
-        """Return the description's attributes."""
-        return self.entity_description.attributes_fn(self.coordinator)
 
 
 class ApplianceSensor(ApplianceEntity, SensorEntity):
@@ -463,7 +384,7 @@ class ApplianceSensor(ApplianceEntity, SensorEntity):
     @property
     def native_value(self) -> float | datetime | str | None:
         """Return the value for the present moment (money without float noise)."""
-        return _round(
+        return rounded_value(
             self.entity_description.value_fn(
                 self.coordinator.data, self.appliance_id, dt_util.utcnow()
             ),
