@@ -30,10 +30,11 @@ each slot's total price, plus each month's capacity charge computed exactly with
   integration did before it knew the tariff;
 * ``total_price``: plan on the total price (market + grid tariff + taxes, then VAT), with the
   base load expected from the house's last 28 days (``learn_base_load``, the mean by weekday
-  and local hour, plus a margin of ``CAPACITY_MARGIN_KW``) and the month's capacity terms: the
-  rule with VAT and the daily peaks the meter measured so far. Without the margin the plans
-  fit their peaks just below a step, an hour drawing a little more than its mean crosses it,
-  and the month's later days then pay nothing to go on up to the next step;
+  and local hour) and the month's capacity terms (the rule with VAT and the daily peaks the
+  meter measured so far), counted on that load plus ``CAPACITY_MARGIN_KW``, as the integration
+  plans. Without the margin the plans fit their peaks just below a step, an hour drawing a
+  little more than its mean crosses it, and the month's later days then pay nothing to go on
+  up to the next step;
 * ``perfect``: the same with the day's actual base load known and no margin.
 
 Every solve has the integration's own time limit (``PlanRequest``'s default, ``--time-limit``
@@ -107,6 +108,7 @@ from custom_components.price_optimizer.core.tariffs.base_load import (
     learn_base_load,
 )
 from custom_components.price_optimizer.core.tariffs.capacity import (
+    CAPACITY_MARGIN_KW,
     CapacityRule,
     CapacityTerms,
     DailyPeaksStepRule,
@@ -141,9 +143,6 @@ HOUSEHOLD_ZONE: Final = ZoneInfo("Europe/Berlin")
 PLANNED_METERS: Final = ("ev", "dishwasher", "washing_machine")
 # Days of base load the expected profile is learnt from, as from a recorder's history.
 LEARNING_DAYS: Final = 28
-# kW the expected base load is raised by for the capacity charge (it changes no energy cost:
-# the base load's energy is the same whatever the plan). Chosen on 2024-10..2025-04 of NO1.
-CAPACITY_MARGIN_KW: Final = 3.0
 POLICIES: Final = ("spot_only", "total_price", "perfect")
 PLANNED_KINDS: Final = (
     "dishwasher",
@@ -512,11 +511,13 @@ def plan_requests(
         hourly({q: base[q] for q in quarters(now - timedelta(days=LEARNING_DAYS), now)}),
         HOUR,
         case.zone.key,
-        margin_kw=CAPACITY_MARGIN_KW,
     )
     actual = KnownLoad({q: base[q] for q in quarters(now, end)}, QUARTER)
     requests = {"spot_only": spot}
-    for policy, expected in (("total_price", learnt), ("perfect", actual)):
+    for policy, expected, margin_kw in (
+        ("total_price", learnt, CAPACITY_MARGIN_KW),
+        ("perfect", actual, 0.0),
+    ):
         loads = house_loads[policy]
         committed = KnownLoad(
             {q: loads[q] - base[q] for q in quarters(now, end) if loads[q] > base[q]}, QUARTER
@@ -525,6 +526,7 @@ def plan_requests(
             total_request,
             base_load=WithCommittedRuns(expected, committed),
             capacity=capacity_terms(case, loads, now),
+            capacity_margin_kw=margin_kw,
         )
     return requests
 

@@ -46,7 +46,9 @@ async def async_build_runtime(hass: HomeAssistant, entry: ConfigEntry) -> PriceO
         hass, entry, lambda: coordinator.household.capacity_on(dt_util.now().date())
     )
     await household.async_start()
-    planner = PlanCoordinator(hass, entry, feed)
+    planner = PlanCoordinator(
+        hass, entry, feed, lambda: household.load_for_plan(coordinator.household.tariff.vat_rate)
+    )
     # Records and pending commands come back from the Store before anything acts.
     await planner.async_load()
     return PriceOptimizerData(

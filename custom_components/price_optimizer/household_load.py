@@ -32,7 +32,7 @@ from homeassistant.util.unit_conversion import EnergyConverter, PowerConverter
 from .const import CONF_BASE_LOAD_SENSOR, CONF_CAPACITY, CONF_TARIFF, DOMAIN, LOGGER
 from .core.convert import from_iso, iso
 from .core.tariffs.base_load import BaseLoadProfile, learn_base_load
-from .core.tariffs.capacity import CapacityRule, CapacityTerms, MonthlyPeakRule
+from .core.tariffs.capacity import CapacityRule, CapacityTerms, MonthlyPeakRule, with_vat
 from .core.tariffs.load_statistics import LoadKind, StatisticsRow, energy_from_statistics
 from .core.tariffs.month_peaks import MonthPeaks, interval_energy, month_key, month_peaks
 from .repair_issues import async_clear_base_load_sensor_class, async_raise_base_load_sensor_class
@@ -195,11 +195,12 @@ class HouseholdLoadCoordinator(DataUpdateCoordinator[HouseholdLoadData]):
         return data.peaks.rolled_to(month_key(dt_util.utcnow(), self.hass.config.time_zone))
 
     @callback
-    def load_for_plan(self) -> tuple[BaseLoadProfile | None, CapacityTerms | None]:
+    def load_for_plan(self, vat_rate: float) -> tuple[BaseLoadProfile | None, CapacityTerms | None]:
         """The base-load profile and the capacity charge's month so far, for a plan made now.
 
         A profile of None means no base load is known (plan with zero); terms of None mean
-        no capacity charge is configured, or no peaks are known yet.
+        no capacity charge is configured, or no peaks are known yet. The charge's fees are
+        raised by ``vat_rate``: plans weigh them against prices that include VAT.
         """
         data: HouseholdLoadData | None = self.data
         profile = None if data is None else data.profile
@@ -207,7 +208,7 @@ class HouseholdLoadCoordinator(DataUpdateCoordinator[HouseholdLoadData]):
         peaks = self.month_peaks_now()
         if rule is None or peaks is None:
             return profile, None
-        return profile, peaks.terms(rule, self.hass.config.time_zone)
+        return profile, peaks.terms(with_vat(rule, vat_rate), self.hass.config.time_zone)
 
     def diagnostics(self) -> dict[str, Any]:
         """What the sensor taught, without the profile's numbers."""

@@ -56,6 +56,8 @@ from .core.optimizer import (
 )
 from .core.plug_target import ControlTarget, target_from_dict
 from .core.prices import PriceSeries
+from .core.tariffs.base_load import BaseLoad
+from .core.tariffs.capacity import CAPACITY_MARGIN_KW, CapacityTerms
 from .storage import plan_store
 
 if TYPE_CHECKING:
@@ -149,7 +151,13 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
 
     config_entry: ConfigEntry
 
-    def __init__(self, hass: HomeAssistant, config_entry: ConfigEntry, feed: PriceFeed) -> None:
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        config_entry: ConfigEntry,
+        feed: PriceFeed,
+        household_load: Callable[[], tuple[BaseLoad | None, CapacityTerms | None]],
+    ) -> None:
         """Set up the planner of one entry; :meth:`async_load` must run before the first plan."""
         super().__init__(
             hass,
@@ -159,6 +167,8 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
             update_interval=None,
         )
         self._feed = feed
+        # The base load the plan adds to the household limit, and the capacity charge's month.
+        self._household_load = household_load
         self.appliances = appliances_of(config_entry)
         self.targets = {
             key: target
@@ -320,6 +330,7 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
                 # A run starts now: its plug must not wait for the plan that follows. The
                 # data stays the last plan's until the new one is made.
                 self.async_update_listeners()
+            base_load, capacity = self._household_load()
             request = PlanRequest(
                 prices=prices,
                 now=now,
@@ -327,6 +338,9 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
                 states=states,
                 household_limit_kw=self.household_limit_kw,
                 zone=dt_util.get_default_time_zone(),
+                base_load=base_load,
+                capacity=capacity,
+                capacity_margin_kw=CAPACITY_MARGIN_KW,
             )
             try:
                 schedule = await self.hass.async_add_executor_job(plan, request)

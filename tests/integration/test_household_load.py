@@ -32,10 +32,12 @@ from custom_components.price_optimizer.core.tariffs.base_load import (
     energy_from_meter,
     learn_base_load,
 )
+from custom_components.price_optimizer.core.tariffs.capacity import DailyPeaksStepRule
 from custom_components.price_optimizer.diagnostics import async_get_config_entry_diagnostics
 from custom_components.price_optimizer.household_load import LEARNING_WINDOW
 from custom_components.price_optimizer.repair_issues import BASE_LOAD_SENSOR_CLASS, issue_id
 
+from .appliances import add_appliance
 from .conftest import AFTERNOON, replay_entry
 
 HOUR = timedelta(hours=1)
@@ -173,7 +175,7 @@ async def test_an_energy_meter_in_wh_teaches_the_base_load_and_the_daily_peaks(
         **{CONF_BASE_LOAD_SENSOR: "sensor.house_energy", CONF_CAPACITY: DAILY_PEAKS_RULE},
     )
 
-    profile, terms = entry.runtime_data.household.load_for_plan()
+    profile, terms = entry.runtime_data.household.load_for_plan(vat_rate=0.0)
     peaks = entry.runtime_data.household.month_peaks_now()
     expected = learn_base_load(learning_hours(), HOUR, "Europe/Berlin")
     assert profile is not None
@@ -232,7 +234,7 @@ async def test_a_power_sensor_in_w_gives_the_quarter_hour_peak_and_its_charge(
         hass, freezer, **{CONF_BASE_LOAD_SENSOR: entity_id, CONF_CAPACITY: FLEMISH_RULE}
     )
 
-    profile, terms = entry.runtime_data.household.load_for_plan()
+    profile, terms = entry.runtime_data.household.load_for_plan(vat_rate=0.0)
     peaks = entry.runtime_data.household.month_peaks_now()
     expected = learn_base_load(learning_hours(), HOUR, "Europe/Berlin")
     assert profile is not None
@@ -266,7 +268,7 @@ async def test_a_missing_sensor_leaves_the_base_load_at_zero_with_a_finding(
         freezer,
         **{CONF_BASE_LOAD_SENSOR: "sensor.not_there", CONF_CAPACITY: DAILY_PEAKS_RULE},
     )
-    assert entry.runtime_data.household.load_for_plan() == (None, None)
+    assert entry.runtime_data.household.load_for_plan(vat_rate=0.0) == (None, None)
     diagnostics = await async_get_config_entry_diagnostics(hass, entry)
     assert diagnostics["household_load"]["findings"] == ["sensor_missing"]
     state = hass.states.get(MONTH_PEAK)
@@ -285,7 +287,7 @@ async def test_a_sensor_without_statistics_is_a_finding(
     entry = await setup_entry(hass, freezer, **{CONF_BASE_LOAD_SENSOR: "sensor.new_meter"})
     diagnostics = await async_get_config_entry_diagnostics(hass, entry)
     assert diagnostics["household_load"]["findings"] == ["sensor_unavailable", "no_statistics"]
-    assert entry.runtime_data.household.load_for_plan() == (None, None)
+    assert entry.runtime_data.household.load_for_plan(vat_rate=0.0) == (None, None)
     # No capacity charge: no capacity sensors.
     assert hass.states.get(MONTH_PEAK) is None
 
@@ -306,7 +308,7 @@ async def test_a_sensor_of_the_wrong_device_class_raises_a_repair_issue_until_fi
         "entity_id": "sensor.house_energy",
         "device_class": "temperature",
     }
-    assert entry.runtime_data.household.load_for_plan() == (None, None)
+    assert entry.runtime_data.household.load_for_plan(vat_rate=0.0) == (None, None)
 
     hass.states.async_set(
         "sensor.house_energy", "5000", {"device_class": "energy", "unit_of_measurement": "Wh"}
@@ -315,7 +317,7 @@ async def test_a_sensor_of_the_wrong_device_class_raises_a_repair_issue_until_fi
     await async_wait_recording_done(hass)
     await entry.runtime_data.household.async_refresh()
     assert ir.async_get(hass).async_get_issue(DOMAIN, wrong_class) is None
-    assert entry.runtime_data.household.load_for_plan()[0] is not None
+    assert entry.runtime_data.household.load_for_plan(vat_rate=0.0)[0] is not None
 
     hass.states.async_set("sensor.house_energy", "21", {"device_class": "temperature"})
     await entry.runtime_data.household.async_refresh()
@@ -350,7 +352,7 @@ async def test_without_a_recorder_the_base_load_is_zero_with_a_finding(
 ) -> None:
     hass.states.async_set("sensor.house_power", "800", {"device_class": "power"})
     entry = await setup_entry(hass, freezer, **{CONF_BASE_LOAD_SENSOR: "sensor.house_power"})
-    assert entry.runtime_data.household.load_for_plan() == (None, None)
+    assert entry.runtime_data.household.load_for_plan(vat_rate=0.0) == (None, None)
     diagnostics = await async_get_config_entry_diagnostics(hass, entry)
     assert diagnostics["household_load"]["findings"] == ["no_recorder"]
 
@@ -359,7 +361,7 @@ async def test_without_a_sensor_nothing_is_read_or_stored(
     hass: HomeAssistant, freezer: FrozenDateTimeFactory, hass_storage: dict[str, Any]
 ) -> None:
     entry = await setup_entry(hass, freezer)
-    assert entry.runtime_data.household.load_for_plan() == (None, None)
+    assert entry.runtime_data.household.load_for_plan(vat_rate=0.0) == (None, None)
     diagnostics = await async_get_config_entry_diagnostics(hass, entry)
     assert diagnostics["household_load"]["findings"] == ["not_configured"]
     assert f"{DOMAIN}.{entry.entry_id}.household_load" not in hass_storage
@@ -380,7 +382,7 @@ async def test_a_restart_plans_with_what_was_learnt_and_relearns_a_day_later(
         **{CONF_BASE_LOAD_SENSOR: "sensor.house_power", CONF_CAPACITY: DAILY_PEAKS_RULE},
     )
     key = f"{DOMAIN}.{entry.entry_id}.household_load"
-    learnt, terms = entry.runtime_data.household.load_for_plan()
+    learnt, terms = entry.runtime_data.household.load_for_plan(vat_rate=0.0)
     assert hass_storage[key]["data"]["sensor"] == "sensor.house_power"
     assert await hass.config_entries.async_unload(entry.entry_id)
 
@@ -393,7 +395,7 @@ async def test_a_restart_plans_with_what_was_learnt_and_relearns_a_day_later(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     household = entry.runtime_data.household
-    profile, again = household.load_for_plan()
+    profile, again = household.load_for_plan(vat_rate=0.0)
     assert profile is not None
     assert set(profile.kw.values()) == {0.25}
     assert again == terms
@@ -402,7 +404,7 @@ async def test_a_restart_plans_with_what_was_learnt_and_relearns_a_day_later(
     # A day after learning, the hourly refresh learns the profile again.
     freezer.move_to(AFTERNOON + 25 * HOUR)
     await household.async_refresh()
-    relearnt, _ = household.load_for_plan()
+    relearnt, _ = household.load_for_plan(vat_rate=0.0)
     assert household.data.learnt_at == AFTERNOON + 25 * HOUR
     assert relearnt is not None
     assert relearnt.kw.keys() == learnt.kw.keys()
@@ -422,7 +424,7 @@ async def test_statistics_in_a_unit_that_is_not_energy_are_not_used(
     entry = await setup_entry(hass, freezer, **{CONF_BASE_LOAD_SENSOR: "sensor.house_power"})
     diagnostics = await async_get_config_entry_diagnostics(hass, entry)
     assert diagnostics["household_load"]["findings"] == ["unit_unsupported"]
-    assert entry.runtime_data.household.load_for_plan() == (None, None)
+    assert entry.runtime_data.household.load_for_plan(vat_rate=0.0) == (None, None)
 
 
 async def test_an_invalid_capacity_charge_is_a_finding_and_shows_no_sensors(
@@ -440,7 +442,7 @@ async def test_an_invalid_capacity_charge_is_a_finding_and_shows_no_sensors(
     assert household.capacity_rule is None
     diagnostics = await async_get_config_entry_diagnostics(hass, entry)
     assert diagnostics["household_load"]["findings"] == ["capacity_invalid"]
-    profile, terms = household.load_for_plan()
+    profile, terms = household.load_for_plan(vat_rate=0.0)
     assert profile is not None
     assert terms is None
     peaks = household.month_peaks_now()
@@ -476,3 +478,43 @@ async def test_a_sensor_not_yet_started_is_not_judged_by_its_device_class(
         ir.async_get(hass).async_get_issue(DOMAIN, issue_id(BASE_LOAD_SENSOR_CLASS, entry.entry_id))
         is None
     )
+
+
+@pytest.mark.usefixtures("market_prices_only")
+async def test_the_plan_counts_the_learnt_base_load_and_prices_the_capacity_charge(
+    recorder_mock: Recorder, hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    hass.states.async_set("sensor.house_power", "800", {"device_class": "power"})
+    import_power_w(hass, "sensor.house_power")
+    await async_wait_recording_done(hass)
+    entry = await setup_entry(
+        hass,
+        freezer,
+        **{CONF_BASE_LOAD_SENSOR: "sensor.house_power", CONF_CAPACITY: DAILY_PEAKS_RULE},
+    )
+    await add_appliance(hass, entry, "ev_charger")
+    await hass.async_block_till_done(wait_background_tasks=True)
+    schedule = entry.runtime_data.planner.data.schedule
+    # The EV's 7 kW on top of the house crosses Elvia's steps: the plan says what that costs,
+    # and compares its savings with a baseline that pays its own capacity charge.
+    assert schedule.capacity_cost is not None
+    assert schedule.baseline_capacity_cost is not None
+    assert schedule.planned_cost == pytest.approx(
+        sum(plan.planned_cost or 0.0 for plan in schedule.plans) + schedule.capacity_cost
+    )
+    # Published fees exclude VAT; plans weigh them with it, as they weigh the prices.
+    _, plain = entry.runtime_data.household.load_for_plan(vat_rate=0.0)
+    _, taxed = entry.runtime_data.household.load_for_plan(vat_rate=0.25)
+    assert plain is not None
+    assert taxed is not None
+    assert isinstance(plain.rule, DailyPeaksStepRule)
+    assert isinstance(taxed.rule, DailyPeaksStepRule)
+    assert [step.monthly_fee for step in taxed.rule.steps] == pytest.approx(
+        [1.25 * step.monthly_fee for step in plain.rule.steps]
+    )
+
+    # Without the sensor the base load is zero and the charge is still planned on the EV alone.
+    hass.config_entries.async_update_entry(entry, options={CONF_CAPACITY: DAILY_PEAKS_RULE})
+    await hass.async_block_till_done(wait_background_tasks=True)
+    profile, _ = entry.runtime_data.household.load_for_plan(vat_rate=0.0)
+    assert profile is None

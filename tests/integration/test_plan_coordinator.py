@@ -383,7 +383,9 @@ async def test_a_planner_that_cannot_solve_leaves_the_prices_alone(
 async def test_a_planner_without_prices_plans_nothing(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
-    planner = PlanCoordinator(hass, loaded_entry, PriceFeed(lambda: None, lambda _: lambda: None))
+    planner = PlanCoordinator(
+        hass, loaded_entry, PriceFeed(lambda: None, lambda _: lambda: None), lambda: (None, None)
+    )
     await planner.async_load()
     await planner.async_refresh()
     assert not planner.last_update_success

@@ -59,7 +59,9 @@ class PlanRequest:
     ``base_load`` is what the rest of the house is expected to draw: the household limit
     leaves the appliances only what it does not take (never less than nothing), and a
     capacity charge is counted on top of it. ``capacity`` makes the plan pay what it adds to
-    the month's capacity charge (see :mod:`.capacity_charge`).
+    the month's capacity charge (see :mod:`.capacity_charge`), counted on the base load
+    raised by ``capacity_margin_kw`` in every slot: a plan fitted to the expected load puts
+    its peaks just below a step, where an hour the house draws a little more crosses it.
     """
 
     prices: PriceSeries
@@ -72,6 +74,7 @@ class PlanRequest:
     planning_step: timedelta = PLANNING_STEP
     base_load: BaseLoad | None = None
     capacity: CapacityTerms | None = None
+    capacity_margin_kw: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -416,7 +419,8 @@ def _household_load(
     fixed_kwh = np.zeros(grid.count)
     for cycle in running:
         fixed_kwh += cycle.energy
-    return base_kw, charge_periods(request.capacity, starts, grid.step, base_kwh), fixed_kwh
+    cautious_kwh = base_kwh + request.capacity_margin_kw * grid.hours
+    return base_kw, charge_periods(request.capacity, starts, grid.step, cautious_kwh), fixed_kwh
 
 
 def _running_occurrence(

@@ -26,6 +26,10 @@ from typing import Any, Literal
 from .issues import TariffError
 
 MAX_ROLLING_MONTHS = 12
+# kW a plan adds to the expected base load when it prices a capacity charge (it changes no
+# energy cost: the base load's energy is the same whatever the plan). Chosen on 2024-10..2025-04
+# of NO1 under Elvia's steps and held out on 2025-05..2026-01 (benchmarks/tariff_backtest.py).
+CAPACITY_MARGIN_KW = 3.0
 
 
 @dataclass(frozen=True, slots=True)
