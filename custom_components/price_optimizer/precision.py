@@ -34,18 +34,19 @@ MONEY_KEYS: Final = frozenset(
 
 def price(value: float | None) -> float | None:
     """Return a price per kWh rounded to :data:`PRICE_DECIMALS`."""
-    return None if value is None else round(value, PRICE_DECIMALS)
+    return None if value is None else rounded_value(value, PRICE_DECIMALS)
 
 
 def money(value: float | None) -> float | None:
     """Return an amount of money rounded to :data:`MONEY_DECIMALS`."""
-    return None if value is None else round(value, MONEY_DECIMALS)
+    return None if value is None else rounded_value(value, MONEY_DECIMALS)
 
 
 def rounded_value[T](value: T, decimals: int) -> T:
     """Return a float rounded to ``decimals``; other values (times, text, counts) as they are."""
     if isinstance(value, float):
-        return round(value, decimals)  # type: ignore[return-value]
+        # Adding zero turns a -0.0 (a tiny negative rounded) into 0.0, which reads "0.00".
+        return round(value, decimals) + 0.0  # type: ignore[return-value]
     return value
 
 

@@ -12,7 +12,13 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.price_optimizer.const import DOMAIN
-from custom_components.price_optimizer.precision import MONEY_DECIMALS, PRICE_DECIMALS
+from custom_components.price_optimizer.precision import (
+    MONEY_DECIMALS,
+    PRICE_DECIMALS,
+    money,
+    price,
+    rounded,
+)
 from custom_components.price_optimizer.sensor import APPLIANCE_SENSORS, FORECAST_SENSORS, SENSORS
 
 from .conftest import AFTERNOON, replay_entry
@@ -124,3 +130,11 @@ def test_every_price_and_money_sensor_suggests_a_display_precision() -> None:
     assert priced
     assert monetary
     assert all(d.suggested_display_precision is not None for d in [*priced, *monetary])
+
+
+def test_an_amount_that_rounds_to_nothing_reads_zero_not_minus_zero() -> None:
+    # A plan a hundred-thousandth dearer than starting now saves "0.00", never "-0.00".
+    assert str(money(-0.00001)) == "0.0"
+    assert str(price(-0.000001)) == "0.0"
+    assert rounded({"savings": -0.00001, "cost": -0.5}) == {"savings": 0.0, "cost": -0.5}
+    assert money(-0.00006) == -0.0001
