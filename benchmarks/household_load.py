@@ -14,9 +14,7 @@ everything it ran).
 
 from __future__ import annotations
 
-import csv
 from datetime import UTC, date, datetime, timedelta
-from itertools import pairwise
 import math
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -32,10 +30,8 @@ from custom_components.price_optimizer.core.tariffs.capacity import (
 )
 from custom_components.price_optimizer.core.tariffs.presets import preset
 
-HOUSEHOLD = (
-    Path(__file__).resolve().parents[1].parent / "shared" / "pv" / "power_of_residential_4.csv"
-)
-PREFIX = "DE_KN_residential4_"
+from .residential4 import HOUSEHOLD_FILE, hourly_rises
+
 PLANNED_METERS = ("dishwasher", "washing_machine", "ev")
 HOUR = timedelta(hours=1)
 OSLO = "Europe/Oslo"
@@ -46,22 +42,12 @@ NOK_PER_EUR = 11.7
 
 
 def hourly_consumption(
-    path: Path = HOUSEHOLD,
+    path: Path = HOUSEHOLD_FILE,
 ) -> tuple[dict[datetime, float], dict[datetime, float]]:
     """Return (whole house, base load) kWh per UTC hour start."""
-    readings: list[tuple[datetime, dict[str, float]]] = []
-    with path.open(newline="") as handle:
-        for row in csv.DictReader(handle):
-            values = {
-                key.removeprefix(PREFIX): float(value) if value else math.nan
-                for key, value in row.items()
-                if key != "utc_timestamp"
-            }
-            readings.append((datetime.fromisoformat(row["utc_timestamp"]), values))
     house: dict[datetime, float] = {}
     base: dict[datetime, float] = {}
-    for (start, before), (_, after) in pairwise(readings):
-        delta = {key: after[key] - before[key] for key in after}
+    for start, delta in hourly_rises(path):
         total = delta["grid_import"] + delta["pv"] - delta["grid_export"]
         if not math.isfinite(total) or total < 0:
             continue

@@ -81,10 +81,8 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Iterable, Mapping, Sequence
-import csv
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from itertools import pairwise
 import json
 from pathlib import Path
 import time as clock
@@ -128,9 +126,9 @@ from custom_components.price_optimizer.core.tariffs.model import (
 from custom_components.price_optimizer.core.tariffs.presets import preset as tariff_preset
 
 from .prices import deepforkit, norway
+from .residential4 import HOUSEHOLD_FILE, hourly_rises
 
 ROOT: Final = Path(__file__).resolve().parents[1]
-HOUSEHOLD_FILE: Final = ROOT.parent / "shared" / "pv" / "power_of_residential_4.csv"
 TARIFF_REPLIES: Final = ROOT / "tests" / "fixtures" / "energidataservice_tariffs"
 OUTPUT: Final = ROOT / "benchmarks" / "results" / "tariff_backtest.json"
 
@@ -228,20 +226,13 @@ class Bill:
 
 def household_days(path: Path = HOUSEHOLD_FILE) -> dict[date, tuple[float, ...]]:
     """The house's base load per whole local day: 24 hourly kWh, local hours 00..23."""
-    with path.open(newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    prefix = "DE_KN_residential4_"
     hourly: dict[datetime, float] = {}
-    for before, after in pairwise(rows):
-        parts = [
-            _meter_step(before, after, prefix + m)
-            for m in ("grid_import", "pv", "grid_export", *PLANNED_METERS)
-        ]
-        if any(part is None for part in parts):
+    for start, rise in hourly_rises(path):
+        parts = [rise[m] for m in ("grid_import", "pv", "grid_export", *PLANNED_METERS)]
+        # A missing reading or a counter that fell leaves the hour out.
+        if not all(part >= 0 for part in parts):
             continue
-        imported, pv, exported, *planned = (part or 0.0 for part in parts)
-        # A reading is the counter at its stamp: the rise to the next is that hour's energy.
-        start = datetime.fromisoformat(before["utc_timestamp"])
+        imported, pv, exported, *planned = parts
         # Counters of 1 Wh resolution can leave a few Wh below zero in an idle hour.
         hourly[start] = max(imported + pv - exported - sum(planned), 0.0)
     by_day: dict[date, dict[int, float]] = {}
@@ -253,14 +244,6 @@ def household_days(path: Path = HOUSEHOLD_FILE) -> dict[date, tuple[float, ...]]
         for day, hours in sorted(by_day.items())
         if len(hours) == 24 and _day_length(day, HOUSEHOLD_ZONE) == 24 * HOUR
     }
-
-
-def _meter_step(before: Mapping[str, str], after: Mapping[str, str], column: str) -> float | None:
-    """A counter's rise over one hour; None where a reading is missing or the counter fell."""
-    old, new = before[column], after[column]
-    if not old or not new or float(new) < float(old):
-        return None
-    return float(new) - float(old)
 
 
 def _day_length(day: date, zone: ZoneInfo) -> timedelta:

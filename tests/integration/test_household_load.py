@@ -6,10 +6,8 @@ The statistics are a real household's (Open Power System Data, DE_KN_residential
 
 from __future__ import annotations
 
-import csv
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,6 +34,7 @@ from custom_components.price_optimizer.core.tariffs.capacity import DailyPeaksSt
 from custom_components.price_optimizer.diagnostics import async_get_config_entry_diagnostics
 from custom_components.price_optimizer.household_load import LEARNING_WINDOW
 from custom_components.price_optimizer.repair_issues import BASE_LOAD_SENSOR_CLASS, issue_id
+from tests.household_meter import HOUSEHOLD, consumption_readings
 
 from .appliances import add_appliance
 from .conftest import AFTERNOON, replay_entry
@@ -43,7 +42,6 @@ from .conftest import AFTERNOON, replay_entry
 HOUR = timedelta(hours=1)
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = AFTERNOON.astimezone(UTC)
-HOUSEHOLD = Path(__file__).resolve().parents[3] / "shared/pv/power_of_residential_4.csv"
 # 2016-11-22 and 2026-11-24 are both Tuesdays.
 SHIFT = timedelta(weeks=522)
 ELVIA_STEPS = [(0, 112), (2, 184), (5, 300), (10, 420), (15, 540), (20, 656), (25, 1248)]
@@ -73,14 +71,9 @@ def mock_recorder_before_hass(async_test_recorder: Any) -> None:
 @cache
 def household_hours() -> dict[datetime, float]:
     """KWh per UTC hour, shifted to end just before the test's afternoon."""
-    readings = []
-    with HOUSEHOLD.open() as handle:
-        for row in csv.DictReader(handle):
-            values = [row[f"DE_KN_residential4_{n}"] for n in ("grid_import", "pv", "grid_export")]
-            if all(values) and "2016-08-01" <= row["utc_timestamp"] < "2016-11-25":
-                grid_import, pv, export = map(float, values)
-                moment = datetime.fromisoformat(row["utc_timestamp"].replace("Z", "+00:00"))
-                readings.append((moment + SHIFT, grid_import + pv - export))
+    readings = [
+        (moment + SHIFT, kwh) for moment, kwh in consumption_readings("2016-08-01", "2016-11-25")
+    ]
     hourly = energy_from_meter(readings, HOUR)
     return {start: kwh for start, kwh in hourly.items() if start + HOUR <= NOW}
 

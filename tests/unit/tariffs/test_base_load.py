@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,12 +13,12 @@ from custom_components.price_optimizer.core.tariffs.base_load import (
     energy_from_power,
     learn_base_load,
 )
+from tests.household_meter import HOUSEHOLD, consumption_readings
 
 HOUR = timedelta(hours=1)
 QUARTER = timedelta(minutes=15)
 T0 = datetime(2024, 1, 1, tzinfo=UTC)  # a Monday
 PREFIX = "DE_KN_residential4_"
-HOUSEHOLD = Path(__file__).resolve().parents[4] / "shared/pv/power_of_residential_4.csv"
 
 
 def test_power_samples_are_held_until_the_next_sample() -> None:
@@ -103,17 +101,7 @@ def test_slot_length_must_divide_the_day() -> None:
 @pytest.mark.skipif(not HOUSEHOLD.exists(), reason="the household data is not here")
 def test_real_household_meter_learns_a_plausible_profile() -> None:
     # Household consumption = grid import + PV - export, from cumulative kWh counters.
-    readings = []
-    with HOUSEHOLD.open() as handle:
-        for row in csv.DictReader(handle):
-            values = [
-                row[f"DE_KN_residential4_{name}"] for name in ("grid_import", "pv", "grid_export")
-            ]
-            if all(values) and row["utc_timestamp"] < "2016-03-01":
-                grid_import, pv, export = map(float, values)
-                moment = datetime.fromisoformat(row["utc_timestamp"].replace("Z", "+00:00"))
-                readings.append((moment, grid_import + pv - export))
-    energy = energy_from_meter(readings, HOUR)
+    energy = energy_from_meter(consumption_readings("", "2016-03-01"), HOUR)
     profile = learn_base_load(energy, HOUR, "Europe/Berlin")
     assert len(profile.kw) == 7 * 24
     assert all(kw >= 0 for kw in profile.kw.values())

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,11 +26,11 @@ from custom_components.price_optimizer.core.tariffs.month_peaks import (
     month_key,
     month_peaks,
 )
+from tests.household_meter import HOUSEHOLD, consumption_readings
 
 HOUR = timedelta(hours=1)
 QUARTER = timedelta(minutes=15)
 BERLIN = "Europe/Berlin"
-HOUSEHOLD = Path(__file__).resolve().parents[4] / "shared/pv/power_of_residential_4.csv"
 ELVIA = DailyPeaksStepRule(
     steps=tuple(
         CapacityStep(t, f)
@@ -51,15 +49,7 @@ def utc(text: str) -> datetime:
 @cache
 def household_hours() -> dict[datetime, float]:
     """KWh per UTC hour the household used: grid import + PV - export, Jan-Nov 2016."""
-    readings = []
-    with HOUSEHOLD.open() as handle:
-        for row in csv.DictReader(handle):
-            values = [row[f"DE_KN_residential4_{n}"] for n in ("grid_import", "pv", "grid_export")]
-            if all(values) and "2016-01-01" <= row["utc_timestamp"] < "2016-11-02":
-                grid_import, pv, export = map(float, values)
-                moment = datetime.fromisoformat(row["utc_timestamp"].replace("Z", "+00:00"))
-                readings.append((moment, grid_import + pv - export))
-    return energy_from_meter(readings, HOUR)
+    return energy_from_meter(consumption_readings("2016-01-01", "2016-11-02"), HOUR)
 
 
 def highest(hours: dict[datetime, float], first: str, end: str) -> float:
