@@ -286,7 +286,6 @@ def brute_force(request: PlanRequest, problem: Problem) -> float:
 
 @settings(
     max_examples=60,
-    deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(cases())

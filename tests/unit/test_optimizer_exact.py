@@ -88,7 +88,7 @@ def households(draw: st.DrawFn) -> Problem:
     return build_problem(request)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(households())
 def test_milp_finds_the_brute_force_optimum(problem: Problem) -> None:
     best, best_cost = brute_force(problem)
@@ -104,7 +104,7 @@ def test_milp_finds_the_brute_force_optimum(problem: Problem) -> None:
         assert np.all(total_load(problem, solution) <= problem.limit_kw + 1e-6)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.lists(st.integers(0, 3), min_size=6, max_size=10), st.integers(1, 3))
 def test_single_cycle_takes_the_earliest_of_the_cheapest_starts(
     prices: list[int], length: int

@@ -127,7 +127,7 @@ def exhaustive_blocks(job: FlexJob, room: np.ndarray) -> np.ndarray | None:
     return best
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(blocks())
 def test_block_programme_finds_the_cheapest_earliest_plan(case: tuple[FlexJob, np.ndarray]) -> None:
     job, room = case
@@ -140,7 +140,7 @@ def test_block_programme_finds_the_cheapest_earliest_plan(case: tuple[FlexJob, n
     np.testing.assert_array_equal(found, expected)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
 @given(
     blocks(),
     st.lists(st.lists(st.sampled_from([1.0, 2.0, 3.0]), min_size=9, max_size=9), max_size=6),

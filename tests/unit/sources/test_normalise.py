@@ -74,7 +74,7 @@ def provider_points(
     return points
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(
     day=st.one_of(DAYS, DST_DAYS),
     zone=st.sampled_from(ZONES),
@@ -108,7 +108,7 @@ def test_a_local_day_becomes_contiguous_slots_of_the_right_count(
     assert [slot.price for slot in series] == [price / 1000 for _, _, price in points]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(
     day=st.one_of(DAYS, DST_DAYS),
     zone=st.sampled_from(ZONES[:3] + ZONES[5:]),

@@ -233,7 +233,7 @@ def test_urdb_adjustments_are_added_to_the_rate() -> None:
     assert series.slots[0].price == pytest.approx(first["rate"] + first["adj"])
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(day=st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 12, 31)))
 def test_urdb_days_have_one_slot_per_local_hour(day: date) -> None:
     start, end = local_day_bounds(day, LOS_ANGELES)

@@ -60,7 +60,7 @@ def test_month_with_fewer_days_than_peaks_counted_uses_the_days_it_has() -> None
     assert ELVIA.charge([], []) == 112
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(
     data=st.data(),
     thresholds=st.lists(st.floats(0.5, 12), min_size=1, max_size=4, unique=True),
@@ -102,7 +102,7 @@ def test_step_marginal_cost_equals_brute_force(
     )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(
     data=st.data(),
     fee=st.floats(0, 10),
