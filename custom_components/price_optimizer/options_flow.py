@@ -69,6 +69,7 @@ from .tariff_form import (
     CONF_VALID_TO,
     CONF_VAT_APPLIES,
     component_data,
+    component_form_values,
     component_label,
 )
 
@@ -85,6 +86,7 @@ CONF_HOLIDAY_COUNTRY: Final = "holiday_country"
 CONF_GRID_COMPANY: Final = "grid_company"
 CONF_CHARGE_CODES: Final = "charge_codes"
 CONF_REMOVE: Final = "remove"
+CONF_EDIT: Final = "edit"
 CONF_CAPACITY_KIND: Final = "capacity_kind"
 CONF_STEPS: Final = "steps"
 CONF_PEAKS_COUNTED: Final = "peaks_counted"
@@ -192,6 +194,8 @@ class PriceOptimizerOptionsFlow(OptionsFlow):
     def __init__(self) -> None:
         """Start with no tariff being typed in and no region chosen."""
         self._components: list[dict[str, Any]] | None = None
+        # The component the form is changing, by its place in the list; None adds one.
+        self._editing: int | None = None
         self._region: PresetRegion | None = None
         self._companies: dict[str, GridCompany] = {}
         self._company: GridCompany | None = None
@@ -458,11 +462,12 @@ class PriceOptimizerOptionsFlow(OptionsFlow):
         return self._components
 
     async def async_step_manual(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """List the components typed in so far; add another, remove some, or finish."""
+        """List the components typed in so far; add another, change or remove some, or finish."""
         components = self._working_components()
+        self._editing = None
         options = ["component"]
         if components:
-            options += ["remove_component", "manual_done"]
+            options += ["edit_component", "remove_component", "manual_done"]
         listed = "\n".join(f"- {component_label(c)}" for c in components) or "-"
         return self.async_show_menu(
             step_id="manual",
@@ -476,23 +481,43 @@ class PriceOptimizerOptionsFlow(OptionsFlow):
         """Ask for one component: its name, kind, base price, bands, validity and VAT."""
         errors: dict[str, str] = {}
         placeholders: dict[str, str] = {}
+        components = self._working_components()
         if user_input is not None:
-            components = self._working_components()
+            others = [c for index, c in enumerate(components) if index != self._editing]
             try:
                 component = component_from_dict(component_data(user_input))
-                earlier = [component_from_dict(c) for c in components]
+                earlier = [component_from_dict(c) for c in others]
                 validate_tariff(self._tariff(components=(*earlier, component)))
             except TariffError as err:
                 errors, placeholders = _error(err)
             else:
-                components.append(component_to_dict(component))
+                if self._editing is None:
+                    components.append(component_to_dict(component))
+                else:
+                    components[self._editing] = component_to_dict(component)
+                    self._editing = None
                 return await self.async_step_manual()
+        suggested = user_input
+        if suggested is None and self._editing is not None:
+            suggested = component_form_values(components[self._editing])
         return self.async_show_form(
             step_id="component",
-            data_schema=self.add_suggested_values_to_schema(_component_schema(), user_input),
+            data_schema=self.add_suggested_values_to_schema(_component_schema(), suggested),
             errors=errors,
             description_placeholders=placeholders,
         )
+
+    async def async_step_edit_component(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask which component to change, then show it in the component form."""
+        components = self._working_components()
+        if user_input is not None:
+            self._editing = int(user_input[CONF_EDIT])
+            return await self.async_step_component()
+        labels = {str(index): component_label(c) for index, c in enumerate(components)}
+        schema = vol.Schema({vol.Required(CONF_EDIT): _choices(labels)})
+        return self.async_show_form(step_id="edit_component", data_schema=schema)
 
     async def async_step_remove_component(
         self, user_input: dict[str, Any] | None = None

@@ -25,8 +25,9 @@ CONF_END: Final = "end"
 CONF_SEASON_FROM: Final = "season_from"
 CONF_SEASON_TO: Final = "season_to"
 BAND_FIELDS: Final = (CONF_PRICE, CONF_DAYS, CONF_START, CONF_END, CONF_SEASON_FROM, CONF_SEASON_TO)
-# Three bands cover the usual day/night/peak tariffs; more belongs in a preset or a fetched tariff.
-BAND_SECTIONS: Final = ("band_1", "band_2", "band_3")
+# Six bands cover night, day and peak in a winter and a summer season, as Danish grid tariffs
+# charge; more belongs in a preset or a fetched tariff.
+BAND_SECTIONS: Final = ("band_1", "band_2", "band_3", "band_4", "band_5", "band_6")
 
 
 def _filled(value: object) -> bool:
@@ -71,6 +72,43 @@ def component_data(user_input: Mapping[str, Any]) -> dict[str, Any]:
         "bands": [band for band in bands if band is not None],
         CONF_VAT_APPLIES: bool(user_input.get(CONF_VAT_APPLIES, True)),
     }
+
+
+def _time_field(clock: str) -> str:
+    """A time selector's ``HH:MM:SS`` for a stored ``HH:MM``; the day's end is midnight."""
+    return "00:00:00" if clock == format_minute(MINUTES_PER_DAY) else f"{clock}:00"
+
+
+def component_form_values(component: Mapping[str, Any]) -> dict[str, Any]:
+    """The by-hand form's values that give back a stored component: its bands one per section.
+
+    Only what the form can hold comes back: the first time range and season of each band, as
+    a component typed in by hand has no more.
+    """
+    values: dict[str, Any] = {
+        CONF_NAME: component[CONF_NAME],
+        CONF_KIND: component[CONF_KIND],
+        CONF_VALID_FROM: component[CONF_VALID_FROM],
+        CONF_VAT_APPLIES: component[CONF_VAT_APPLIES],
+    }
+    if component.get(CONF_VALID_TO):
+        values[CONF_VALID_TO] = component[CONF_VALID_TO]
+    if component.get(CONF_BASE_PRICE) is not None:
+        values[CONF_BASE_PRICE] = component[CONF_BASE_PRICE]
+    for key, band in zip(BAND_SECTIONS, component.get("bands") or (), strict=False):
+        section: dict[str, Any] = {}
+        if band.get(CONF_PRICE) is not None:
+            section[CONF_PRICE] = band[CONF_PRICE]
+        if band.get(CONF_DAYS):
+            section[CONF_DAYS] = list(band[CONF_DAYS])
+        if band.get("times"):
+            start, end = band["times"][0]
+            section[CONF_START], section[CONF_END] = _time_field(start), _time_field(end)
+        if band.get("seasons"):
+            season = band["seasons"][0]
+            section[CONF_SEASON_FROM], section[CONF_SEASON_TO] = season["from"], season["to"]
+        values[key] = section
+    return values
 
 
 def component_label(component: Mapping[str, Any]) -> str:

@@ -8,20 +8,28 @@ from typing import Any
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_RECONFIGURE, SOURCE_USER
 from homeassistant.core import HomeAssistant, State
-from homeassistant.data_entry_flow import FlowResult, FlowResultType
+from homeassistant.data_entry_flow import FlowResult, FlowResultType, section
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+import voluptuous as vol
 
 from custom_components.price_optimizer.const import DOMAIN, SUBENTRY_APPLIANCE
 
 
 def suggested_values(result: FlowResult) -> dict[str, Any]:
-    """Return what a form shows filled in."""
-    return {
-        str(key): key.description["suggested_value"]
-        for key in result["data_schema"].schema
-        if key.description and "suggested_value" in key.description
-    }
+    """Return what a form shows filled in, a section's fields under the section's key."""
+    return _suggested(result["data_schema"])
+
+
+def _suggested(schema: vol.Schema) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, field in schema.schema.items():
+        if isinstance(field, section):
+            if inner := _suggested(field.schema):
+                values[str(key)] = inner
+        elif key.description and "suggested_value" in key.description:
+            values[str(key)] = key.description["suggested_value"]
+    return values
 
 
 def with_changes(values: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:

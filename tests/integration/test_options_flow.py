@@ -173,7 +173,12 @@ async def test_a_tariff_is_typed_in_component_by_component(
     result = await choose(hass, result, "component")
     assert result["step_id"] == "component"
     result = await configure(hass, result, NIGHT_AND_DAY)
-    assert result["menu_options"] == ["component", "remove_component", "manual_done"]
+    assert result["menu_options"] == [
+        "component",
+        "edit_component",
+        "remove_component",
+        "manual_done",
+    ]
     assert result["description_placeholders"] == {"components": "- Grid fee (2026-01-01 to …)"}
 
     result = await choose(hass, result, "component")
@@ -359,6 +364,94 @@ async def test_components_are_listed_and_removed(
         "components": [STORED_TAX],
         "holiday_country": None,
     }
+
+
+@pytest.mark.parametrize("stored", [MANUAL])
+async def test_a_component_is_changed_in_place_and_the_others_kept(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    result = await open_manual(hass, entry)
+    result = await choose(hass, result, "edit_component")
+    assert result["step_id"] == "edit_component"
+    assert _option_labels(result, "edit") == {
+        "0": "Grid fee (2026-01-01 to …)",
+        "1": "Energy tax (2026-01-01 to …)",
+    }
+    result = await configure(hass, result, {"edit": "1"})
+    # The form opens with what the component holds.
+    assert result["step_id"] == "component"
+    assert suggested_values(result) == {
+        "name": "Energy tax",
+        "kind": "tax",
+        "valid_from": "2026-01-01",
+        "vat_applies": True,
+        "base_price": 0.05,
+    }
+    # Checked against the others only: its own stored version does not overlap it.
+    result = await configure(
+        hass, result, {**suggested_values(result), "base_price": 0.06, "valid_to": "2027-01-01"}
+    )
+    assert result["description_placeholders"] == {
+        "components": "- Grid fee (2026-01-01 to …)\n- Energy tax (2026-01-01 to 2027-01-01)"
+    }
+    result = await choose(hass, result, "manual_done")
+    result = await configure(hass, result, {})
+    assert entry.options[CONF_TARIFF]["components"] == [
+        STORED_GRID_FEE,
+        {**STORED_TAX, "base_price": 0.06, "valid_to": "2027-01-01"},
+    ]
+
+
+# A Danish grid tariff: night, day and peak, each in a winter and a summer season.
+SIX_BANDS = {
+    "name": "Grid tariff",
+    "kind": "grid",
+    "valid_from": "2026-01-01",
+    "vat_applies": True,
+    **{
+        f"band_{number}": {
+            "price": price,
+            "start": start,
+            "end": end,
+            "season_from": season_from,
+            "season_to": season_to,
+        }
+        for number, (price, start, end, season_from, season_to) in enumerate(
+            [
+                (0.15, "00:00:00", "06:00:00", "10-01", "04-01"),
+                (0.45, "06:00:00", "17:00:00", "10-01", "04-01"),
+                (1.35, "17:00:00", "00:00:00", "10-01", "04-01"),
+                (0.15, "00:00:00", "06:00:00", "04-01", "10-01"),
+                (0.23, "06:00:00", "17:00:00", "04-01", "10-01"),
+                (0.59, "17:00:00", "00:00:00", "04-01", "10-01"),
+            ],
+            start=1,
+        )
+    },
+}
+
+
+async def test_a_seasonal_tariff_of_six_bands_is_stored_and_opens_again_as_typed(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    result = await open_manual(hass, entry)
+    result = await choose(hass, result, "component")
+    result = await configure(hass, result, SIX_BANDS)
+    assert result["type"] is FlowResultType.MENU
+    result = await choose(hass, result, "manual_done")
+    result = await configure(hass, result, {"holiday_country": "DK"})
+    bands = entry.options[CONF_TARIFF]["components"][0]["bands"]
+    assert len(bands) == 6
+    assert bands[2] == {
+        "price": 1.35,
+        "times": [["17:00", "24:00"]],
+        "seasons": [{"from": "10-01", "to": "04-01"}],
+    }
+
+    result = await open_manual(hass, entry)
+    result = await choose(hass, result, "edit_component")
+    result = await configure(hass, result, {"edit": "0"})
+    assert suggested_values(result) == SIX_BANDS
 
 
 # Two versions of one charge valid at once: stored before they were checked together.
