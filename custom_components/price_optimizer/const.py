@@ -18,10 +18,10 @@ CONF_MULTIPLIER: Final = "multiplier"
 CONF_HOUSEHOLD_LIMIT_KW: Final = "household_limit_kw"
 # The household's tariff beyond VAT, fee and multiplier (core/tariffs/). In the entry's options:
 # CONF_TARIFF: {"source": "manual" | "preset" | "energidataservice", "components": [component dicts]
-#   (manual), "preset": {"region", "id"} (preset), "grid_company": {"gln", "name", "charge_codes"}
-#   (energidataservice), "holiday_country": ISO code or None}; CONF_CAPACITY: a capacity rule dict
-#   (a preset brings its own); CONF_EXPORT_PRICE: an export price dict; CONF_BASE_LOAD_SENSOR: the
-#   entity id of a house power or energy sensor.
+#   (manual), "preset": {"region", "id"} (preset), "grid_company": {"gln", "name", "charge_codes",
+#   "reduced_electricity_tax"} (energidataservice), "holiday_country": ISO code or None};
+#   CONF_CAPACITY: a capacity rule dict (a preset brings its own); CONF_EXPORT_PRICE: an export
+#   price dict; CONF_BASE_LOAD_SENSOR: the entity id of a house power or energy sensor.
 CONF_TARIFF: Final = "tariff"
 CONF_CAPACITY: Final = "capacity"
 CONF_EXPORT_PRICE: Final = "export_price"

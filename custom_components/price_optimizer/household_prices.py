@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -69,8 +69,16 @@ def tariff_from_options(
         return adjustment_tariff(adjustment, time_zone, currency, source_kind), err
 
 
-def grid_company_of(options: Mapping[str, Any]) -> tuple[str, tuple[str, ...]] | None:
-    """The Datahub grid company (GLN, charge codes) an ``energidataservice`` tariff names."""
+class GridCompanyChoice(NamedTuple):
+    """The Datahub grid company a household is billed by, and which electricity tax it pays."""
+
+    gln: str
+    charge_codes: tuple[str, ...]
+    reduced_tax: bool = False
+
+
+def grid_company_of(options: Mapping[str, Any]) -> GridCompanyChoice | None:
+    """The Datahub grid company an ``energidataservice`` tariff names."""
     tariff = options.get(CONF_TARIFF)
     if not isinstance(tariff, Mapping) or tariff.get("source") != "energidataservice":
         return None
@@ -80,7 +88,9 @@ def grid_company_of(options: Mapping[str, Any]) -> tuple[str, tuple[str, ...]] |
     codes = company.get("charge_codes") or ()
     if isinstance(codes, str) or not all(isinstance(code, str) for code in codes):
         return None
-    return company["gln"], tuple(codes)
+    return GridCompanyChoice(
+        company["gln"], tuple(codes), bool(company.get("reduced_electricity_tax", False))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,16 +101,18 @@ class DatahubCharges:
     charge_codes: tuple[str, ...]
     components: tuple[Component, ...]
     fetched_at: datetime
+    reduced_tax: bool = False
 
-    def serves(self, company: tuple[str, tuple[str, ...]]) -> bool:
+    def serves(self, company: GridCompanyChoice) -> bool:
         """Whether these are the charges of ``company``."""
-        return (self.gln, self.charge_codes) == company
+        return GridCompanyChoice(self.gln, self.charge_codes, self.reduced_tax) == company
 
     def as_dict(self) -> dict[str, Any]:
         """The Store's form."""
         return {
             "gln": self.gln,
             "charge_codes": list(self.charge_codes),
+            "reduced_tax": self.reduced_tax,
             "components": [component_to_dict(c) for c in self.components],
             "fetched_at": self.fetched_at.isoformat(),
         }
@@ -113,6 +125,7 @@ class DatahubCharges:
             charge_codes=tuple(data["charge_codes"]),
             components=tuple(component_from_dict(c) for c in data["components"]),
             fetched_at=datetime.fromisoformat(data["fetched_at"]),
+            reduced_tax=bool(data.get("reduced_tax", False)),
         )
 
 
@@ -128,7 +141,7 @@ def stored_charges(data: object) -> DatahubCharges | None:
 
 
 def charges_due(
-    held: DatahubCharges | None, company: tuple[str, tuple[str, ...]] | None, now: datetime
+    held: DatahubCharges | None, company: GridCompanyChoice | None, now: datetime
 ) -> bool:
     """Whether the grid company's charges should be asked for now."""
     if company is None:
@@ -137,7 +150,7 @@ def charges_due(
 
 
 async def async_fetch_charges(
-    hass: HomeAssistant, company: tuple[str, tuple[str, ...]], now: datetime
+    hass: HomeAssistant, company: GridCompanyChoice, now: datetime
 ) -> DatahubCharges:
     """Ask Energi Data Service for the grid company's and Energinet's charges."""
     http = SourceHttp(
@@ -145,16 +158,18 @@ async def async_fetch_charges(
         "Energi Data Service tariffs",
         UPDATE_RETRY.applied_to(DATAHUB_POLICY),
     )
-    gln, codes = company
-    components = await async_fetch_household_components(http, gln, codes, DATAHUB_URL)
-    return DatahubCharges(gln, codes, components, now)
+    gln, codes, reduced_tax = company
+    components = await async_fetch_household_components(
+        http, gln, codes, DATAHUB_URL, reduced_tax=reduced_tax
+    )
+    return DatahubCharges(gln, codes, components, now, reduced_tax)
 
 
 async def async_refreshed_charges(
     hass: HomeAssistant,
     title: str,
     held: DatahubCharges | None,
-    company: tuple[str, tuple[str, ...]] | None,
+    company: GridCompanyChoice | None,
     now: datetime,
 ) -> DatahubCharges | None:
     """The charges to price with: fetched when due, else (or on failure) the held ones."""

@@ -85,6 +85,7 @@ CONF_PRESET_ID: Final = "preset"
 CONF_HOLIDAY_COUNTRY: Final = "holiday_country"
 CONF_GRID_COMPANY: Final = "grid_company"
 CONF_CHARGE_CODES: Final = "charge_codes"
+CONF_REDUCED_TAX: Final = "reduced_electricity_tax"
 CONF_REMOVE: Final = "remove"
 CONF_EDIT: Final = "edit"
 CONF_CAPACITY_KIND: Final = "capacity_kind"
@@ -425,25 +426,29 @@ class PriceOptimizerOptionsFlow(OptionsFlow):
                                 "gln": company.gln,
                                 "name": company.name,
                                 CONF_CHARGE_CODES: codes,
+                                CONF_REDUCED_TAX: bool(user_input.get(CONF_REDUCED_TAX)),
                             },
                             "holiday_country": "DK",
                         }
                     }
                 )
         stored = self._stored_company()
-        chosen = stored.get(CONF_CHARGE_CODES, []) if stored.get("gln") == company.gln else []
+        same = stored.get("gln") == company.gln
+        suggested = user_input or {
+            CONF_CHARGE_CODES: stored.get(CONF_CHARGE_CODES, []) if same else [],
+            CONF_REDUCED_TAX: bool(stored.get(CONF_REDUCED_TAX)) if same else False,
+        }
         schema = vol.Schema(
             {
                 vol.Required(CONF_CHARGE_CODES): _choices(
                     {code: code for code in company.charge_codes}, multiple=True
-                )
+                ),
+                vol.Optional(CONF_REDUCED_TAX, default=False): selector.BooleanSelector(),
             }
         )
         return self.async_show_form(
             step_id="grid_charges",
-            data_schema=self.add_suggested_values_to_schema(
-                schema, user_input or {CONF_CHARGE_CODES: chosen}
-            ),
+            data_schema=self.add_suggested_values_to_schema(schema, suggested),
             errors=errors,
             description_placeholders={
                 "company": company.name or company.gln,

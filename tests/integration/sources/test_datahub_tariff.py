@@ -136,3 +136,37 @@ async def test_an_expired_tariff_raises_a_repair_issue(
     assert state is not None
     assert f"CD ({N1})" not in state.attributes["components"]
     assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_an_electrically_heated_home_pays_the_reduced_tax_fetched_when_chosen(
+    hass: HomeAssistant,
+    api: LocalApi,
+    danish_market: None,
+    freezer: FrozenDateTimeFactory,
+    hass_storage: dict[str, Any],
+) -> None:
+    serve(api)
+    *_, reduced = household_queries(N1, ["CD", "CD R"], reduced_tax=True)
+    api.reply(
+        PATH,
+        Reply(body=(FIXTURES / "ReducedElectricityTaxes.json").read_text()),
+        query={"filter": reduced},
+    )
+    entry = await set_up(hass, freezer)
+    assert len(api.requests_to(PATH)) == 4
+
+    tariff = OPTIONS[CONF_TARIFF]
+    company = {**tariff["grid_company"], "reduced_electricity_tax": True}
+    hass.config_entries.async_update_entry(
+        entry, options={**OPTIONS, CONF_TARIFF: {**tariff, "grid_company": company}}
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    # The choice is a different tariff: fetched at once, the reduced rate instead of the full one.
+    assert len(api.requests_to(PATH)) == 8
+    state = hass.states.get(CURRENT_PRICE)
+    assert state is not None
+    charges = {**CHARGES, "EA-002 (5790000432752)": 0.008}
+    del charges["EA-001 (5790000432752)"]
+    assert state.attributes["components"] == pytest.approx(charges)
+    assert hass_storage[f"{DOMAIN}.{entry.entry_id}"]["data"]["datahub"]["reduced_tax"] is True
+    assert await hass.config_entries.async_unload(entry.entry_id)

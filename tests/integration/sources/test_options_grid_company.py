@@ -94,7 +94,12 @@ async def test_a_grid_company_and_its_charge_codes_are_stored(
         **PRICES,
         CONF_TARIFF: {
             "source": "energidataservice",
-            "grid_company": {"gln": N1, "name": None, "charge_codes": ["CD"]},
+            "grid_company": {
+                "gln": N1,
+                "name": None,
+                "charge_codes": ["CD"],
+                "reduced_electricity_tax": False,
+            },
             "holiday_country": "DK",
         },
     }
@@ -133,7 +138,12 @@ async def test_the_stored_company_and_codes_are_proposed_again(
             **PRICES,
             CONF_TARIFF: {
                 "source": "energidataservice",
-                "grid_company": {"gln": N1, "name": None, "charge_codes": ["CD R"]},
+                "grid_company": {
+                    "gln": N1,
+                    "name": None,
+                    "charge_codes": ["CD R"],
+                    "reduced_electricity_tax": True,
+                },
                 "holiday_country": "DK",
             },
         },
@@ -147,6 +157,8 @@ async def test_the_stored_company_and_codes_are_proposed_again(
     )
     marker = next(key for key in result["data_schema"].schema if key == "charge_codes")
     assert marker.description == {"suggested_value": ["CD R"]}
+    marker = next(key for key in result["data_schema"].schema if key == "reduced_electricity_tax")
+    assert marker.description == {"suggested_value": True}
 
 
 async def test_danish_charges_cannot_be_added_to_prices_in_another_currency(

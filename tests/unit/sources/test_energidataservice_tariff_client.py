@@ -151,3 +151,24 @@ async def test_grid_companies_from_versions_since_a_day(
     assert sent["start"] == "2023-01-01"
     assert json.loads(sent["filter"]) == {"ChargeType": ["D03"]}
     assert "ChargeOwner" in sent["columns"].split(",")
+
+
+async def test_an_electrically_heated_home_fetches_the_reduced_tax_instead_of_the_full_one(
+    api: LocalApi, session: aiohttp.ClientSession
+) -> None:
+    grid, system, transmission, reduced = household_queries(N1, ["CD", "CD R"], reduced_tax=True)
+    assert "Reduceret elafgift" in reduced
+    assert all('"Elafgift"' not in query for query in (grid, system, transmission, reduced))
+    api.reply(PATH, Reply(body=body("GridTariffs.json")), query={"filter": grid})
+    api.reply(PATH, Reply(body=body("SystemTariffs.json")), query={"filter": system})
+    api.reply(
+        PATH, Reply(body=body("TransmissionGridTariffs.json")), query={"filter": transmission}
+    )
+    api.reply(PATH, Reply(body=body("ReducedElectricityTaxes.json")), query={"filter": reduced})
+    components = await async_fetch_household_components(
+        http(session), N1, ["CD", "CD R"], url=api.url(PATH), reduced_tax=True
+    )
+    taxes = [c for c in components if c.name.startswith("EA-")]
+    assert [(c.name, c.valid_from, c.valid_to, c.base_price) for c in taxes] == [
+        (f"EA-002 ({ENERGINET_GLN})", date(2021, 2, 1), None, pytest.approx(0.008))
+    ]

@@ -43,6 +43,9 @@ DATAHUB_URL: Final = "https://api.energidataservice.dk/dataset/DatahubPricelist"
 TARIFF_CHARGE_TYPE: Final = "D03"
 # Energinet's charges every household pays on top of its grid company's, by their Datahub note.
 ENERGINET_NOTES: Final = ("Systemtarif", "Transmissions nettarif", "Elafgift")
+# A home heated electrically pays the reduced electricity tax on what it uses above 4 000 kWh a
+# year (elvarmeordningen): the tax a plan moves, for such a household, is the reduced one.
+REDUCED_TAX_NOTE: Final = "Reduceret elafgift"
 # The picker needs the owner and the code; one price column keeps the reply small.
 _PICKER_COLUMNS: Final = "GLN_Number,ChargeOwner,ChargeTypeCode,Note,ValidFrom,ValidTo,Price1"
 
@@ -78,8 +81,13 @@ async def async_fetch_grid_companies(
     return grid_companies(reply)
 
 
-def household_queries(gln: str, charge_codes: Sequence[str]) -> tuple[str, ...]:
-    """The ``filter`` of each request: the grid company's charges, then each Energinet charge."""
+def household_queries(
+    gln: str, charge_codes: Sequence[str], *, reduced_tax: bool = False
+) -> tuple[str, ...]:
+    """The ``filter`` of each request: the grid company's charges, then each Energinet charge.
+
+    With ``reduced_tax`` the electricity tax is the reduced rate of electrically heated homes.
+    """
     if not charge_codes:
         raise ValueError("a grid company's tariff needs at least one charge code")
     grid = _filter(
@@ -88,16 +96,35 @@ def household_queries(gln: str, charge_codes: Sequence[str]) -> tuple[str, ...]:
     energinet = tuple(
         _filter({"ChargeType": [TARIFF_CHARGE_TYPE], "GLN_Number": [ENERGINET_GLN], "Note": [note]})
         for note in ENERGINET_NOTES
+        if note != "Elafgift" or not reduced_tax
     )
-    return (grid, *energinet)
+    reduced = (
+        (
+            _filter(
+                {
+                    "ChargeType": [TARIFF_CHARGE_TYPE],
+                    "GLN_Number": [ENERGINET_GLN],
+                    "Note": [REDUCED_TAX_NOTE],
+                }
+            ),
+        )
+        if reduced_tax
+        else ()
+    )
+    return (grid, *energinet, *reduced)
 
 
 async def async_fetch_household_components(
-    http: SourceHttp, gln: str, charge_codes: Sequence[str], url: str = DATAHUB_URL
+    http: SourceHttp,
+    gln: str,
+    charge_codes: Sequence[str],
+    url: str = DATAHUB_URL,
+    *,
+    reduced_tax: bool = False,
 ) -> tuple[Component, ...]:
     """The grid company's charges and Energinet's tariffs and tax, every version of each."""
     components: list[Component] = []
-    for query in household_queries(gln, charge_codes):
+    for query in household_queries(gln, charge_codes, reduced_tax=reduced_tax):
         reply = await _pricelist(http, url, {"filter": query})
         if not reply.charges:
             raise SourceDataError(f"{http.name}: no DatahubPricelist charge matches {query}")
