@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+import json
+from pathlib import Path
+import string
 from zoneinfo import ZoneInfo
 
 from hypothesis import given, strategies as st
@@ -10,6 +13,7 @@ import pytest
 
 from custom_components.price_optimizer.core.solar import (
     MAX_AGE,
+    SOLAR_ISSUE_CODES,
     SolarForecast,
     SolarForecastError,
     SolarForPlan,
@@ -19,7 +23,9 @@ from custom_components.price_optimizer.core.solar import (
     forecast_from_entries,
     forecast_from_wh,
     freshness_issue,
+    solar_issue,
 )
+from custom_components.price_optimizer.repair_issues import solar_issue_translation_key
 
 BERLIN = ZoneInfo("Europe/Berlin")
 HOUR = timedelta(hours=1)
@@ -199,8 +205,13 @@ def test_a_forecast_is_stale_when_it_ended_starts_too_late_or_stopped_changing()
     forecast = forecast_from_wh(FORECAST_SOLAR)
     midday = local("2026-11-24T12:30").astimezone(UTC)
     assert freshness_issue(forecast, midday, changed_at=midday - HOUR) is None
-    # At night before the first sunrise it is still the forecast for now.
-    assert freshness_issue(forecast, local("2026-11-24T01:00").astimezone(UTC)) is None
+    # At night before the first sunrise it is still the forecast for now, unless the source
+    # leaves out no night (a sensor's whole days).
+    night = local("2026-11-24T01:00").astimezone(UTC)
+    assert freshness_issue(forecast, night) is None
+    not_yet = freshness_issue(forecast, night, leading_night=timedelta(0))
+    assert not_yet is not None
+    assert not_yet.code == "forecast_not_started"
     ended = freshness_issue(forecast, local("2026-11-25T10:00").astimezone(UTC))
     assert ended is not None
     assert ended.code == "forecast_ended"
@@ -322,3 +333,19 @@ def test_half_hour_kilowatts_average_into_hours_on_dst_days(
 def test_a_forecast_needs_periods() -> None:
     with pytest.raises(SolarForecastError):
         SolarForecast(())
+
+
+def test_every_reason_has_a_repair_issue_that_uses_only_what_is_passed_to_it() -> None:
+    translations = json.loads(
+        (
+            Path(__file__).resolve().parents[2]
+            / "custom_components/price_optimizer/translations/en.json"
+        ).read_text()
+    )["issues"]
+    passed = {"title", "source", "since", "details"}
+    for code in SOLAR_ISSUE_CODES:
+        texts = translations[solar_issue_translation_key(solar_issue(code))]
+        for text in texts.values():
+            used = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+            assert used <= passed, (code, used - passed)
+            assert "{source}" in text or "{title}" in text

@@ -29,9 +29,12 @@ Two shapes arrive, both read as "energy produced in the period that starts at th
     hour) and ``wh_period_15m`` (ISO -> Wh of the quarter hour), the same shape as
     ``wh_hours``; their ``watts`` attribute is instantaneous power and is not read.
 
-Gaps inside a forecast are nights the source left out: they produce nothing. Before its first
-period a forecast is taken as zero only back to the moment it was read (sources start at
-sunrise or at the start of the day); after its last period nothing is known.
+Gaps inside a forecast are nights the source left out: they produce nothing. After its last
+period nothing is known. Before its first period nothing is known either, except what
+:meth:`SolarForecast.read_at` allows for an energy platform, whose forecast may start at the
+day's sunrise: zero from the moment it was read. A sensor's attribute holds whole days from
+local midnight, zeros included, so a sensor's forecast that starts after now (the next day's
+sensor chosen alone) is not one for now.
 """
 
 from __future__ import annotations
@@ -53,8 +56,8 @@ HOUR: Final = timedelta(hours=1)
 LONGEST_STEP: Final = HOUR
 # A forecast whose content has not changed for this long is no longer being refreshed.
 MAX_AGE: Final = timedelta(hours=24)
-# A source leaves out the night; a forecast that starts later than this after now is not
-# one for now (wrong dates, or a day sensor for the day after tomorrow chosen alone).
+# Forecast.Solar's day starts at sunrise: read between midnight and sunrise, a forecast for
+# now starts up to this much later. One that starts later still is not a forecast for now.
 LONGEST_NIGHT: Final = timedelta(hours=24)
 
 # Sensor attributes that hold a forecast, finest first (see the module docstring).
@@ -315,11 +318,16 @@ def freshness_issue(
     *,
     changed_at: datetime | None = None,
     max_age: timedelta = MAX_AGE,
+    leading_night: timedelta = LONGEST_NIGHT,
 ) -> SolarIssue | None:
-    """Return why the forecast is not one for ``now``, or None when it is."""
+    """Return why the forecast is not one for ``now``, or None when it is.
+
+    ``leading_night`` is how much later than now its first period may start: a sensor's
+    whole days leave no night out (zero), an energy platform's may (:data:`LONGEST_NIGHT`).
+    """
     if forecast.end <= now:
         return solar_issue("forecast_ended", ended=iso(forecast.end))
-    if forecast.periods[0].start - now > LONGEST_NIGHT:
+    if forecast.periods[0].start - now > leading_night:
         return solar_issue("forecast_not_started", starts=iso(forecast.periods[0].start))
     if changed_at is not None and now - changed_at > max_age:
         return solar_issue(
