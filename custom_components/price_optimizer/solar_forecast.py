@@ -15,6 +15,7 @@ first differs from the one before, as far back as this run of Home Assistant saw
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -51,6 +52,8 @@ SENSOR: Final = "sensor"
 CONF_KIND: Final = "kind"
 CONF_CONFIG_ENTRIES: Final = "config_entries"
 CONF_ENTITIES: Final = "entities"
+# Another integration's answer is awaited inside the plan: it must not hold the plan up.
+READ_TIMEOUT: Final = 10
 
 
 def solar_source_of(options: Mapping[str, Any]) -> tuple[SourceKind, tuple[str, ...]] | None:
@@ -181,7 +184,8 @@ class SolarForecastReader:
                     details,
                 )
             try:
-                answer = await platforms[entry.domain](self.hass, entry_id)
+                async with asyncio.timeout(READ_TIMEOUT):
+                    answer = await platforms[entry.domain](self.hass, entry_id)
             except Exception as err:  # noqa: BLE001 - another integration's code
                 LOGGER.warning("%s gave no solar forecast: %r", entry.title, err)
                 answer = None

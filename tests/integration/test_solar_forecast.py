@@ -424,3 +424,26 @@ async def test_choosing_none_plans_without_solar_again(
     assert CONF_SOLAR_FORECAST not in entry.options
     assert entry.runtime_data.planner.data.solar is None
     assert (await get_plan(hass, entry))["solar"] is None
+
+
+@pytest.mark.parametrize(
+    ("configured", "reason"),
+    [
+        ({"kind": "sensor", "entities": ["sensor.gone"]}, "source_missing"),
+        ({"kind": "sensor", "entities": [TODAY, "sensor.unavailable"]}, "source_unavailable"),
+        ({"kind": "energy_platform", "config_entries": ["01JUNKNOWNENTRY"]}, "source_missing"),
+    ],
+)
+async def test_a_source_that_is_gone_or_unavailable_is_named_with_why(
+    hass: HomeAssistant, entry: MockConfigEntry, configured: dict[str, Any], reason: str
+) -> None:
+    set_day_sensors(hass)
+    hass.states.async_set("sensor.unavailable", "unavailable", {"friendly_name": "Old forecast"})
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, CONF_SOLAR_FORECAST: configured}
+    )
+    await hass.async_block_till_done(wait_background_tasks=True)
+    answer = (await get_plan(hass, entry))["solar"]
+    assert (answer["used"], answer["reason"]) == (False, reason)
+    assert answer["source"]["ids"] == configured.get("entities", configured.get("config_entries"))
+    assert entry.runtime_data.planner.data.schedule.plans
