@@ -26,6 +26,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     MockModule,
+    async_fire_time_changed,
     mock_config_flow,
     mock_integration,
     mock_platform,
@@ -206,8 +207,11 @@ async def get_plan(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, Any
 
 
 async def replan(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Let what is due after a move of the clock run (the price fetch too), then plan."""
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
     await entry.runtime_data.planner.async_refresh()
-    await hass.async_block_till_done()
+    await hass.async_block_till_done(wait_background_tasks=True)
 
 
 def expected_kw(since: datetime) -> dict[datetime, float]:
