@@ -21,11 +21,14 @@ CONF_HOUSEHOLD_LIMIT_KW: Final = "household_limit_kw"
 #   (manual), "preset": {"region", "id"} (preset), "grid_company": {"gln", "name", "charge_codes",
 #   "reduced_electricity_tax"} (energidataservice), "holiday_country": ISO code or None};
 #   CONF_CAPACITY: a capacity rule dict (a preset brings its own); CONF_EXPORT_PRICE: an export
-#   price dict; CONF_BASE_LOAD_SENSOR: the entity id of a house power or energy sensor.
+#   price dict; CONF_BASE_LOAD_SENSOR: the entity id of a house power or energy sensor;
+#   CONF_SOLAR_FORECAST: {"kind": "energy_platform", "config_entries": [entry ids]} or
+#   {"kind": "sensor", "entities": [entity ids]} (see solar_forecast.py).
 CONF_TARIFF: Final = "tariff"
 CONF_CAPACITY: Final = "capacity"
 CONF_EXPORT_PRICE: Final = "export_price"
 CONF_BASE_LOAD_SENSOR: Final = "base_load_sensor"
+CONF_SOLAR_FORECAST: Final = "solar_forecast"
 
 # Config subentries: one per appliance.
 SUBENTRY_APPLIANCE: Final = "appliance"

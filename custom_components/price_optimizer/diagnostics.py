@@ -36,7 +36,7 @@ TO_REDACT = {
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: PriceOptimizerConfigEntry
 ) -> dict[str, Any]:
-    """Return settings, source state, findings, the appliances, their records and the plan."""
+    """Return settings, source state, findings, appliances, their records, the plan, its solar."""
     coordinator = entry.runtime_data.coordinator
     planner = entry.runtime_data.planner
     data = coordinator.data
@@ -82,4 +82,8 @@ async def async_get_config_entry_diagnostics(
         },
         "control": entry.runtime_data.actuator.diagnostics(),
         "household_load": entry.runtime_data.household.diagnostics(),
+        "solar_forecast": {
+            **planner.solar.diagnostics(),
+            "plan_slots": [] if plan is None else [s.as_dict() for s in plan.solar_slots],
+        },
     }

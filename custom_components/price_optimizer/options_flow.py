@@ -1,4 +1,4 @@
-"""The household's options: prices, grid tariff, capacity charge, export price, base load.
+"""The household's options: prices, tariff, capacity charge, export price, base load, solar.
 
 A menu leads to one part at a time, and each part saves only its own keys on top of what the
 entry already stores, so changing the export price never drops the tariff typed in by hand.
@@ -28,10 +28,12 @@ from .const import (
     CONF_FEE_PER_KWH,
     CONF_HOUSEHOLD_LIMIT_KW,
     CONF_MULTIPLIER,
+    CONF_SOLAR_FORECAST,
     CONF_TARIFF,
     CONF_VAT_PERCENT,
     SOURCE_ENERGIDATASERVICE,
 )
+from .core.solar import forecast_attribute
 from .core.sources.base import SourceDataError, SourceError
 from .core.sources.http import FLOW_RETRY
 from .core.tariffs import energidataservice_client
@@ -53,6 +55,14 @@ from .core.tariffs.model import (
 )
 from .core.tariffs.presets import PRESET_REGIONS, PresetRegion, load_presets, preset
 from .selectors import number_box
+from .solar_forecast import (
+    CONF_CONFIG_ENTRIES,
+    CONF_ENTITIES,
+    CONF_KIND as CONF_SOLAR_SOURCE_KIND,
+    ENERGY_PLATFORM,
+    SENSOR,
+    async_solar_forecast_entries,
+)
 from .source_factory import source_http
 from .tariff_form import (
     BAND_SECTIONS,
@@ -100,7 +110,9 @@ CONF_EXPORT_KIND: Final = "export_kind"
 CONF_EXPORT_MULTIPLIER: Final = "multiplier"
 CONF_EXPORT_OFFSET: Final = "offset"
 CONF_FIXED_RATE: Final = "fixed_rate"
+CONF_SOLAR_KIND: Final = "solar_kind"
 NONE: Final = "none"
+SOLAR_KINDS: Final = (NONE, ENERGY_PLATFORM, SENSOR)
 TARIFF_SOURCES: Final = (NONE, "preset", "energidataservice", "manual")
 CAPACITY_KINDS: Final = (NONE, "daily_peaks_step", "monthly_peak")
 EXPORT_KINDS: Final = (NONE, "spot", "fixed")
@@ -205,7 +217,14 @@ class PriceOptimizerOptionsFlow(OptionsFlow):
         """Offer each part of the options on its own."""
         return self.async_show_menu(
             step_id="init",
-            menu_options=["prices", "grid_tariff", "capacity", "export_price", "base_load"],
+            menu_options=[
+                "prices",
+                "grid_tariff",
+                "capacity",
+                "export_price",
+                "base_load",
+                "solar_forecast",
+            ],
         )
 
     def _async_save(self, changes: Mapping[str, Any]) -> ConfigFlowResult:
@@ -833,3 +852,100 @@ class PriceOptimizerOptionsFlow(OptionsFlow):
         ):
             return {}
         return {CONF_BASE_LOAD_SENSOR: "base_load_unsupported"}
+
+    # --- solar forecast --------------------------------------------------------------------
+
+    def _stored_solar(self, kind: str) -> dict[str, Any]:
+        stored = self.config_entry.options.get(CONF_SOLAR_FORECAST) or {}
+        return dict(stored) if stored.get(CONF_SOLAR_SOURCE_KIND) == kind else {}
+
+    async def async_step_solar_forecast(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask where the solar forecast comes from: none, a forecast integration, or sensors."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            kind = user_input[CONF_SOLAR_KIND]
+            if kind == NONE:
+                return self._async_save({CONF_SOLAR_FORECAST: None})
+            if kind == SENSOR:
+                return await self.async_step_solar_forecast_sensors()
+            if await async_solar_forecast_entries(self.hass):
+                return await self.async_step_solar_forecast_entries()
+            errors = {"base": "no_solar_forecast_entries"}
+        stored = self.config_entry.options.get(CONF_SOLAR_FORECAST) or {}
+        schema = vol.Schema(
+            {
+                vol.Required(
+                    CONF_SOLAR_KIND, default=stored.get(CONF_SOLAR_SOURCE_KIND, NONE)
+                ): _select(SOLAR_KINDS, "solar_kind")
+            }
+        )
+        return self.async_show_form(step_id="solar_forecast", data_schema=schema, errors=errors)
+
+    async def async_step_solar_forecast_entries(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask which entries of a forecast integration, added up as the Energy dashboard does."""
+        entries = await async_solar_forecast_entries(self.hass)
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            chosen = [key for key in user_input.get(CONF_CONFIG_ENTRIES, []) if key in entries]
+            if chosen:
+                return self._async_save(
+                    {
+                        CONF_SOLAR_FORECAST: {
+                            CONF_SOLAR_SOURCE_KIND: ENERGY_PLATFORM,
+                            CONF_CONFIG_ENTRIES: chosen,
+                        }
+                    }
+                )
+            errors = {CONF_CONFIG_ENTRIES: "solar_forecast_entries_missing"}
+        stored = self._stored_solar(ENERGY_PLATFORM).get(CONF_CONFIG_ENTRIES, [])
+        schema = vol.Schema(
+            {
+                vol.Required(
+                    CONF_CONFIG_ENTRIES, default=[key for key in stored if key in entries]
+                ): _choices(entries, multiple=True)
+            }
+        )
+        return self.async_show_form(
+            step_id="solar_forecast_entries", data_schema=schema, errors=errors
+        )
+
+    async def async_step_solar_forecast_sensors(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the sensors whose attribute holds the forecast, one per day."""
+        errors: dict[str, str] = {}
+        refused = ""
+        if user_input is not None:
+            chosen = list(user_input.get(CONF_ENTITIES) or [])
+            refused = next((e for e in chosen if not self._holds_solar_forecast(e)), "")
+            if not chosen:
+                errors = {CONF_ENTITIES: "solar_forecast_sensors_missing"}
+            elif refused:
+                errors = {CONF_ENTITIES: "sensor_without_solar_forecast"}
+            else:
+                return self._async_save(
+                    {CONF_SOLAR_FORECAST: {CONF_SOLAR_SOURCE_KIND: SENSOR, CONF_ENTITIES: chosen}}
+                )
+        schema = vol.Schema(
+            {
+                vol.Required(CONF_ENTITIES): selector.EntitySelector(
+                    selector.EntitySelectorConfig(domain="sensor", multiple=True)
+                )
+            }
+        )
+        return self.async_show_form(
+            step_id="solar_forecast_sensors",
+            data_schema=self.add_suggested_values_to_schema(
+                schema, user_input or self._stored_solar(SENSOR)
+            ),
+            errors=errors,
+            description_placeholders={"entity_id": refused},
+        )
+
+    def _holds_solar_forecast(self, entity_id: str) -> bool:
+        state = self.hass.states.get(entity_id)
+        return state is not None and forecast_attribute(state.attributes) is not None

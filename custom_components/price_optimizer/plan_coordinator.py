@@ -9,6 +9,10 @@ today; market and forecast slots once the forecast exists) and re-plans
 * when a run starts or a block ends, at that moment (a point-in-time listener);
 * when the actuator reports what a switched plug did.
 
+Every plan reads the household's solar forecast (:mod:`.solar_forecast`) and records which
+one it used, or why none, with the expected PV power on its price slots. The optimizer does
+not plan on it yet: see the attach point in :meth:`PlanCoordinator._async_update_data`.
+
 An appliance with a control target starts by the plan only while its
 automatic control is on; such a run (``started_by`` "automatic") is switched
 by the actuator and ends when the actuator reports the plug off. A person
@@ -33,7 +37,14 @@ from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_CONTROL, CONF_HOUSEHOLD_LIMIT_KW, DOMAIN, LOGGER, SUBENTRY_APPLIANCE
+from .const import (
+    CONF_CONTROL,
+    CONF_HOUSEHOLD_LIMIT_KW,
+    CONF_SOLAR_FORECAST,
+    DOMAIN,
+    LOGGER,
+    SUBENTRY_APPLIANCE,
+)
 from .core.appliance_state import (
     ApplianceRecord,
     StartedBy,
@@ -56,8 +67,10 @@ from .core.optimizer import (
 )
 from .core.plug_target import ControlTarget, target_from_dict
 from .core.prices import PriceSeries
+from .core.solar import SolarForPlan, SolarSlot
 from .core.tariffs.base_load import BaseLoad
 from .core.tariffs.capacity import CAPACITY_MARGIN_KW, CapacityTerms
+from .solar_forecast import SolarForecastReader
 from .storage import plan_store
 
 if TYPE_CHECKING:
@@ -83,6 +96,10 @@ class PlanData:
     appliances: Mapping[str, Appliance]
     records: Mapping[str, ApplianceRecord]
     prices: PriceSeries
+    # The solar forecast read for this plan (None when none is configured), and the mean PV
+    # power it expects on each price slot from the plan's start; empty when it is not used.
+    solar: SolarForPlan | None = None
+    solar_slots: tuple[SolarSlot, ...] = ()
 
     def plans(self, appliance_id: str) -> tuple[AppliancePlan, ...]:
         """Return the appliance's plans, the nearest occurrence first."""
@@ -176,6 +193,10 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
             if key in self.appliances
         }
         self.household_limit_kw = household_limit(config_entry.options)
+        self.solar = SolarForecastReader(hass, config_entry)
+        self._solar_option = config_entry.options.get(CONF_SOLAR_FORECAST)
+        self._solar_plan: SolarForPlan | None = None
+        self._solar_slots: tuple[SolarSlot, ...] = ()
         self._store = plan_store(hass, config_entry.entry_id)
         self._records: dict[str, ApplianceRecord] = {}
         self._saved_records: dict[str, ApplianceRecord] = {}
@@ -244,11 +265,13 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
             if key in appliances
         }
         limit = household_limit(self.config_entry.options)
+        solar = self.config_entry.options.get(CONF_SOLAR_FORECAST)
         async with self._lock:
-            if (appliances, targets, limit) == (
+            if (appliances, targets, limit, solar) == (
                 self.appliances,
                 self.targets,
                 self.household_limit_kw,
+                self._solar_option,
             ):
                 return False
             now = dt_util.utcnow()
@@ -266,6 +289,7 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
             self.appliances = appliances
             self.targets = targets
             self.household_limit_kw = limit
+            self._solar_option = solar
             await self._async_save()
         return True
 
@@ -331,6 +355,10 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
                 # data stays the last plan's until the new one is made.
                 self.async_update_listeners()
             base_load, capacity = self._household_load()
+            solar = await self.solar.async_for_plan(now)
+            # Attach point for PV: once PlanRequest takes a solar forecast, pass ``solar`` here
+            # when ``solar is not None and solar.used``; ``solar.expected_kw(starts, step)``
+            # answers the mean kW of each slot of the optimizer's own grid (None where unknown).
             request = PlanRequest(
                 prices=prices,
                 now=now,
@@ -350,6 +378,12 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
                 ) from err
             self._schedule = schedule
             self._schedule_is_fresh = True
+            self._solar_plan = solar
+            self._solar_slots = (
+                ()
+                if solar is None
+                else solar.on_slots((s.start, s.duration) for s in prices if s.end > start)
+            )
             for appliance_id, appliance in self.appliances.items():
                 plans = schedule.for_appliance(appliance_id)
                 record = adopt(self._records[appliance_id], appliance, plans, start, prices)
@@ -433,6 +467,8 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
             appliances=dict(self.appliances),
             records=dict(self._records),
             prices=self.price_plan(),
+            solar=self._solar_plan,
+            solar_slots=self._solar_slots,
         )
 
     async def _async_save(self) -> None:

@@ -4,10 +4,11 @@ Not ``repairs.py``: Home Assistant takes a module of that name for a platform of
 flows, and none of these issues has one.
 
 An entry's issues carry its entry id (the source is down, its data has gaps, its tariff was
-refused or has expired); an appliance's carry its subentry id (its plug did not confirm, MQTT is
-not there); the shipped models are the integration's, shared by every entry. None is fixable
-from the repairs dashboard: each is withdrawn by the code that raised it once the problem is
-gone, and an entry's and its appliances' go with the entry when it unloads or is removed.
+refused or has expired, its solar forecast cannot be used); an appliance's carry its subentry
+id (its plug did not confirm, MQTT is not there); the shipped models are the integration's,
+shared by every entry. None is fixable from the repairs dashboard: each is withdrawn by the
+code that raised it once the problem is gone, and an entry's and its appliances' go with the
+entry when it unloads or is removed.
 
 The ids and translation keys are those of earlier releases, so an issue a person has open
 stays the same issue.
@@ -25,6 +26,7 @@ from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN
 from .core.quality import Finding
+from .core.solar import SolarIssue
 from .core.tariffs.issues import TariffError
 from .core.tariffs.model import Component
 
@@ -39,12 +41,15 @@ MODEL_FILES_DAMAGED: Final = "model_files_damaged"
 TARIFF_INVALID: Final = "tariff_invalid"
 TARIFF_EXPIRED: Final = "tariff_expired"
 BASE_LOAD_SENSOR_CLASS: Final = "base_load_sensor_class"
+# One issue id; its translation key says which problem (``solar_`` + the core's code).
+SOLAR_FORECAST: Final = "solar_forecast"
 ENTRY_ISSUES: Final = (
     SOURCE_UNAVAILABLE,
     DATA_QUALITY,
     TARIFF_INVALID,
     TARIFF_EXPIRED,
     BASE_LOAD_SENSOR_CLASS,
+    SOLAR_FORECAST,
 )
 APPLIANCE_ISSUES: Final = (MQTT_NOT_SET_UP, CONTROL_FAILED)
 
@@ -276,3 +281,35 @@ def async_raise_base_load_sensor_class(
 def async_clear_base_load_sensor_class(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Withdraw the base-load sensor's issue: it measures power or energy, or is gone."""
     ir.async_delete_issue(hass, DOMAIN, issue_id(BASE_LOAD_SENSOR_CLASS, entry.entry_id))
+
+
+def solar_issue_translation_key(issue: SolarIssue) -> str:
+    """Return the translation key of the solar forecast's repair issue for ``issue``."""
+    return f"solar_{issue.code}"
+
+
+@callback
+def async_raise_solar_forecast(
+    hass: HomeAssistant, entry: ConfigEntry, source: str, issue: SolarIssue, since: datetime
+) -> None:
+    """Say that the plans have had no solar forecast since ``since``, and why."""
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id(SOLAR_FORECAST, entry.entry_id),
+        is_fixable=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=solar_issue_translation_key(issue),
+        translation_placeholders={
+            "title": entry.title,
+            "source": source,
+            "since": _local_minute(since),
+            "details": ", ".join(f"{k}={v}" for k, v in issue.placeholders.items()),
+        },
+    )
+
+
+@callback
+def async_clear_solar_forecast(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Withdraw the solar forecast's issue: it is used again, or no longer configured."""
+    ir.async_delete_issue(hass, DOMAIN, issue_id(SOLAR_FORECAST, entry.entry_id))

@@ -219,7 +219,12 @@ async def _async_get_plan(call: ServiceCall) -> ServiceResponse:
                 "finished_runs": record.ledger.runs,
             }
         )
-    return {**data.schedule.as_dict(), "appliances": appliances}
+    solar = (
+        None
+        if data.solar is None
+        else {**data.solar.as_dict(), "slots": [slot.as_dict() for slot in data.solar_slots]}
+    )
+    return {**data.schedule.as_dict(), "appliances": appliances, "solar": solar}
 
 
 def _configured(known: Mapping[str, Appliance], appliance_ids: list[str]) -> list[Appliance]:

@@ -84,6 +84,7 @@ async def test_the_menu_offers_every_part(hass: HomeAssistant, entry: MockConfig
         "capacity",
         "export_price",
         "base_load",
+        "solar_forecast",
     ]
 
 

@@ -11,11 +11,13 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.price_optimizer.const import DOMAIN
+from custom_components.price_optimizer.core.solar import solar_issue
 from custom_components.price_optimizer.repair_issues import (
     MODEL_FILES_DAMAGED,
     async_raise_control_failed,
     async_raise_model_files_damaged,
     async_raise_mqtt_not_set_up,
+    async_raise_solar_forecast,
     async_raise_source_unavailable,
     entry_issue_ids,
 )
@@ -38,6 +40,13 @@ def raise_every_issue(hass: HomeAssistant, entry: MockConfigEntry, appliance_id:
     )
     async_raise_mqtt_not_set_up(hass, appliance_id, "Dishwasher")
     async_raise_model_files_damaged(hass, "checksum mismatch")
+    async_raise_solar_forecast(
+        hass,
+        entry,
+        "Roof (forecast_solar)",
+        solar_issue("forecast_ended", ended="2026-11-24T15:00:00+00:00"),
+        dt_util.utcnow() - timedelta(hours=4),
+    )
 
 
 def open_issues(hass: HomeAssistant) -> set[str]:
@@ -57,6 +66,7 @@ async def test_the_ids_of_earlier_releases_are_kept(
         f"tariff_invalid_{loaded_entry.entry_id}",
         f"tariff_expired_{loaded_entry.entry_id}",
         f"base_load_sensor_class_{loaded_entry.entry_id}",
+        f"solar_forecast_{loaded_entry.entry_id}",
     }
 
 
@@ -69,6 +79,7 @@ async def test_unloading_an_entry_withdraws_its_issues_and_its_appliances(
         f"source_unavailable_{loaded_entry.entry_id}",
         f"control_failed_{dishwasher}",
         f"mqtt_not_set_up_{dishwasher}",
+        f"solar_forecast_{loaded_entry.entry_id}",
         MODEL_FILES_DAMAGED,
     }
     assert await hass.config_entries.async_unload(loaded_entry.entry_id)
