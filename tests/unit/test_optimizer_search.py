@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import product
 import math
+import time
 from zoneinfo import ZoneInfo
 
 from freezegun import freeze_time
@@ -331,15 +332,24 @@ def test_a_solve_returns_within_its_time_limit() -> None:
     assert report.seconds <= elapsed
 
 
+def test_the_solver_clock_runs_while_the_test_clock_is_frozen() -> None:
+    # Home Assistant's test harness freezes time.perf_counter and time.monotonic; the solver's
+    # deadlines must not freeze with them.
+    with freeze_time("2026-01-05 12:00:00"):
+        before = monotonic_seconds()
+        time.sleep(0.01)
+        assert monotonic_seconds() > before
+
+
 def test_a_frozen_clock_does_not_stretch_a_solve_past_its_time_limit() -> None:
-    # Home Assistant's test harness freezes time.perf_counter and time.monotonic; plans made
-    # under it must still end on time.
     problem = synthetic_day(1, 12, 96, 12.0)
     started = monotonic_seconds()
     with freeze_time("2026-01-05 12:00:00"):
         solution, _ = solve(problem, "highs", 0.3)
     assert solution is not None
-    assert monotonic_seconds() - started < 0.3 + 0.25
+    # On a frozen clock this solve ran on until its tree closed: 6.5 s on a 2-core x86_64.
+    # The bound leaves a loaded machine room and still tells that apart.
+    assert monotonic_seconds() - started < 0.3 + 3.0
 
 
 def test_first_plan_is_any_feasible_plan() -> None:
