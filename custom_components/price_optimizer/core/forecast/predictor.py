@@ -54,7 +54,7 @@ NETWORK_ONNX: Final = "cnn_lstm.onnx"
 TREES_DUMP: Final = "lightgbm_trees.json.gz"
 TREES_ONNX: Final = "lightgbm_trees.onnx.gz"
 MEMBERS: Final = ("linear", "cnn_lstm", "lightgbm")
-# A lasso channel must be known on most calibration days, and on every forecast hour.
+# A lasso channel must be known on most calibration days.
 LINEAR_CHANNEL_COVERAGE: Final = 0.8
 
 NetworkRunner = Callable[[FloatArray, FloatArray], FloatArray]
@@ -371,13 +371,11 @@ class Forecaster:
         day_prices = recent.reshape(days, 24)
         columns = []
         for name in sorted(exogenous):
-            values = exogenous[name][prices.size - hours : prices.size + blocks * 24]
-            if values.size < hours + blocks * 24:
-                continue
-            future = values[hours:]
-            if np.isfinite(future).all() and np.isfinite(values[:hours]).mean() >= (
-                LINEAR_CHANNEL_COVERAGE
-            ):
+            values = np.full(hours + blocks * 24, np.nan)
+            given = exogenous[name][prices.size - hours : prices.size + blocks * 24]
+            values[: given.size] = given
+            # Gaps in the forecast days cost the channel only in the blocks that read them.
+            if np.isfinite(values[:hours]).mean() >= LINEAR_CHANNEL_COVERAGE:
                 columns.append(values)
         day_exogenous = (
             np.stack(columns, axis=1).reshape(days + blocks, 24, len(columns))
