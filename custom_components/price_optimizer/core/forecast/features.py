@@ -244,6 +244,24 @@ def fill_short_gaps(values: FloatArray, longest: int) -> FloatArray:
     return result
 
 
+def is_load_channel(name: str) -> bool:
+    """Return whether an exogenous channel is a load forecast (``load``, ``zonal_load`` ...)."""
+    return name == "load" or name.endswith("_load")
+
+
+def without_unknown_values(name: str, values: FloatArray) -> FloatArray:
+    """Return an exogenous channel's values with the ones that mean "not known" as NaN.
+
+    A load forecast of zero or below is a missing value, never a real load: ENTSO-E
+    files mark a missing hour with 0. Any other channel (wind and solar are often 0)
+    keeps its zeros.
+    """
+    result = np.array(values, dtype=np.float64)
+    if is_load_channel(name):
+        result[result <= 0.0] = np.nan
+    return result
+
+
 def _lagged(values: FloatArray, lags: Sequence[int]) -> FloatArray:
     """Return one column per lag: ``values`` shifted back in time, NaN before the start."""
     shifted = np.full((values.size, len(lags)), np.nan)

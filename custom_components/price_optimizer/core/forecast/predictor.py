@@ -42,6 +42,7 @@ from .features import (
     fill_gaps,
     local_seconds,
     local_weekdays,
+    without_unknown_values,
 )
 from .linear import LOOKBACK_DAYS, LinearConfig, LinearForecast, fit_predict
 from .network import CnnLstmWeights, forward
@@ -482,11 +483,9 @@ class Forecaster:
         )
         first = origin - hours * HOUR_SECONDS
         previous, self._hourly_cache = self._hourly_cache, {}
-        hourly = self._hourly_means("prices", prices, first, hours, previous)
+        hourly = self._hourly_means(None, prices, first, hours, previous)
         channels = {
-            name: self._hourly_means(
-                f"exogenous {name}", series, first, hours + HORIZON_HOURS, previous
-            )
+            name: self._hourly_means(name, series, first, hours + HORIZON_HOURS, previous)
             for name, series in (exogenous or {}).items()
         }
         horizon_hours = min(math.ceil(horizon.total_seconds() / HOUR_SECONDS), HORIZON_HOURS)
@@ -516,7 +515,7 @@ class Forecaster:
 
     def _hourly_means(
         self,
-        role: str,
+        channel: str | None,
         series: PriceSeries,
         start: int,
         hours: int,
@@ -524,24 +523,36 @@ class Forecaster:
     ) -> FloatArray:
         """Return :func:`hourly_means`, reused when the same slots come again.
 
-        Slot tuples and slots are immutable, and the cache holds the tuple, so the same
-        object means the same prices.
+        ``channel`` names an exogenous channel, None the prices. Slot tuples and slots
+        are immutable, and the cache holds the tuple, so the same object means the same
+        prices.
         """
+        role = "prices" if channel is None else f"exogenous {channel}"
         cached = previous.get(role)
         if cached is not None and cached[0] is series.slots and cached[1:3] == (start, hours):
             values = cached[3]
         else:
-            values = hourly_means(series, start, hours)
+            values = hourly_means(series, start, hours, channel=channel)
             values.flags.writeable = False
         self._hourly_cache[role] = (series.slots, start, hours, values)
         return values
 
 
-def hourly_means(series: PriceSeries, start: int, hours: int) -> FloatArray:
-    """Return the duration-weighted mean price of each hour from ``start`` (NaN if none)."""
+def hourly_means(
+    series: PriceSeries, start: int, hours: int, *, channel: str | None = None
+) -> FloatArray:
+    """Return the duration-weighted mean price of each hour from ``start`` (NaN if none).
+
+    For an exogenous ``channel`` the slots whose value means "not known" (see
+    ``without_unknown_values``) are left out first, as the training data's loaders do.
+    """
     starts, seconds, prices = _slot_arrays(
         _slots_between(series, start, start + hours * HOUR_SECONDS)
     )
+    if channel is not None:
+        prices = without_unknown_values(channel, prices)
+        known = np.isfinite(prices)
+        starts, seconds, prices = starts[known], seconds[known], prices[known]
     index = np.floor_divide(starts - start, HOUR_SECONDS).astype(np.int64)
     totals = np.bincount(index, prices * seconds, minlength=hours)
     weights = np.bincount(index, seconds, minlength=hours)
