@@ -174,7 +174,9 @@ def main() -> int:
             began = time.perf_counter()
             market = load_named(market_name, args.data_root)
             start, end = EPF_TEST_PERIODS[market_name]
-            result = backtest(forecaster, market, start, end, progress=progress)
+            result = backtest(
+                forecaster, market, start, end, blend_market=market_name, progress=progress
+            )
             references = epftoolbox_references(args.data_root, market_name, result.days)
             document = metrics_document(result, forecaster, market.source, references)
             document["trained_on"] = report["spans"]

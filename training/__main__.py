@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 # One BLAS thread per process: the lasso's small products run faster so on two shared cores.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -22,6 +22,7 @@ import numpy as np
 
 from custom_components.price_optimizer.core.forecast import MODELS_DIR
 from custom_components.price_optimizer.core.forecast.linear import LinearConfig
+from custom_components.price_optimizer.core.forecast.markets import validated_market
 
 from .boosting import BoostingConfig
 from .cnn_lstm import NetworkConfig
@@ -33,6 +34,9 @@ from .data import (
     load_csv,
     load_named,
 )
+
+if TYPE_CHECKING:
+    from custom_components.price_optimizer.core.forecast.predictor import Forecaster
 
 
 def table(rows: list[dict[str, Any]], columns: list[str]) -> str:
@@ -151,6 +155,17 @@ def export_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def served_market(forecaster: Forecaster, name: str) -> str | None:
+    """Return the market whose blend serves ``name``: a training market or a bidding zone.
+
+    A bidding zone (``NO1``, ``DE-LU`` ...) resolves as the integration resolves its area.
+    """
+    if name in forecaster.market_blends:
+        return name
+    market = validated_market(name)
+    return market if market in forecaster.market_blends else None
+
+
 def evaluate_command(args: argparse.Namespace) -> int:
     """Backtest day-ahead on one data set and write the metrics JSON."""
     from custom_components.price_optimizer.core.forecast.predictor import Forecaster  # noqa: PLC0415
@@ -182,8 +197,17 @@ def evaluate_command(args: argparse.Namespace) -> int:
         print("--test-start and --test-end are required for this data set", file=sys.stderr)
         return 2
     forecaster = Forecaster.load(args.models, prefer_onnx=args.runtime == "onnx")
+    blend_market = market.name if args.csv is None else None
+    if args.market is not None:
+        blend_market = served_market(forecaster, args.market)
+        if blend_market is None:
+            known = ", ".join(sorted(forecaster.market_blends))
+            print(f"--market {args.market} has no blend; choose from {known}", file=sys.stderr)
+            return 2
     began = time.perf_counter()
-    result = backtest(forecaster, market, start, end, progress=not args.no_progress)
+    result = backtest(
+        forecaster, market, start, end, blend_market=blend_market, progress=not args.no_progress
+    )
     references = None
     if market.name in EPF_MARKETS and args.csv is None:
         references = epftoolbox_references(args.data_root, market.name, result.days)
@@ -198,7 +222,10 @@ def evaluate_command(args: argparse.Namespace) -> int:
             ["model", "mae", "rmae", "smape", "rmse", "coverage_p10_p90", "dm_p_value_vs_lear"],
         )
     )
-    print(f"{market.name} {document['test_start']}..{document['test_end']}: wrote {args.out}")
+    print(
+        f"{market.name} {document['test_start']}..{document['test_end']}, "
+        f"blend {document['model']['blend']}: wrote {args.out}"
+    )
     return 0
 
 
@@ -254,6 +281,14 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--exog-columns", nargs="*", default=[], metavar="[CHANNEL=]COLUMN")
     evaluate.add_argument("--timezone", default="UTC")
     evaluate.add_argument("--country")
+    evaluate.add_argument(
+        "--market",
+        help=(
+            "serve this training market's own blend (a name such as nor-epf-NO_1, or a bidding "
+            "zone such as NO1, resolved as the integration does); default: the data set's own "
+            "blend, or for --csv the global one"
+        ),
+    )
     evaluate.add_argument("--test-start")
     evaluate.add_argument("--test-end")
     evaluate.add_argument("--runtime", choices=("numpy", "onnx"), default="numpy")
