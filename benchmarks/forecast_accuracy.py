@@ -165,6 +165,8 @@ def main() -> int:
             network,
             booster,
             run_dir / "models",
+            # The reference files beside the repository's tests belong to the shipped models.
+            reference_destination=run_dir / "reference",
             real_inputs=None,
             version=f"benchmark-{test_start}",
         )
