@@ -1,4 +1,4 @@
-"""Command line: ``python -m training {train,evaluate,export}``."""
+"""Command line: ``python -m training {train,evaluate,export,record-cutoffs}``."""
 
 from __future__ import annotations
 
@@ -229,6 +229,49 @@ def evaluate_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def record_cutoffs_command(args: argparse.Namespace) -> int:
+    """Write each member's training cut-offs into exported models' ``metadata.json``.
+
+    For models exported before the export wrote them: the cut-offs are rebuilt from the
+    training configuration and the data, and written only if they give the very spans
+    the metadata recorded.
+    """
+    from custom_components.price_optimizer.core.forecast.predictor import METADATA_FILE  # noqa: PLC0415
+
+    from .train import TrainConfig, member_cutoffs, spans_of, training_splits  # noqa: PLC0415
+
+    path = args.models / METADATA_FILE
+    metadata = json.loads(path.read_text(encoding="utf-8"))
+    training = metadata["training"]
+    config = TrainConfig(
+        data_sets=tuple(training["spans"]),
+        cutoffs=dict(item.partition("=")[::2] for item in args.cutoff),
+        validation_days=args.validation_days,
+        max_history_days=args.max_history_days,
+        min_training_days=args.min_training_days,
+        data_root=str(args.data_root),
+    )
+    splits = training_splits(config)
+    if spans_of(splits) != training["spans"]:
+        print(
+            "this configuration and data give other spans than the metadata records",
+            file=sys.stderr,
+        )
+        return 2
+    cutoffs = member_cutoffs(splits)
+    # Keep the cut-offs beside the spans they explain.
+    metadata["training"] = {
+        "spans": training["spans"],
+        "cutoffs": cutoffs,
+        **{key: value for key, value in training.items() if key not in {"spans", "cutoffs"}},
+    }
+    path.write_text(json.dumps(metadata, indent=2), encoding="utf-8")
+    rows = [{"data set": name, **item} for name, item in cutoffs["cnn_lstm"]["data_sets"].items()]
+    print(table(rows, ["data set", "from", "fitted_before", "read_before"]))
+    print(f"wrote the cut-offs of every member into {path}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """Return the argument parser."""
     main = argparse.ArgumentParser(prog="python -m training", description=__doc__)
@@ -295,6 +338,18 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--no-progress", action="store_true")
     evaluate.add_argument("--out", type=Path, default=Path("metrics.json"))
     evaluate.set_defaults(handler=evaluate_command)
+
+    record = commands.add_parser(
+        "record-cutoffs",
+        help="write each member's training cut-offs into exported models' metadata.json",
+    )
+    record.add_argument("--models", type=Path, default=MODELS_DIR)
+    record.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT)
+    record.add_argument("--cutoff", action="append", default=[], metavar="DATA_SET=YYYY-MM-DD")
+    record.add_argument("--validation-days", type=int, default=364)
+    record.add_argument("--max-history-days", type=int, default=None)
+    record.add_argument("--min-training-days", type=int, default=120)
+    record.set_defaults(handler=record_cutoffs_command)
     return main
 
 

@@ -198,7 +198,7 @@ def metrics_document(
         row["recalibration"] = RECALIBRATION.get(name, "")
     if result.blend == GLOBAL_BLEND:
         rows["ours"]["recalibration"] = OURS_WITH_GLOBAL_BLEND
-    return {
+    document: dict[str, Any] = {
         "schema": SCHEMA,
         "data_set": result.market,
         "source": source,
@@ -218,6 +218,24 @@ def metrics_document(
         },
         "metrics": rows,
     }
+    cutoffs = forecaster.metadata.get("training", {}).get("cutoffs")
+    if cutoffs is not None:
+        document["training_overlap"] = training_overlap(cutoffs, result.days[0], result.days[-1])
+    return document
+
+
+def training_overlap(cutoffs: dict[str, Any], first_day: str, last_day: str) -> list[str]:
+    """Return the data sets a static member read during ``[first_day, last_day]``.
+
+    Compared in each data set's local time: a test period of one zone that a member also
+    read, in that zone or another, is not out of sample for it.
+    """
+    start, end = f"{first_day}T00:00:00", f"{last_day}T23:59:59"
+    return [
+        name
+        for name, span in cutoffs["cnn_lstm"]["data_sets"].items()
+        if span["from"][:19] <= end and span["read_before"][:19] > start
+    ]
 
 
 def epftoolbox_references(root: Path, market: str, days: list[str]) -> dict[str, np.ndarray]:

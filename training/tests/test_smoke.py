@@ -62,6 +62,33 @@ def test_training_reads_nothing_after_the_cutoff(tiny_models: tuple[Path, dict])
     spans = metadata["training"]["spans"]["NP"]
     assert spans["validation"][1] <= "2013-03-15"
     assert spans["train"][1] == spans["validation"][0]
+    cutoffs = metadata["training"]["cutoffs"]
+    assert set(cutoffs) == {"linear", "cnn_lstm", "lightgbm", "blend"}
+    for member in ("cnn_lstm", "lightgbm", "blend"):
+        np_span = cutoffs[member]["data_sets"]["NP"]
+        assert np_span["read_before"] == "2013-03-15T00:00:00"  # NP is kept in wall-clock hours
+        assert np_span["fitted_before"] == "2013-02-22T00:00:00"  # 21 validation days before
+        assert cutoffs[member]["latest_read_before"] == np_span["read_before"]
+    assert cutoffs["linear"]["data_sets"] == {}
+
+
+def test_cutoffs_of_exported_models_are_rebuilt_from_configuration_and_data(
+    tiny_models: tuple[Path, dict], tmp_path: Path
+) -> None:
+    models, metadata = tiny_models
+    copy = tmp_path / "models"
+    shutil.copytree(models, copy)
+    older = json.loads((copy / "metadata.json").read_text(encoding="utf-8"))
+    del older["training"]["cutoffs"]
+    (copy / "metadata.json").write_text(json.dumps(older), encoding="utf-8")
+    record = ["record-cutoffs", "--models", str(copy), "--cutoff", "NP=2013-03-15"]
+    # Another configuration than the run's gives other spans and writes nothing.
+    assert main([*record, "--validation-days", "28", "--min-training-days", "30"]) == 2
+    assert "cutoffs" not in json.loads((copy / "metadata.json").read_text(encoding="utf-8"))
+    assert main([*record, "--validation-days", "21", "--min-training-days", "30"]) == 0
+    rebuilt = json.loads((copy / "metadata.json").read_text(encoding="utf-8"))
+    assert rebuilt["training"]["cutoffs"] == metadata["training"]["cutoffs"]
+    assert Forecaster.load(copy).version == "smoke"
 
 
 def test_export_proves_the_runtimes_agree_and_hashes_every_file(
@@ -152,6 +179,7 @@ def test_cli_evaluates_a_generic_csv(tiny_models: tuple[Path, dict], tmp_path: P
     assert document["schema"] == "price-optimizer/forecast-metrics/1"
     assert document["days"] == 7
     assert document["model"]["blend"] == "global"
+    assert document["training_overlap"] == ["NP"]  # the tiny models read NP to 2013-03-15
     assert set(document["metrics"]) >= {"ours", "weekly naive", "cnn_lstm", "lightgbm"}
     naive = document["metrics"]["weekly naive"]["mae"]
     assert document["metrics"]["ours"]["rmae"] == pytest.approx(
