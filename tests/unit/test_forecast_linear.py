@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from custom_components.price_optimizer.core.forecast.linear import (
+    EXOGENOUS_FILL_HOURS,
     LinearConfig,
     _fista,
     _lasso_path,
@@ -162,17 +163,22 @@ def test_gaps_in_calibration_days_are_filled_or_cost_those_days_or_the_channel()
     assert results["many unfilled"].prices == pytest.approx(without_load.prices)
 
 
-def test_filling_interpolates_short_runs_and_holds_at_the_end_but_not_long_runs() -> None:
-    hours = np.arange(4 * 24, dtype=np.float64)
+def test_filling_interpolates_short_runs_and_holds_only_briefly_at_the_end() -> None:
+    hours = np.arange(6 * 24, dtype=np.float64)
     values = hours.copy()
     values[10:13] = np.nan  # three hours inside
     values[30:50] = np.nan  # twenty hours inside
+    values[60:90] = np.nan  # thirty hours inside
     values[-2:] = np.nan  # two hours at the end
-    filled = fill_exogenous(values.reshape(4, 24, 1), 6).ravel()
+    filled = fill_exogenous(values.reshape(6, 24, 1), 24).ravel()
     assert filled[10:13] == pytest.approx(hours[10:13])
-    assert np.isnan(filled[30:50]).all()
+    assert filled[30:50] == pytest.approx(hours[30:50])
+    assert np.isnan(filled[60:90]).all()
     assert filled[-2:] == pytest.approx([hours[-3], hours[-3]])
-    assert np.array_equal(fill_exogenous(values.reshape(4, 24, 1), 0).ravel(), values, True)
+    unpublished = hours.copy()
+    unpublished[-24:] = np.nan  # the last day's forecast is not out yet
+    assert np.isnan(fill_exogenous(unpublished.reshape(6, 24, 1), 24).ravel()[-24:]).all()
+    assert np.array_equal(fill_exogenous(values.reshape(6, 24, 1), 0).ravel(), values, True)
 
 
 def test_works_without_exogenous_channels() -> None:
@@ -223,3 +229,9 @@ def test_models_exported_before_the_path_average_keep_the_criterion_alone() -> N
     stored = LinearConfig().as_dict()
     del stored["path_average_share"]
     assert LinearConfig.from_dict(stored).path_average_share == 0.0
+
+
+def test_models_exported_before_gap_filling_fill_gaps_as_new_ones_do() -> None:
+    stored = LinearConfig().as_dict()
+    del stored["exogenous_fill_hours"]
+    assert LinearConfig.from_dict(stored).exogenous_fill_hours == EXOGENOUS_FILL_HOURS == 48

@@ -225,21 +225,23 @@ def fill_gaps(values: FloatArray) -> FloatArray:
     return np.asarray(np.interp(positions, known, values[known]), dtype=np.float64)
 
 
-def fill_short_gaps(values: FloatArray, longest: int) -> FloatArray:
-    """Return ``values`` with each run of at most ``longest`` NaN filled; longer runs stay.
+def fill_short_gaps(values: FloatArray, longest: int, *, longest_at_ends: int) -> FloatArray:
+    """Return ``values`` with short runs of NaN filled; longer runs stay NaN.
 
-    Inside the series a run is interpolated linearly between its known neighbours; at
-    either end it takes the nearest known value. ``longest`` of 0 fills nothing.
+    A run inside the series of at most ``longest`` values is interpolated linearly
+    between its known neighbours; a run at either end of at most ``longest_at_ends``
+    takes the nearest known value.
     """
     missing = ~np.isfinite(values)
-    if longest <= 0 or not missing.any() or missing.all():
+    if not missing.any() or missing.all():
         return values.copy()
     edges = np.diff(np.concatenate(([0], missing.astype(np.int8), [0])))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     filled = fill_gaps(values)
     result = values.copy()
     for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
-        if end - start <= longest:
+        at_end = start == 0 or end == values.size
+        if end - start <= (longest_at_ends if at_end else longest):
             result[start:end] = filled[start:end]
     return result
 

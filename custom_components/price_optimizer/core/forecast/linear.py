@@ -30,7 +30,12 @@ from .features import (
 # A window needs most of its days: fitting 247 coefficients on a handful would overfit.
 MIN_WINDOW_SHARE: Final = 0.8
 LOOKBACK_DAYS: Final = max(LINEAR_PRICE_DAYS)
-EXOGENOUS_FILL_HOURS: Final = 6
+# Interpolating gaps of up to two days beat leaving them out on the validation years
+# (benchmarks/lasso_validation.py --gaps; the numbers are in training/README.md).
+EXOGENOUS_FILL_HOURS: Final = 48
+# At the end of what is known a gap is held only this long: a day whose forecast is not
+# published yet must cost its channel, not be made up from the hour before it.
+EXOGENOUS_HOLD_HOURS: Final = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,8 +47,8 @@ class LinearConfig:
     the average alone underfits others.
 
     ``exogenous_fill_hours`` is the longest run of missing hours in an exogenous channel
-    that is filled (interpolated; at the end of the known values, held) rather than
-    left missing. Whatever stays missing costs only that channel: calibration days that
+    that is filled (interpolated between the hours around it; at the end of the known
+    values, held for at most ``EXOGENOUS_HOLD_HOURS``) rather than left missing. Whatever stays missing costs only that channel: calibration days that
     need it are left out, and a forecast block whose own inputs need it is fitted
     without the channel.
     """
@@ -243,12 +248,18 @@ def choose_channels(
 
 
 def fill_exogenous(day_exogenous: FloatArray, longest: int) -> FloatArray:
-    """Return [days, 24, channels] values with short runs of missing hours filled, per channel."""
+    """Return [days, 24, channels] values with short runs of missing hours filled, per channel.
+
+    Runs inside a channel of at most ``longest`` hours are interpolated; runs at its ends
+    are held for at most ``EXOGENOUS_HOLD_HOURS``.
+    """
     days, hours, count = day_exogenous.shape
     filled = np.empty_like(day_exogenous)
     for channel in range(count):
         series = day_exogenous[:, :, channel].ravel()
-        filled[:, :, channel] = fill_short_gaps(series, longest).reshape(days, hours)
+        filled[:, :, channel] = fill_short_gaps(
+            series, longest, longest_at_ends=min(longest, EXOGENOUS_HOLD_HOURS)
+        ).reshape(days, hours)
     return filled
 
 
