@@ -48,9 +48,9 @@ class LinearConfig:
 
     ``exogenous_fill_hours`` is the longest run of missing hours in an exogenous channel
     that is filled (interpolated between the hours around it; at the end of the known
-    values, held for at most ``EXOGENOUS_HOLD_HOURS``) rather than left missing. Whatever stays missing costs only that channel: calibration days that
-    need it are left out, and a forecast block whose own inputs need it is fitted
-    without the channel.
+    values, held for at most ``EXOGENOUS_HOLD_HOURS``) rather than left missing. Whatever
+    stays missing costs only that channel: calibration days that need it are left out,
+    and a forecast block whose own inputs need it is fitted without the channel.
     """
 
     windows: tuple[int, ...] = (56, 84, 728, 1092)
