@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import replace
+from datetime import date, timedelta
 import json
 import os
 from pathlib import Path
@@ -37,6 +38,7 @@ import numpy as np
 
 from custom_components.price_optimizer.core.forecast.predictor import Forecaster
 from training.__main__ import table
+from training.boosting import BoostingConfig
 from training.cnn_lstm import NetworkConfig
 from training.data import (
     ALL_TRAINING_SETS,
@@ -45,9 +47,23 @@ from training.data import (
     EPF_TEST_PERIODS,
     load_named,
 )
-from training.evaluate import Backtest, backtest, epftoolbox_references, metrics_document
+from training.evaluate import (
+    Backtest,
+    backtest,
+    epftoolbox_references,
+    metrics_document,
+    training_overlap,
+)
 from training.export import export
-from training.train import TrainConfig, load_run, run_training
+from training.train import (
+    TrainConfig,
+    cutoffs_of,
+    load_run,
+    member_cutoffs,
+    run_training,
+    spans_of,
+    training_splits,
+)
 
 ROW_ORDER = (
     "ours",
@@ -72,8 +88,9 @@ def groups(markets: list[str]) -> dict[str, list[str]]:
 def plot_market(result: Backtest, references: dict[str, np.ndarray], out: Path) -> list[str]:
     """Write the three PNGs of one market; return their file names."""
     names = []
-    week = slice(len(result.days) // 2, len(result.days) // 2 + 7)
-    hours = np.arange(7 * 24)
+    first = max(min(len(result.days) // 2, len(result.days) - 7), 0)
+    week = slice(first, first + 7)
+    hours = np.arange(len(result.days[week]) * 24)
     figure, axis = plt.subplots(figsize=(11, 4))
     axis.fill_between(
         hours,
@@ -123,6 +140,55 @@ def plot_market(result: Backtest, references: dict[str, np.ndarray], out: Path) 
     return names
 
 
+def benchmark_config(test_start: str, args: argparse.Namespace) -> TrainConfig:
+    """Return the training configuration of one test period: every data set cut at its start."""
+    network = replace(NetworkConfig(), epochs=args.epochs)
+    boosting = BoostingConfig()
+    if args.quick:
+        network = replace(network, channels=8, hidden=8, horizon_embedding=8, head=16, epochs=2)
+        boosting = replace(boosting, rounds=20, num_leaves=7, min_data_in_leaf=20)
+    return TrainConfig(
+        data_sets=tuple(args.data_sets),
+        cutoffs=dict.fromkeys(args.data_sets, test_start),
+        blend_horizon_hours=24,
+        network=network,
+        boosting=boosting,
+        data_root=str(args.data_root),
+    )
+
+
+def record_cutoffs(args: argparse.Namespace) -> int:
+    """Add the members' cut-offs to the saved JSON, rebuilt from the configuration and data.
+
+    A market's cut-offs are written only when they give the very spans it recorded.
+    """
+    path = args.out / "forecast_accuracy.json"
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    rows = []
+    for document in saved["markets"]:
+        test_start = EPF_TEST_PERIODS[document["data_set"]][0]
+        splits = training_splits(benchmark_config(test_start, args))
+        if spans_of(splits) != document["trained_on"]:
+            print(f"{document['data_set']}: the data give other spans", file=sys.stderr)
+            return 2
+        cutoffs = member_cutoffs(splits)
+        document["training_cutoffs"] = cutoffs
+        document["training_overlap"] = training_overlap(
+            cutoffs, document["test_start"], document["test_end"]
+        )
+        rows.append(
+            {
+                "market": document["data_set"],
+                "test_start": document["test_start"],
+                "latest_read_before": cutoffs["cnn_lstm"]["latest_read_before"],
+                "overlap": ", ".join(document["training_overlap"]) or "none",
+            }
+        )
+    path.write_text(json.dumps(saved, indent=2), encoding="utf-8")
+    print(table(rows, ["market", "test_start", "latest_read_before", "overlap"]))
+    return 0
+
+
 def main() -> int:
     """Train per test period, backtest, print and write the results."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -136,7 +202,24 @@ def main() -> int:
     parser.add_argument(
         "--print-only", action="store_true", help="print the table of an earlier run's JSON"
     )
+    parser.add_argument(
+        "--record-cutoffs",
+        action="store_true",
+        help="add each member's training cut-offs to an earlier run's JSON, from the data",
+    )
+    parser.add_argument(
+        "--data-sets",
+        nargs="+",
+        default=list(ALL_TRAINING_SETS),
+        help="train on these (a short run; the published table trains on all)",
+    )
+    parser.add_argument("--quick", action="store_true", help="tiny models (a short run)")
+    parser.add_argument(
+        "--test-days", type=int, help="backtest only the first days of each test period"
+    )
     args = parser.parse_args()
+    if args.record_cutoffs:
+        return record_cutoffs(args)
     if args.print_only:
         saved = json.loads((args.out / "forecast_accuracy.json").read_text(encoding="utf-8"))
         for document in saved["markets"]:
@@ -151,20 +234,15 @@ def main() -> int:
         run_dir = args.runs / f"cutoff-{test_start}"
         began = time.perf_counter()
         if not (args.reuse_runs and (run_dir / "run.json").exists()):
-            config = TrainConfig(
-                data_sets=ALL_TRAINING_SETS,
-                cutoffs=dict.fromkeys(ALL_TRAINING_SETS, test_start),
-                blend_horizon_hours=24,
-                network=replace(NetworkConfig(), epochs=args.epochs),
-                data_root=str(args.data_root),
-            )
-            run_training(config, run_dir, progress)
+            run_training(benchmark_config(test_start, args), run_dir, progress)
         report, network, booster = load_run(run_dir)
         export(
             report,
             network,
             booster,
             run_dir / "models",
+            # The reference files beside the repository's tests belong to the shipped models.
+            reference_destination=run_dir / "reference",
             real_inputs=None,
             version=f"benchmark-{test_start}",
         )
@@ -174,10 +252,15 @@ def main() -> int:
             began = time.perf_counter()
             market = load_named(market_name, args.data_root)
             start, end = EPF_TEST_PERIODS[market_name]
-            result = backtest(forecaster, market, start, end, progress=progress)
+            if args.test_days is not None:
+                end = (date.fromisoformat(start) + timedelta(days=args.test_days - 1)).isoformat()
+            result = backtest(
+                forecaster, market, start, end, blend_market=market_name, progress=progress
+            )
             references = epftoolbox_references(args.data_root, market_name, result.days)
             document = metrics_document(result, forecaster, market.source, references)
             document["trained_on"] = report["spans"]
+            document["training_cutoffs"] = cutoffs_of(report)
             document["plots"] = plot_market(result, references, args.out)
             document["seconds"] = round(time.perf_counter() - began, 1)
             timings[f"backtest {market_name}"] = document["seconds"]

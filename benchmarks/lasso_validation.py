@@ -11,11 +11,17 @@ currency per MWh is printed per market with its mean change against the first se
 
 Each ``--setting`` is a list of ``LinearConfig`` fields (``name=value``, comma
 separated; tuples as ``windows=56/84/728``). Writes benchmarks/results/lasso_validation.json.
+
+``--gaps`` removes exogenous values before scoring, the same ones for every setting, to
+compare ways of handling missing inputs: ``month-end`` drops the last local hour of every
+month in every channel; ``runs:N`` drops, in each channel, runs of 1 to N hours starting
+at random (seeded) hours, two a month on average.
 """
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 import json
 import os
 from pathlib import Path
@@ -28,12 +34,20 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
+import pandas as pd
 
 from custom_components.price_optimizer.core.forecast import MODELS_DIR
 from custom_components.price_optimizer.core.forecast.linear import LinearConfig
 from custom_components.price_optimizer.core.forecast.predictor import METADATA_FILE, Forecaster
 from training.__main__ import table
-from training.data import DEFAULT_DATA_ROOT, EPF_MARKETS, EPF_TEST_PERIODS, Market, load_named
+from training.data import (
+    DEFAULT_DATA_ROOT,
+    EPF_MARKETS,
+    EPF_TEST_PERIODS,
+    WALL_CLOCK,
+    Market,
+    load_named,
+)
 from training.dataset import midnight_origins
 from training.evaluate import DAY
 from training.train import TrainConfig
@@ -49,6 +63,38 @@ def parse_setting(text: str) -> LinearConfig:
         fields[name] = value.split("/") if isinstance(fields[name], list) else value
     # from_dict turns the strings into the fields' own types.
     return LinearConfig.from_dict(fields)
+
+
+GAP_RUNS_PER_HOUR = 2 / (30 * 24)
+
+
+def with_gaps(market: Market, pattern: str, seed: int = 0) -> Market:
+    """Return ``market`` with exogenous values removed by ``pattern`` (see the module doc)."""
+    if pattern == "none":
+        return market
+    exogenous = {name: values.copy() for name, values in market.exogenous.items()}
+    hours = market.hour_starts.size
+    if pattern == "month-end":
+        zone = "UTC" if market.zone is WALL_CLOCK else str(market.zone)
+        local = pd.to_datetime(market.hour_starts, unit="s", utc=True).tz_convert(zone)
+        months = np.asarray(local.year * 12 + local.month)
+        last = np.flatnonzero(months[1:] != months[:-1])
+        for values in exogenous.values():
+            values[last] = np.nan
+    elif pattern.startswith("runs:"):
+        longest = int(pattern.removeprefix("runs:"))
+        generator = np.random.default_rng(seed)
+        for values in exogenous.values():
+            starts = np.flatnonzero(generator.random(hours) < GAP_RUNS_PER_HOUR)
+            for start, length in zip(
+                starts.tolist(),
+                generator.integers(1, longest + 1, starts.size).tolist(),
+                strict=True,
+            ):
+                values[start : start + length] = np.nan
+    else:
+        raise argparse.ArgumentTypeError(f"unknown gap pattern {pattern!r}")
+    return replace(market, exogenous=exogenous)
 
 
 def validation_mae(
@@ -89,13 +135,14 @@ def main() -> int:
     parser.add_argument("--setting", action="append", type=parse_setting, default=[])
     parser.add_argument("--markets", nargs="+", default=list(EPF_MARKETS))
     parser.add_argument("--stride-days", type=int, default=3)
+    parser.add_argument("--gaps", default="none", help="none, month-end or runs:N")
     parser.add_argument(
         "--output", type=Path, default=Path("benchmarks/results/lasso_validation.json")
     )
     args = parser.parse_args()
     settings: list[LinearConfig] = args.setting or [LinearConfig()]
     metadata = json.loads((MODELS_DIR / METADATA_FILE).read_text(encoding="utf-8"))
-    markets = [load_named(name, DEFAULT_DATA_ROOT) for name in args.markets]
+    markets = [with_gaps(load_named(name, DEFAULT_DATA_ROOT), args.gaps) for name in args.markets]
     rows = []
     for config in settings:
         row: dict[str, Any] = {"setting": config.as_dict()}
@@ -127,7 +174,8 @@ def main() -> int:
     print(table(printed, ["setting", *args.markets, "mean change %", "seconds"]))
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(
-        json.dumps({"stride_days": args.stride_days, "rows": rows}, indent=2), encoding="utf-8"
+        json.dumps({"stride_days": args.stride_days, "gaps": args.gaps, "rows": rows}, indent=2),
+        encoding="utf-8",
     )
     return 0
 

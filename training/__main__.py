@@ -1,4 +1,4 @@
-"""Command line: ``python -m training {train,evaluate,export}``."""
+"""Command line: ``python -m training {train,evaluate,export,record-cutoffs}``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 # One BLAS thread per process: the lasso's small products run faster so on two shared cores.
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -22,6 +22,7 @@ import numpy as np
 
 from custom_components.price_optimizer.core.forecast import MODELS_DIR
 from custom_components.price_optimizer.core.forecast.linear import LinearConfig
+from custom_components.price_optimizer.core.forecast.markets import validated_market
 
 from .boosting import BoostingConfig
 from .cnn_lstm import NetworkConfig
@@ -33,6 +34,9 @@ from .data import (
     load_csv,
     load_named,
 )
+
+if TYPE_CHECKING:
+    from custom_components.price_optimizer.core.forecast.predictor import Forecaster
 
 
 def table(rows: list[dict[str, Any]], columns: list[str]) -> str:
@@ -151,6 +155,17 @@ def export_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def served_market(forecaster: Forecaster, name: str) -> str | None:
+    """Return the market whose blend serves ``name``: a training market or a bidding zone.
+
+    A bidding zone (``NO1``, ``DE-LU`` ...) resolves as the integration resolves its area.
+    """
+    if name in forecaster.market_blends:
+        return name
+    market = validated_market(name)
+    return market if market in forecaster.market_blends else None
+
+
 def evaluate_command(args: argparse.Namespace) -> int:
     """Backtest day-ahead on one data set and write the metrics JSON."""
     from custom_components.price_optimizer.core.forecast.predictor import Forecaster  # noqa: PLC0415
@@ -182,8 +197,17 @@ def evaluate_command(args: argparse.Namespace) -> int:
         print("--test-start and --test-end are required for this data set", file=sys.stderr)
         return 2
     forecaster = Forecaster.load(args.models, prefer_onnx=args.runtime == "onnx")
+    blend_market = market.name if args.csv is None else None
+    if args.market is not None:
+        blend_market = served_market(forecaster, args.market)
+        if blend_market is None:
+            known = ", ".join(sorted(forecaster.market_blends))
+            print(f"--market {args.market} has no blend; choose from {known}", file=sys.stderr)
+            return 2
     began = time.perf_counter()
-    result = backtest(forecaster, market, start, end, progress=not args.no_progress)
+    result = backtest(
+        forecaster, market, start, end, blend_market=blend_market, progress=not args.no_progress
+    )
     references = None
     if market.name in EPF_MARKETS and args.csv is None:
         references = epftoolbox_references(args.data_root, market.name, result.days)
@@ -198,7 +222,53 @@ def evaluate_command(args: argparse.Namespace) -> int:
             ["model", "mae", "rmae", "smape", "rmse", "coverage_p10_p90", "dm_p_value_vs_lear"],
         )
     )
-    print(f"{market.name} {document['test_start']}..{document['test_end']}: wrote {args.out}")
+    print(
+        f"{market.name} {document['test_start']}..{document['test_end']}, "
+        f"blend {document['model']['blend']}: wrote {args.out}"
+    )
+    return 0
+
+
+def record_cutoffs_command(args: argparse.Namespace) -> int:
+    """Write each member's training cut-offs into exported models' ``metadata.json``.
+
+    For models exported before the export wrote them: the cut-offs are rebuilt from the
+    training configuration and the data, and written only if they give the very spans
+    the metadata recorded.
+    """
+    from custom_components.price_optimizer.core.forecast.predictor import METADATA_FILE  # noqa: PLC0415
+
+    from .train import TrainConfig, member_cutoffs, spans_of, training_splits  # noqa: PLC0415
+
+    path = args.models / METADATA_FILE
+    metadata = json.loads(path.read_text(encoding="utf-8"))
+    training = metadata["training"]
+    config = TrainConfig(
+        data_sets=tuple(training["spans"]),
+        cutoffs=dict(item.partition("=")[::2] for item in args.cutoff),
+        validation_days=args.validation_days,
+        max_history_days=args.max_history_days,
+        min_training_days=args.min_training_days,
+        data_root=str(args.data_root),
+    )
+    splits = training_splits(config)
+    if spans_of(splits) != training["spans"]:
+        print(
+            "this configuration and data give other spans than the metadata records",
+            file=sys.stderr,
+        )
+        return 2
+    cutoffs = member_cutoffs(splits)
+    # Keep the cut-offs beside the spans they explain.
+    metadata["training"] = {
+        "spans": training["spans"],
+        "cutoffs": cutoffs,
+        **{key: value for key, value in training.items() if key not in {"spans", "cutoffs"}},
+    }
+    path.write_text(json.dumps(metadata, indent=2), encoding="utf-8")
+    rows = [{"data set": name, **item} for name, item in cutoffs["cnn_lstm"]["data_sets"].items()]
+    print(table(rows, ["data set", "from", "fitted_before", "read_before"]))
+    print(f"wrote the cut-offs of every member into {path}")
     return 0
 
 
@@ -254,12 +324,32 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--exog-columns", nargs="*", default=[], metavar="[CHANNEL=]COLUMN")
     evaluate.add_argument("--timezone", default="UTC")
     evaluate.add_argument("--country")
+    evaluate.add_argument(
+        "--market",
+        help=(
+            "serve this training market's own blend (a name such as nor-epf-NO_1, or a bidding "
+            "zone such as NO1, resolved as the integration does); default: the data set's own "
+            "blend, or for --csv the global one"
+        ),
+    )
     evaluate.add_argument("--test-start")
     evaluate.add_argument("--test-end")
     evaluate.add_argument("--runtime", choices=("numpy", "onnx"), default="numpy")
     evaluate.add_argument("--no-progress", action="store_true")
     evaluate.add_argument("--out", type=Path, default=Path("metrics.json"))
     evaluate.set_defaults(handler=evaluate_command)
+
+    record = commands.add_parser(
+        "record-cutoffs",
+        help="write each member's training cut-offs into exported models' metadata.json",
+    )
+    record.add_argument("--models", type=Path, default=MODELS_DIR)
+    record.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT)
+    record.add_argument("--cutoff", action="append", default=[], metavar="DATA_SET=YYYY-MM-DD")
+    record.add_argument("--validation-days", type=int, default=364)
+    record.add_argument("--max-history-days", type=int, default=None)
+    record.add_argument("--min-training-days", type=int, default=120)
+    record.set_defaults(handler=record_cutoffs_command)
     return main
 
 

@@ -5,6 +5,10 @@ wall-clock hours with exactly 24 per day (the dataset authors interpolated the s
 hour and averaged the autumn one); they are kept as wall-clock hours and read as if
 they were UTC, so a local day is 24 grid hours. NOR_EPF and most generic CSVs carry real
 instants; they go onto a true UTC grid and local time comes from their zone.
+
+Every loader reads an exogenous value that means "not known" (a load forecast of 0, as
+ENTSO-E files mark a missing hour) as a gap, with the integration's own rule
+(``without_unknown_values``), before averaging onto the grid.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
+
+from custom_components.price_optimizer.core.forecast.features import without_unknown_values
 
 
 def _default_data_root() -> Path:
@@ -133,7 +139,9 @@ def load_epftoolbox(market: str, root: Path = DEFAULT_DATA_ROOT) -> Market:
     names = EPF_CHANNELS[market]
     columns = {"price": frame.iloc[:, 1].to_numpy(dtype=np.float64)}
     for position, name in enumerate(names):
-        columns[name] = frame.iloc[:, 2 + position].to_numpy(dtype=np.float64)
+        columns[name] = without_unknown_values(
+            name, frame.iloc[:, 2 + position].to_numpy(dtype=np.float64)
+        )
     starts, grid = _hourly_grid(instants, columns)
     return Market(
         name=market,
@@ -152,11 +160,12 @@ def load_deepforkit(zone: str, root: Path = DEFAULT_DATA_ROOT) -> Market:
     path = root / "recent" / "deepforkit_entsoe_2015-2023H1" / f"{zone}.csv"
     frame = pd.read_csv(path).dropna(subset=["Price_DA"])
     instants = _wall_clock_index(pd.to_datetime(frame.iloc[:, 0], format="%m/%d/%Y %H:%M"))
-    load = frame["Load_DA"].to_numpy(dtype=np.float64, copy=True)
-    load[load <= 0] = np.nan  # the files mark a missing load forecast with 0
+    load = without_unknown_values("load", frame["Load_DA"].to_numpy(dtype=np.float64))
     supply_columns = [name for name in ("Sol_DA", "Won_DA", "Woff_DA") if name in frame]
     supply_parts = frame[supply_columns]
-    supply = supply_parts.sum(axis=1, min_count=1).to_numpy(dtype=np.float64)
+    supply = without_unknown_values(
+        "supply", supply_parts.sum(axis=1, min_count=1).to_numpy(dtype=np.float64)
+    )
     starts, grid = _hourly_grid(
         instants,
         {"price": frame["Price_DA"].to_numpy(dtype=np.float64), "load": load, "supply": supply},
@@ -183,9 +192,11 @@ def load_nor_epf(zone: str, root: Path = DEFAULT_DATA_ROOT) -> Market:
     load_index = pd.DatetimeIndex(pd.to_datetime(load["datetime"], utc=True))
     supply_index = pd.DatetimeIndex(pd.to_datetime(supply["datetime"], utc=True))
     starts, grid = _hourly_grid(price_index, {"price": price_values})
-    _, load_grid = _hourly_grid(load_index, {"load": load["load_forecast_mw"].to_numpy(float)})
+    load_values = without_unknown_values("load", load["load_forecast_mw"].to_numpy(float))
+    _, load_grid = _hourly_grid(load_index, {"load": load_values})
     supply_sum = supply[["Solar", "Wind Offshore", "Wind Onshore"]].sum(axis=1, min_count=1)
-    _, supply_grid = _hourly_grid(supply_index, {"supply": supply_sum.to_numpy(float)})
+    supply_values = without_unknown_values("supply", supply_sum.to_numpy(float))
+    _, supply_grid = _hourly_grid(supply_index, {"supply": supply_values})
     exogenous = {}
     for name, values, index in (
         ("load", load_grid["load"], load_index),
@@ -225,7 +236,8 @@ def load_csv(
 
     Naive times are read in ``timezone``; times with an offset are taken as they are. The
     channels named ``load`` and ``supply`` feed the global models; every channel feeds the
-    refitted linear member.
+    refitted linear member. A channel named ``load`` or ``..._load`` is a load forecast: its
+    zeros are gaps, as in every other loader.
     """
     frame = pd.read_csv(path)
     zone = ZoneInfo(timezone)
@@ -236,7 +248,9 @@ def load_csv(
     columns = {"price": frame[price_column].to_numpy(dtype=np.float64)}
     for item in exogenous_columns:
         channel, _, column = item.partition("=")
-        columns[channel] = frame[column or channel].to_numpy(dtype=np.float64)
+        columns[channel] = without_unknown_values(
+            channel, frame[column or channel].to_numpy(dtype=np.float64)
+        )
     starts, grid = _hourly_grid(instants, columns)
     resolution = pd.Series(instants).diff().dropna().min()
     fine = None

@@ -30,6 +30,7 @@ WEEK = 168
 # Periods this long take the naive error inside themselves, as the epftoolbox paper does;
 # shorter ones need the week before them.
 IN_PERIOD_NAIVE_DAYS = 14
+GLOBAL_BLEND = "global"
 RECALIBRATION = {
     "ours": (
         "static members trained once before the test period; lasso member refitted every day; "
@@ -45,6 +46,10 @@ RECALIBRATION = {
     "DNN Ensemble": "recalibrated every day (published forecasts)",
     "weekly naive": "no fitting",
 }
+OURS_WITH_GLOBAL_BLEND = (
+    "static members trained once before the test period; lasso member refitted every day; "
+    "the blend weights fitted across all markets (what a zone without its own blend gets)"
+)
 
 
 @dataclass
@@ -62,6 +67,7 @@ class Backtest:
     runtime: str
     naive: np.ndarray
     global_median: np.ndarray
+    blend: str
 
 
 def backtest(
@@ -70,10 +76,15 @@ def backtest(
     test_start: str,
     test_end: str,
     *,
+    blend_market: str | None,
     progress: bool = True,
-    market_blend: bool = True,
 ) -> Backtest:
-    """Forecast every day of ``[test_start, test_end]`` from what was known the evening before."""
+    """Forecast every day of ``[test_start, test_end]`` from what was known the evening before.
+
+    ``blend_market`` names the training market whose own blend weights serve, as the
+    integration's ``market`` argument does; None, or a market without its own blend, gets
+    the global blend.
+    """
     first = market.index_of(test_start)
     last = market.index_of(test_end) + DAY
     origins = midnight_origins(market)
@@ -111,11 +122,11 @@ def backtest(
                 windows=windows,
                 missing=missing,
                 horizon_hours=DAY,
-                market=market.name if blend == "market" else None,
+                market=blend_market if blend == "market" else None,
             )
             for blend in ("market", "global")
         }
-        result = combined["market" if market_blend else "global"]
+        result = combined["market"]
         rows["global_median"].append(combined["global"].median)
         rows["actual"].append(actual)
         rows["naive"].append(market.prices[origin - WEEK : origin - WEEK + DAY])
@@ -145,6 +156,7 @@ def backtest(
         runtime=forecaster.runtime,
         naive=arrays["naive"],
         global_median=arrays["global_median"],
+        blend=blend_market if blend_market in forecaster.market_blends else GLOBAL_BLEND,
     )
 
 
@@ -184,7 +196,9 @@ def metrics_document(
                 row["dm_p_value_vs_lear"] = diebold_mariano_p_value(actual, lear, values)
     for name, row in rows.items():
         row["recalibration"] = RECALIBRATION.get(name, "")
-    return {
+    if result.blend == GLOBAL_BLEND:
+        rows["ours"]["recalibration"] = OURS_WITH_GLOBAL_BLEND
+    document: dict[str, Any] = {
         "schema": SCHEMA,
         "data_set": result.market,
         "source": source,
@@ -200,9 +214,28 @@ def metrics_document(
             "version": forecaster.version,
             "runtime": result.runtime,
             "served": result.served,
+            "blend": result.blend,
         },
         "metrics": rows,
     }
+    cutoffs = forecaster.metadata.get("training", {}).get("cutoffs")
+    if cutoffs is not None:
+        document["training_overlap"] = training_overlap(cutoffs, result.days[0], result.days[-1])
+    return document
+
+
+def training_overlap(cutoffs: dict[str, Any], first_day: str, last_day: str) -> list[str]:
+    """Return the data sets a static member read during ``[first_day, last_day]``.
+
+    Compared in each data set's local time: a test period of one zone that a member also
+    read, in that zone or another, is not out of sample for it.
+    """
+    start, end = f"{first_day}T00:00:00", f"{last_day}T23:59:59"
+    return [
+        name
+        for name, span in cutoffs["cnn_lstm"]["data_sets"].items()
+        if span["from"][:19] <= end and span["read_before"][:19] > start
+    ]
 
 
 def epftoolbox_references(root: Path, market: str, days: list[str]) -> dict[str, np.ndarray]:

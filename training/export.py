@@ -2,10 +2,10 @@
 
 Writes the network's ONNX file, the same weights as a numpy archive, the LightGBM model, its
 JSON tree dump and the trees as ONNX (the last three gzip-compressed: the integration ships
-through HACS), and ``metadata.json`` with feature order, scaling, horizon, spans, metrics
-and the sha256 of every file. Nothing reaches the destination unless PyTorch, ONNX Runtime
-and the numpy runtime agree to 1e-4 and both the numpy and the ONNX trees match
-``lightgbm.predict`` to 1e-9.
+through HACS), and ``metadata.json`` with feature order, scaling, horizon, spans, each
+member's training cut-offs, metrics and the sha256 of every file. Nothing reaches the
+destination unless PyTorch, ONNX Runtime and the numpy runtime agree to 1e-4 and both the
+numpy and the ONNX trees match ``lightgbm.predict`` to 1e-9.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ from custom_components.price_optimizer.core.forecast.predictor import (
 from custom_components.price_optimizer.core.forecast.trees import TreeEnsemble
 
 from .cnn_lstm import CnnLstm, predict_torch, weight_arrays
+from .train import cutoffs_of
 from .tree_onnx import trees_to_onnx
 
 TREES_MODEL = "lightgbm_model.txt.gz"
@@ -246,6 +247,7 @@ def export(
             "ensemble_by_market": report.get("ensemble_by_market", {}),
             "training": {
                 "spans": report["spans"],
+                "cutoffs": cutoffs_of(report),
                 "samples": report["samples"],
                 "lightgbm_rounds": report["lightgbm_rounds"],
                 "network": report["config"]["network"],

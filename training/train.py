@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 import itertools
 import json
 from pathlib import Path
@@ -36,7 +37,7 @@ from custom_components.price_optimizer.core.forecast.trees import TreeEnsemble
 
 from .boosting import BoostingConfig, train_boosting
 from .cnn_lstm import CnnLstm, NetworkConfig, predict_torch, train_network
-from .data import DEFAULT_DATA_ROOT, Market, load_named
+from .data import DEFAULT_DATA_ROOT, WALL_CLOCK, Market, load_named
 from .dataset import Samples, build_samples, midnight_origins
 
 BLEND_SETS = (("linear", "cnn_lstm", "lightgbm"), ("cnn_lstm", "lightgbm"))
@@ -97,6 +98,76 @@ class Split:
     start: int
     validation: int
     cutoff: int
+
+
+def training_splits(config: TrainConfig) -> list[Split]:
+    """Return the splits of the data sets a run trains on, in ``config.data_sets`` order.
+
+    A set that starts after its cutoff (or just before it) has nothing to teach and is left
+    out.
+    """
+    root = Path(config.data_root)
+    splits = []
+    for name in config.data_sets:
+        split = split_of(load_named(name, root), config)
+        if split.validation - split.start >= config.min_training_days * 24:
+            splits.append(split)
+    return splits
+
+
+def spans_of(splits: list[Split]) -> dict[str, dict[str, list[str]]]:
+    """Return the training and validation days of each split, as ``run.json`` keeps them."""
+    return {
+        split.market.name: {
+            "train": [_day(split.market, split.start), _day(split.market, split.validation)],
+            "validation": [_day(split.market, split.validation), _day(split.market, split.cutoff)],
+        }
+        for split in splits
+    }
+
+
+def member_cutoffs(splits: list[Split]) -> dict[str, Any]:
+    """Return, per member and data set, the hours of data it was fitted on and chose by.
+
+    Each range is ``[from, before)``: the first hour read and the first hour not read, so
+    nothing at or after ``before`` reached the member. Times are the data set's local time
+    with its UTC offset, or wall-clock time without one for data sets kept in wall-clock
+    hours. The static members fit on the training span and pick their stopping point on
+    the validation span, so they have read both; the blend reads the validation span; the
+    lasso reads nothing offline.
+    """
+    static = {
+        split.market.name: {
+            "from": _local_time(split.market, split.start),
+            "fitted_before": _local_time(split.market, split.validation),
+            "read_before": _local_time(split.market, split.cutoff),
+        }
+        for split in splits
+    }
+    last = max(splits, key=lambda split: _hour_start(split.market, split.cutoff), default=None)
+    latest = None if last is None else _local_time(last.market, last.cutoff)
+    return {
+        "cnn_lstm": {
+            "reads": "weights fitted before fitted_before; the epoch kept chosen on the rest",
+            "latest_read_before": latest,
+            "data_sets": static,
+        },
+        "lightgbm": {
+            "reads": "trees fitted before fitted_before; early stopping on the rest",
+            "latest_read_before": latest,
+            "data_sets": static,
+        },
+        "blend": {
+            "reads": "weights and bands fitted on [fitted_before, read_before)",
+            "latest_read_before": latest,
+            "data_sets": static,
+        },
+        "linear": {
+            "reads": "nothing offline: refitted at every forecast origin on the history before it",
+            "latest_read_before": None,
+            "data_sets": {},
+        },
+    }
 
 
 def split_of(market: Market, config: TrainConfig) -> Split:
@@ -215,13 +286,7 @@ def run_training(config: TrainConfig, out: Path, progress: bool = True) -> dict[
     torch.manual_seed(config.seed)
     torch.set_num_threads(2)
     out.mkdir(parents=True, exist_ok=True)
-    root = Path(config.data_root)
-    splits = []
-    for name in config.data_sets:
-        split = split_of(load_named(name, root), config)
-        # A set that starts after the cutoff (or just before it) has nothing to teach.
-        if split.validation - split.start >= config.min_training_days * 24:
-            splits.append(split)
+    splits = training_splits(config)
     if not splits:
         raise ValueError("no data set has enough days before its validation period")
     train_parts, validation_parts = [], []
@@ -292,16 +357,8 @@ def run_training(config: TrainConfig, out: Path, progress: bool = True) -> dict[
     booster.save_model(str(out / "lightgbm.txt"))
     report = {
         "config": config.as_dict(),
-        "spans": {
-            split.market.name: {
-                "train": [_day(split.market, split.start), _day(split.market, split.validation)],
-                "validation": [
-                    _day(split.market, split.validation),
-                    _day(split.market, split.cutoff),
-                ],
-            }
-            for split in splits
-        },
+        "spans": spans_of(splits),
+        "cutoffs": member_cutoffs(splits),
         "samples": {"train": len(train), "validation": len(validation)},
         "network_history": history,
         "lightgbm_rounds": booster.best_iteration or booster.current_iteration(),
@@ -318,8 +375,39 @@ def run_training(config: TrainConfig, out: Path, progress: bool = True) -> dict[
 
 
 def _day(market: Market, index: int) -> str:
+    # The UTC day of the hour, or of the last hour at the end: how spans were always kept.
     index = min(index, market.hour_starts.size - 1)
     return time.strftime("%Y-%m-%d", time.gmtime(int(market.hour_starts[index])))
+
+
+def _hour_start(market: Market, index: int) -> int:
+    """Return the start of grid hour ``index`` (epoch seconds); past the end, as if it went on."""
+    last = market.hour_starts.size - 1
+    return int(market.hour_starts[min(index, last)]) + 3600 * max(index - last, 0)
+
+
+def _local_time(market: Market, index: int) -> str:
+    instant = datetime.fromtimestamp(_hour_start(market, index), UTC)
+    if market.zone is WALL_CLOCK:
+        return instant.replace(tzinfo=None).isoformat()
+    return instant.astimezone(market.zone).isoformat()
+
+
+def cutoffs_of(report: dict[str, Any]) -> dict[str, Any]:
+    """Return a run's member cut-offs, rebuilt from its configuration and the data if needed.
+
+    Runs saved before ``run.json`` held them are checked against their spans first, so a
+    rebuilt cut-off is the one the run really had.
+
+    Raises:
+        ValueError: the configuration and data give other spans than the run recorded.
+    """
+    if "cutoffs" in report:
+        return dict(report["cutoffs"])
+    splits = training_splits(TrainConfig.from_dict(report["config"]))
+    if spans_of(splits) != report["spans"]:
+        raise ValueError("the configuration and data do not give the spans the run recorded")
+    return member_cutoffs(splits)
 
 
 def load_run(run_dir: Path) -> tuple[dict[str, Any], CnnLstm, lightgbm.Booster]:

@@ -183,6 +183,47 @@ def test_exogenous_forecasts_are_used_and_a_missing_one_is_reported(
     assert [s.price for s in with_both.slots] != [s.price for s in only_load.slots]
 
 
+@pytest.mark.parametrize("gap", ["absent", "zero"])
+def test_a_missing_load_hour_the_day_before_keeps_the_lasso(
+    forecaster: Forecaster, gap: str
+) -> None:
+    days = 90
+    prices = hourly_series(real_prices(days))
+    hours = np.arange(days * 24 + 48)
+    load = 50_000 + 8_000 * np.sin(2 * np.pi * (hours - 6) / 24)
+    complete = forecaster.predict(prices, BERLIN, "DE", exogenous={"load": hourly_series(load)})
+    slots = list(hourly_series(load).slots)
+    hour = days * 24 - 5  # in the last known day, which the lasso's forecast row reads
+    if gap == "absent":
+        del slots[hour]
+    else:
+        slots[hour] = PriceSlot(slots[hour].start, HOUR, 0.0)
+    gapped = forecaster.predict(prices, BERLIN, "DE", exogenous={"load": PriceSeries(tuple(slots))})
+    assert complete.members == gapped.members == ("linear", "cnn_lstm", "lightgbm")
+    assert gapped.linear_windows == complete.linear_windows == (56,)
+    assert [s.price for s in gapped.slots] == pytest.approx(
+        [s.price for s in complete.slots], rel=0.02
+    )
+
+
+def test_hourly_means_of_a_load_channel_leave_out_zero_slots() -> None:
+    start = T0
+    series = PriceSeries(
+        (
+            PriceSlot(start, QUARTER, 400.0),
+            PriceSlot(start + QUARTER, QUARTER, 0.0),
+            PriceSlot(start + 2 * QUARTER, HOUR / 2, 430.0),
+            PriceSlot(start + HOUR, HOUR, 0.0),
+        )
+    )
+    begin = int(start.timestamp())
+    load = hourly_means(series, begin, 2, channel="load")
+    assert load[0] == pytest.approx((400.0 + 2 * 430.0) / 3)
+    assert np.isnan(load[1])
+    supply = hourly_means(series, begin, 2, channel="supply")
+    assert supply.tolist() == pytest.approx([(400.0 + 2 * 430.0) / 4, 0.0])
+
+
 def test_short_horizon_and_hourly_means_of_mixed_slots(forecaster: Forecaster) -> None:
     forecast = forecaster.predict(
         hourly_series(real_prices(30)), BERLIN, "DE", horizon=timedelta(hours=24)

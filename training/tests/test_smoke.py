@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 import json
 from pathlib import Path
+import shutil
 
 import numpy as np
 import pytest
@@ -61,6 +62,33 @@ def test_training_reads_nothing_after_the_cutoff(tiny_models: tuple[Path, dict])
     spans = metadata["training"]["spans"]["NP"]
     assert spans["validation"][1] <= "2013-03-15"
     assert spans["train"][1] == spans["validation"][0]
+    cutoffs = metadata["training"]["cutoffs"]
+    assert set(cutoffs) == {"linear", "cnn_lstm", "lightgbm", "blend"}
+    for member in ("cnn_lstm", "lightgbm", "blend"):
+        np_span = cutoffs[member]["data_sets"]["NP"]
+        assert np_span["read_before"] == "2013-03-15T00:00:00"  # NP is kept in wall-clock hours
+        assert np_span["fitted_before"] == "2013-02-22T00:00:00"  # 21 validation days before
+        assert cutoffs[member]["latest_read_before"] == np_span["read_before"]
+    assert cutoffs["linear"]["data_sets"] == {}
+
+
+def test_cutoffs_of_exported_models_are_rebuilt_from_configuration_and_data(
+    tiny_models: tuple[Path, dict], tmp_path: Path
+) -> None:
+    models, metadata = tiny_models
+    copy = tmp_path / "models"
+    shutil.copytree(models, copy)
+    older = json.loads((copy / "metadata.json").read_text(encoding="utf-8"))
+    del older["training"]["cutoffs"]
+    (copy / "metadata.json").write_text(json.dumps(older), encoding="utf-8")
+    record = ["record-cutoffs", "--models", str(copy), "--cutoff", "NP=2013-03-15"]
+    # Another configuration than the run's gives other spans and writes nothing.
+    assert main([*record, "--validation-days", "28", "--min-training-days", "30"]) == 2
+    assert "cutoffs" not in json.loads((copy / "metadata.json").read_text(encoding="utf-8"))
+    assert main([*record, "--validation-days", "21", "--min-training-days", "30"]) == 0
+    rebuilt = json.loads((copy / "metadata.json").read_text(encoding="utf-8"))
+    assert rebuilt["training"]["cutoffs"] == metadata["training"]["cutoffs"]
+    assert Forecaster.load(copy).version == "smoke"
 
 
 def test_export_proves_the_runtimes_agree_and_hashes_every_file(
@@ -107,11 +135,9 @@ def test_exported_models_forecast_through_both_runtimes(tiny_models: tuple[Path,
     )
 
 
-def test_cli_evaluates_a_generic_csv(tiny_models: tuple[Path, dict], tmp_path: Path) -> None:
-    models, _ = tiny_models
+def write_np_csv(path: Path, days: int = 80) -> None:
     market = load_named("NP")
-    hours = 80 * 24
-    csv = tmp_path / "prices.csv"
+    hours = days * 24
     lines = ["time,price,load"]
     for stamp, price, load in zip(
         market.hour_starts[:hours],
@@ -120,9 +146,11 @@ def test_cli_evaluates_a_generic_csv(tiny_models: tuple[Path, dict], tmp_path: P
         strict=True,
     ):
         lines.append(f"{datetime.fromtimestamp(int(stamp), UTC):%Y-%m-%d %H:%M},{price},{load}")
-    csv.write_text("\n".join(lines), encoding="utf-8")
-    out = tmp_path / "metrics.json"
-    code = main(
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def evaluate_csv(models: Path, csv: Path, out: Path, *extra: str) -> int:
+    return main(
         [
             "evaluate",
             "--models", str(models),
@@ -136,14 +164,57 @@ def test_cli_evaluates_a_generic_csv(tiny_models: tuple[Path, dict], tmp_path: P
             "--test-end", "2013-03-16",
             "--no-progress",
             "--out", str(out),
+            *extra,
         ]
     )  # fmt: skip
-    assert code == 0
+
+
+def test_cli_evaluates_a_generic_csv(tiny_models: tuple[Path, dict], tmp_path: Path) -> None:
+    models, _ = tiny_models
+    csv = tmp_path / "NP.csv"  # named like a training market, which must not pick its blend
+    write_np_csv(csv)
+    out = tmp_path / "metrics.json"
+    assert evaluate_csv(models, csv, out) == 0
     document = json.loads(out.read_text(encoding="utf-8"))
     assert document["schema"] == "price-optimizer/forecast-metrics/1"
     assert document["days"] == 7
+    assert document["model"]["blend"] == "global"
+    assert document["training_overlap"] == ["NP"]  # the tiny models read NP to 2013-03-15
     assert set(document["metrics"]) >= {"ours", "weekly naive", "cnn_lstm", "lightgbm"}
     naive = document["metrics"]["weekly naive"]["mae"]
     assert document["metrics"]["ours"]["rmae"] == pytest.approx(
         document["metrics"]["ours"]["mae"] / naive
     )
+
+
+def test_cli_evaluates_a_csv_with_the_blend_market_names(
+    tiny_models: tuple[Path, dict], tmp_path: Path
+) -> None:
+    models, _ = tiny_models
+    copy = tmp_path / "models"
+    shutil.copytree(models, copy)
+    metadata = json.loads((copy / "metadata.json").read_text(encoding="utf-8"))
+    # A zone of its own whose blend serves the network alone, unlike the global blend.
+    metadata["ensemble_by_market"] = {
+        "nor-epf-NO_1": {
+            key: {
+                **blend,
+                "weights": {name: float(name == "cnn_lstm") for name in blend["weights"]},
+            }
+            for key, blend in metadata["ensemble"].items()
+        }
+    }
+    (copy / "metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
+    csv = tmp_path / "prices.csv"
+    write_np_csv(csv)
+    documents = {}
+    for market in ("nor-epf-NO_1", "NO1"):
+        out = tmp_path / f"{market}.json"
+        assert evaluate_csv(copy, csv, out, "--market", market) == 0
+        documents[market] = json.loads(out.read_text(encoding="utf-8"))
+    for document in documents.values():
+        metrics = document["metrics"]
+        assert document["model"]["blend"] == "nor-epf-NO_1"
+        assert metrics["ours"]["mae"] == pytest.approx(metrics["cnn_lstm"]["mae"])
+        assert "ours (global blend)" in metrics
+    assert evaluate_csv(copy, csv, tmp_path / "x.json", "--market", "SE4") == 2

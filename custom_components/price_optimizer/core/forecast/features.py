@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 HOUR_SECONDS: Final = 3600
 DAY_SECONDS: Final = 86400
@@ -224,6 +225,45 @@ def fill_gaps(values: FloatArray) -> FloatArray:
     return np.asarray(np.interp(positions, known, values[known]), dtype=np.float64)
 
 
+def fill_short_gaps(values: FloatArray, longest: int, *, longest_at_ends: int) -> FloatArray:
+    """Return ``values`` with short runs of NaN filled; longer runs stay NaN.
+
+    A run inside the series of at most ``longest`` values is interpolated linearly
+    between its known neighbours; a run at either end of at most ``longest_at_ends``
+    takes the nearest known value.
+    """
+    missing = ~np.isfinite(values)
+    if not missing.any() or missing.all():
+        return values.copy()
+    edges = np.diff(np.concatenate(([0], missing.astype(np.int8), [0])))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    filled = fill_gaps(values)
+    result = values.copy()
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        at_end = start == 0 or end == values.size
+        if end - start <= (longest_at_ends if at_end else longest):
+            result[start:end] = filled[start:end]
+    return result
+
+
+def is_load_channel(name: str) -> bool:
+    """Return whether an exogenous channel is a load forecast (``load``, ``zonal_load`` ...)."""
+    return name == "load" or name.endswith("_load")
+
+
+def without_unknown_values(name: str, values: FloatArray) -> FloatArray:
+    """Return an exogenous channel's values with the ones that mean "not known" as NaN.
+
+    A load forecast of zero or below is a missing value, never a real load: ENTSO-E
+    files mark a missing hour with 0. Any other channel (wind and solar are often 0)
+    keeps its zeros.
+    """
+    result = np.array(values, dtype=np.float64)
+    if is_load_channel(name):
+        result[result <= 0.0] = np.nan
+    return result
+
+
 def _lagged(values: FloatArray, lags: Sequence[int]) -> FloatArray:
     """Return one column per lag: ``values`` shifted back in time, NaN before the start."""
     shifted = np.full((values.size, len(lags)), np.nan)
@@ -353,6 +393,15 @@ LINEAR_PRICE_DAYS: Final = (1, 2, 3, 7)
 WEEKDAYS: Final = 7
 
 
+def linear_exogenous_days(origins: IntArray, block: int) -> tuple[IntArray, ...]:
+    """Return the days whose exogenous values a design row reads.
+
+    They are the target day, the day before it and a week before the origin.
+    """
+    target = origins + block
+    return target, target - 1, origins - 7
+
+
 def linear_design(
     day_prices: FloatArray,
     day_exogenous: FloatArray,
@@ -367,10 +416,10 @@ def linear_design(
     days 1, 2, 3 and 7 before the origin, each exogenous channel on the target day, the day
     before it and a week before the origin, and the target day's weekday (one-hot).
     """
-    target = origins + block
     parts: list[FloatArray] = [day_prices[origins - days] for days in LINEAR_PRICE_DAYS]
+    exogenous_days = linear_exogenous_days(origins, block)
     for channel in range(day_exogenous.shape[2]):
         series = day_exogenous[:, :, channel]
-        parts += [series[target], series[target - 1], series[origins - 7]]
-    parts.append(np.eye(WEEKDAYS)[weekdays[target]])
+        parts += [series[days] for days in exogenous_days]
+    parts.append(np.eye(WEEKDAYS)[weekdays[origins + block]])
     return np.concatenate(parts, axis=1)

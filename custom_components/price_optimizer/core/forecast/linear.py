@@ -17,16 +17,25 @@ import numpy as np
 
 from .features import (
     LINEAR_PRICE_DAYS,
+    BoolArray,
     FloatArray,
     IntArray,
     LevelScaling,
+    fill_short_gaps,
     linear_design,
+    linear_exogenous_days,
     robust_scaling,
 )
 
 # A window needs most of its days: fitting 247 coefficients on a handful would overfit.
 MIN_WINDOW_SHARE: Final = 0.8
 LOOKBACK_DAYS: Final = max(LINEAR_PRICE_DAYS)
+# Interpolating gaps of up to two days beat leaving them out on the validation years
+# (benchmarks/lasso_validation.py --gaps; the numbers are in training/README.md).
+EXOGENOUS_FILL_HOURS: Final = 48
+# At the end of what is known a gap is held only this long: a day whose forecast is not
+# published yet must cost its channel, not be made up from the hour before it.
+EXOGENOUS_HOLD_HOURS: Final = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +45,12 @@ class LinearConfig:
     ``path_average_share`` mixes the coefficients the criterion picks with the mean of
     the coefficients along the whole path: the criterion alone overfits some hours,
     the average alone underfits others.
+
+    ``exogenous_fill_hours`` is the longest run of missing hours in an exogenous channel
+    that is filled (interpolated between the hours around it; at the end of the known
+    values, held for at most ``EXOGENOUS_HOLD_HOURS``) rather than left missing. Whatever
+    stays missing costs only that channel: calibration days that need it are left out,
+    and a forecast block whose own inputs need it is fitted without the channel.
     """
 
     windows: tuple[int, ...] = (56, 84, 728, 1092)
@@ -43,6 +58,7 @@ class LinearConfig:
     iterations: int = 100
     criterion: str = "aic"
     path_average_share: float = 0.5
+    exogenous_fill_hours: int = EXOGENOUS_FILL_HOURS
 
     def as_dict(self) -> dict[str, object]:
         """Return a JSON-safe form for ``metadata.json``."""
@@ -52,6 +68,7 @@ class LinearConfig:
             "iterations": self.iterations,
             "criterion": self.criterion,
             "path_average_share": self.path_average_share,
+            "exogenous_fill_hours": self.exogenous_fill_hours,
         }
 
     @classmethod
@@ -64,6 +81,9 @@ class LinearConfig:
             criterion=str(data["criterion"]),
             # Models exported before the path average existed used the criterion alone.
             path_average_share=float(data.get("path_average_share", 0.0)),
+            # Models exported before this setting get the missing-value handling of today:
+            # the earlier one (losing the whole member) was a fault, not a choice.
+            exogenous_fill_hours=int(data.get("exogenous_fill_hours", EXOGENOUS_FILL_HOURS)),
         )
 
 
@@ -164,13 +184,18 @@ def _fit_window(
     forecast = np.empty((blocks, 24), dtype=np.float64)
     for block in range(blocks):
         origins = np.arange(first, origin - block)
-        design = linear_design(prices, exogenous, weekdays, origins, block)
         targets = prices[origins + block]
-        usable = np.isfinite(design).all(axis=1) & np.isfinite(targets).all(axis=1)
-        if usable.sum() < MIN_WINDOW_SHARE * window:
+        known = np.isfinite(linear_design(prices, exogenous[:, :, :0], weekdays, origins, block))
+        known = known.all(axis=1) & np.isfinite(targets).all(axis=1)
+        channels, rows = choose_channels(
+            exogenous, origin, origins, block, rows=known, needed=MIN_WINDOW_SHARE * window
+        )
+        if rows.sum() < MIN_WINDOW_SHARE * window:
             return None
-        design, targets = design[usable], targets[usable]
-        row = linear_design(prices, exogenous, weekdays, np.array([origin]), block)
+        chosen = exogenous[:, :, channels]
+        design = linear_design(prices, chosen, weekdays, origins[rows], block)
+        targets = targets[rows]
+        row = linear_design(prices, chosen, weekdays, np.array([origin]), block)
         if not np.isfinite(row).all():
             return None
         mean = design.mean(axis=0)
@@ -188,6 +213,56 @@ def _fit_window(
     return forecast.ravel()
 
 
+def choose_channels(
+    day_exogenous: FloatArray,
+    origin: int,
+    origins: IntArray,
+    block: int,
+    *,
+    rows: BoolArray,
+    needed: float,
+) -> tuple[list[int], BoolArray]:
+    """Return the exogenous channels one block is fitted on, and its calibration rows.
+
+    ``rows`` marks the calibration origins whose prices are known. A channel is left out
+    when the forecast's own row has a gap in it, or when the calibration days its gaps
+    spoil would leave fewer than ``needed`` rows; so a missing value costs that input,
+    never the whole member. Channels that spoil fewest rows are taken first.
+    """
+    forecast_days = np.concatenate(linear_exogenous_days(np.array([origin]), block))
+    calibration_days = linear_exogenous_days(origins, block)
+    known = {}
+    for channel in range(day_exogenous.shape[2]):
+        series = day_exogenous[:, :, channel]
+        if np.isfinite(series[forecast_days]).all():
+            known[channel] = np.logical_and.reduce(
+                [np.isfinite(series[days]).all(axis=1) for days in calibration_days]
+            )
+    channels = []
+    for channel in sorted(known, key=lambda channel: -int(known[channel].sum())):
+        kept = rows & known[channel]
+        if kept.sum() >= needed:
+            channels.append(channel)
+            rows = kept
+    return sorted(channels), rows
+
+
+def fill_exogenous(day_exogenous: FloatArray, longest: int) -> FloatArray:
+    """Return [days, 24, channels] values with short runs of missing hours filled, per channel.
+
+    Runs inside a channel of at most ``longest`` hours are interpolated; runs at its ends
+    are held for at most ``EXOGENOUS_HOLD_HOURS``.
+    """
+    days, hours, count = day_exogenous.shape
+    filled = np.empty_like(day_exogenous)
+    for channel in range(count):
+        series = day_exogenous[:, :, channel].ravel()
+        filled[:, :, channel] = fill_short_gaps(
+            series, longest, longest_at_ends=min(longest, EXOGENOUS_HOLD_HOURS)
+        ).reshape(days, hours)
+    return filled
+
+
 def fit_predict(
     day_prices: FloatArray,
     day_exogenous: FloatArray,
@@ -199,8 +274,10 @@ def fit_predict(
 
     ``day_prices`` is [days, 24] up to the origin (NaN where unknown); ``day_exogenous`` is
     [days + blocks, 24, channels] and ``weekdays`` [days + blocks], both reaching past the
-    origin. Returns None when no calibration window is covered.
+    origin; NaN marks a missing value (see ``LinearConfig.exogenous_fill_hours``). Returns
+    None when no calibration window is covered.
     """
+    day_exogenous = fill_exogenous(day_exogenous, config.exogenous_fill_hours)
     forecasts = []
     served = []
     for window in config.windows:

@@ -42,6 +42,7 @@ from .features import (
     fill_gaps,
     local_seconds,
     local_weekdays,
+    without_unknown_values,
 )
 from .linear import LOOKBACK_DAYS, LinearConfig, LinearForecast, fit_predict
 from .network import CnnLstmWeights, forward
@@ -54,7 +55,7 @@ NETWORK_ONNX: Final = "cnn_lstm.onnx"
 TREES_DUMP: Final = "lightgbm_trees.json.gz"
 TREES_ONNX: Final = "lightgbm_trees.onnx.gz"
 MEMBERS: Final = ("linear", "cnn_lstm", "lightgbm")
-# A lasso channel must be known on most calibration days, and on every forecast hour.
+# A lasso channel must be known on most calibration days.
 LINEAR_CHANNEL_COVERAGE: Final = 0.8
 
 NetworkRunner = Callable[[FloatArray, FloatArray], FloatArray]
@@ -371,13 +372,11 @@ class Forecaster:
         day_prices = recent.reshape(days, 24)
         columns = []
         for name in sorted(exogenous):
-            values = exogenous[name][prices.size - hours : prices.size + blocks * 24]
-            if values.size < hours + blocks * 24:
-                continue
-            future = values[hours:]
-            if np.isfinite(future).all() and np.isfinite(values[:hours]).mean() >= (
-                LINEAR_CHANNEL_COVERAGE
-            ):
+            values = np.full(hours + blocks * 24, np.nan)
+            given = exogenous[name][prices.size - hours : prices.size + blocks * 24]
+            values[: given.size] = given
+            # Gaps in the forecast days cost the channel only in the blocks that read them.
+            if np.isfinite(values[:hours]).mean() >= LINEAR_CHANNEL_COVERAGE:
                 columns.append(values)
         day_exogenous = (
             np.stack(columns, axis=1).reshape(days + blocks, 24, len(columns))
@@ -484,11 +483,9 @@ class Forecaster:
         )
         first = origin - hours * HOUR_SECONDS
         previous, self._hourly_cache = self._hourly_cache, {}
-        hourly = self._hourly_means("prices", prices, first, hours, previous)
+        hourly = self._hourly_means(None, prices, first, hours, previous)
         channels = {
-            name: self._hourly_means(
-                f"exogenous {name}", series, first, hours + HORIZON_HOURS, previous
-            )
+            name: self._hourly_means(name, series, first, hours + HORIZON_HOURS, previous)
             for name, series in (exogenous or {}).items()
         }
         horizon_hours = min(math.ceil(horizon.total_seconds() / HOUR_SECONDS), HORIZON_HOURS)
@@ -518,7 +515,7 @@ class Forecaster:
 
     def _hourly_means(
         self,
-        role: str,
+        channel: str | None,
         series: PriceSeries,
         start: int,
         hours: int,
@@ -526,24 +523,36 @@ class Forecaster:
     ) -> FloatArray:
         """Return :func:`hourly_means`, reused when the same slots come again.
 
-        Slot tuples and slots are immutable, and the cache holds the tuple, so the same
-        object means the same prices.
+        ``channel`` names an exogenous channel, None the prices. Slot tuples and slots
+        are immutable, and the cache holds the tuple, so the same object means the same
+        prices.
         """
+        role = "prices" if channel is None else f"exogenous {channel}"
         cached = previous.get(role)
         if cached is not None and cached[0] is series.slots and cached[1:3] == (start, hours):
             values = cached[3]
         else:
-            values = hourly_means(series, start, hours)
+            values = hourly_means(series, start, hours, channel=channel)
             values.flags.writeable = False
         self._hourly_cache[role] = (series.slots, start, hours, values)
         return values
 
 
-def hourly_means(series: PriceSeries, start: int, hours: int) -> FloatArray:
-    """Return the duration-weighted mean price of each hour from ``start`` (NaN if none)."""
+def hourly_means(
+    series: PriceSeries, start: int, hours: int, *, channel: str | None = None
+) -> FloatArray:
+    """Return the duration-weighted mean price of each hour from ``start`` (NaN if none).
+
+    For an exogenous ``channel`` the slots whose value means "not known" (see
+    ``without_unknown_values``) are left out first, as the training data's loaders do.
+    """
     starts, seconds, prices = _slot_arrays(
         _slots_between(series, start, start + hours * HOUR_SECONDS)
     )
+    if channel is not None:
+        prices = without_unknown_values(channel, prices)
+        known = np.isfinite(prices)
+        starts, seconds, prices = starts[known], seconds[known], prices[known]
     index = np.floor_divide(starts - start, HOUR_SECONDS).astype(np.int64)
     totals = np.bincount(index, prices * seconds, minlength=hours)
     weights = np.bincount(index, seconds, minlength=hours)
