@@ -7,13 +7,18 @@ import os
 from pathlib import Path
 import sys
 
-from freezegun import configure as configure_freezegun
 import pytest
 
-# Home Assistant 2025.12 installs litellm (through hass-nabucasa), which loads itself lazily
-# and keeps background threads. Frozen under freezegun, its own timing loops never end, and
-# freezegun's scan of every module at each freeze pulls its lazy parts in: its clock stays real.
-configure_freezegun(extend_ignore_list=["litellm"])
+try:
+    from freezegun import configure as configure_freezegun
+except ImportError:  # the end-to-end environment runs real processes and has no freezegun
+    pass
+else:
+    # Home Assistant 2025.12 installs litellm (through hass-nabucasa), which loads itself
+    # lazily and keeps background threads. Frozen under freezegun, its own timing loops never
+    # end, and freezegun's scan of every module at each freeze pulls its lazy parts in: its
+    # clock stays real.
+    configure_freezegun(extend_ignore_list=["litellm"])
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
