@@ -5,6 +5,9 @@ Instances: days of real NO1 15-minute day-ahead prices (October-December
 limit low enough to bind (checked: the plan without a limit exceeds it).
 The "6 x 96 capacity" scenario adds Elvia's capacity steps (Oslo) with the
 month so far, and a real household's base load (see household_load.py).
+The "battery + solar" scenarios add that household's own PV, metered hourly on
+the same calendar day of 2016 (residential4.py), a 10 kWh / 5 kW battery at
+half charge, and export at the spot price; the limit then bounds import.
 
     scripts/in-venv ha-newest python -m benchmarks.optimizer_speed [--days N] [--repeats R]
 
@@ -18,6 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import cache
 import json
+import math
 import os
 from pathlib import Path
 import statistics
@@ -28,6 +32,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from custom_components.price_optimizer.core.optimizer import Appliance, PlanRequest, preset
+from custom_components.price_optimizer.core.optimizer.battery import Battery
 from custom_components.price_optimizer.core.optimizer.milp import Backend, solve
 from custom_components.price_optimizer.core.optimizer.problem import (
     DEFAULT_TIME_LIMIT,
@@ -36,13 +41,25 @@ from custom_components.price_optimizer.core.optimizer.problem import (
 )
 from custom_components.price_optimizer.core.optimizer.solution import total_load
 from custom_components.price_optimizer.core.prices import PriceSeries
+from custom_components.price_optimizer.core.solar import MeasuredSolar
 from custom_components.price_optimizer.core.tariffs.base_load import BaseLoadProfile
 
 from .household_load import OSLO, base_load, capacity_terms, hourly_consumption
 from .prices import norway
+from .residential4 import hourly_rises
 
 FIRST_DAY = datetime(2025, 9, 30, 22, tzinfo=UTC)  # 2025-10-01 00:00 in Oslo
 QUARTER = timedelta(minutes=15)
+BATTERY = Battery(
+    "Home battery",
+    capacity_kwh=10.0,
+    soc=0.5,
+    max_charge_kw=5.0,
+    max_discharge_kw=5.0,
+    charge_efficiency=0.95,
+    discharge_efficiency=0.95,
+    wear_cost=0.02,
+)
 
 
 @dataclass(frozen=True)
@@ -52,16 +69,22 @@ class Scenario:
     name: str
     appliances: int
     slots: int
-    limits: tuple[float, ...]
+    # None plans without a household limit.
+    limits: tuple[float | None, ...]
     # Fewer days for the large ones: each may run into the time limit.
     share_of_days: float
     # Plan on a capacity charge over a real household's base load.
     charged: bool = False
+    # Plan with the household's solar, a battery and export.
+    energy: bool = False
 
 
 SCENARIOS = (
     Scenario("6 x 96", 6, 96, (9.0, 10.0, 11.0), 1.0),
     Scenario("6 x 96 capacity", 6, 96, (10.0, 11.0, 12.0), 1.0, charged=True),
+    Scenario("6 x 96 battery + solar", 6, 96, (None,), 1.0, energy=True),
+    Scenario("6 x 192 battery + solar", 6, 192, (None,), 1.0, energy=True),
+    Scenario("6 x 96 battery + solar, limit", 6, 96, (9.0, 11.0), 1.0, energy=True),
     Scenario("12 x 192", 12, 192, (14.0, 16.0), 0.25),
     Scenario("20 x 192", 20, 192, (20.0, 24.0), 0.25),
 )
@@ -95,7 +118,7 @@ def household(count: int, start: datetime, end: datetime) -> list[Appliance]:
     return appliances
 
 
-def instance(prices: PriceSeries, scenario: Scenario, day: int, limit: float) -> Problem:
+def instance(prices: PriceSeries, scenario: Scenario, day: int, limit: float | None) -> Problem:
     """Return the problem of one scenario on the quarter-hours from ``day``."""
     start = FIRST_DAY + timedelta(days=day)
     end = start + scenario.slots * QUARTER
@@ -112,7 +135,28 @@ def instance(prices: PriceSeries, scenario: Scenario, day: int, limit: float) ->
         request = replace(
             request, base_load=_base_load(), capacity=capacity_terms(local_day, house)
         )
+    if scenario.energy:
+        request = replace(
+            request,
+            base_load=_base_load(),
+            solar=_solar(),
+            battery=BATTERY,
+            export_prices=window,
+        )
     return build_problem(request)
+
+
+@cache
+def _solar() -> MeasuredSolar:
+    """The household's own PV, nine years on (the prices' days on its 2016 calendar days)."""
+    shift = datetime(2025, 1, 1, tzinfo=UTC) - datetime(2016, 1, 1, tzinfo=UTC)
+    return MeasuredSolar(
+        {
+            start + shift: rises["pv"]
+            for start, rises in hourly_rises()
+            if start.year == 2016 and math.isfinite(rises["pv"]) and rises["pv"] >= 0
+        }
+    )
 
 
 @cache
@@ -127,7 +171,15 @@ def _base_load() -> BaseLoadProfile:
 
 def binding(problem: Problem) -> bool:
     """Return whether the cheapest plan without a limit would exceed the limit."""
-    assert problem.limit_kw is not None
+    if problem.limit_kw is None:
+        return False
+    if problem.energy is not None:
+        unlimited = replace(problem.energy, import_limit_kw=None)
+        free, _ = solve(replace(problem, limit_kw=None, energy=unlimited))
+        assert free is not None
+        assert free.energy is not None
+        drawn = free.energy.grid_import / problem.grid.hours
+        return bool(np.any(drawn > problem.limit_kw + 1e-6))
     free, _ = solve(replace(problem, limit_kw=None))
     assert free is not None
     return bool(np.any(total_load(problem, free) > problem.limit_kw + 1e-6))
@@ -195,7 +247,7 @@ def main() -> None:
     }
     print(f"load average {_load()}, {os.cpu_count()} cores, time limit {args.time_limit} s")
     print(
-        f"{'scenario':<16} {'n':>4} {'binding':>8} {'median ms':>10} {'p90 ms':>8} "
+        f"{'scenario':<30} {'n':>4} {'binding':>8} {'median ms':>10} {'p90 ms':>8} "
         f"{'max ms':>8} {'cpu med':>8} {'optimal':>8} {'med gap':>9} {'max gap':>9}",
         flush=True,
     )
@@ -232,7 +284,7 @@ def main() -> None:
         }
         results["scenarios"].append(summary)
         print(
-            f"{scenario.name:<16} {len(rows):>4} {summary['binding']:>8} "
+            f"{scenario.name:<30} {len(rows):>4} {summary['binding']:>8} "
             f"{summary['median_ms']:>10.1f} {summary['p90_ms']:>8.1f} {summary['max_ms']:>8.1f} "
             f"{summary['cpu_median_ms']:>8.1f} {optimal:>4}/{len(rows):<3} "
             f"{summary['median_gap']:>9.2g} {summary['max_gap']:>9.2g}",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 import json
+import math
 from pathlib import Path
 import string
 from typing import get_args
@@ -23,6 +25,7 @@ from custom_components.price_optimizer.core.optimizer import (
     plan,
     preset,
 )
+from custom_components.price_optimizer.core.optimizer.battery import Battery
 from custom_components.price_optimizer.core.plug_target import TopicProblem
 from custom_components.price_optimizer.core.prices import PriceSeries, PriceSlot
 
@@ -47,6 +50,13 @@ def one_off(kind: str, name: str, end: datetime = END, **changes: object):  # ty
     )
 
 
+class NoSun:
+    """A solar forecast of a dull day: known, and nothing."""
+
+    def expected_kw(self, starts: Sequence[datetime], duration: timedelta) -> list[float | None]:
+        return [0.0 for _ in starts]
+
+
 def raised_issues() -> list[PlanIssue]:
     """Make the optimizer give every reason it has, the way a user would run into it."""
     found: list[PlanIssue] = []
@@ -66,6 +76,8 @@ def raised_issues() -> list[PlanIssue]:
         replace(heater, max_starts_per_day=0),
         replace(dryer, max_energy_kwh=5.0),
         replace(dryer, duration=-HOUR),
+        replace(dryer, price_cap=math.nan),
+        Battery("Battery", capacity_kwh=0.0, soc=0.5, max_charge_kw=3.0, max_discharge_kw=3.0),
     ):
         with pytest.raises(ApplianceError) as caught:
             broken.validate()
@@ -93,6 +105,20 @@ def raised_issues() -> list[PlanIssue]:
             household_limit_kw=3.5,
             appliances=(pump, running_dryer),
             states={"Running dryer": ApplianceState(running_since=T0)},
+        ),
+        PlanRequest(
+            prices=PRICES,
+            now=T0,
+            appliances=(
+                one_off("dishwasher", "Capped", price_cap=0.5),
+                one_off("dryer", "Sunny", surplus_only=True),
+            ),
+        ),
+        PlanRequest(
+            prices=PRICES,
+            now=T0,
+            appliances=(one_off("dryer", "Cloudy", surplus_only=True),),
+            solar=NoSun(),
         ),
         PlanRequest(
             prices=gapped,

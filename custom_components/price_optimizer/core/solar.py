@@ -447,3 +447,32 @@ class SolarForPlan:
             "covers_from": iso(max(f.start for f in self.forecasts)) if self.used else None,
             "covers_until": iso(min(f.end for f in self.forecasts)) if self.used else None,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class MeasuredSolar:
+    """Measured PV energy per UTC interval start: solar known in hindsight, for replays.
+
+    A slot takes each interval's energy in proportion to the time they share; a slot that
+    touches an interval without a measurement is unknown.
+    """
+
+    interval_kwh: Mapping[datetime, float]
+    interval: timedelta = HOUR
+
+    def expected_kw(self, starts: Sequence[datetime], duration: timedelta) -> list[float | None]:
+        """Return the mean PV power of each slot."""
+        epoch = datetime(2000, 1, 1, tzinfo=UTC)
+        hours = duration / HOUR
+        found: list[float | None] = []
+        for start in starts:
+            stop = start + duration
+            bucket = start - (start - epoch) % self.interval
+            total: float | None = 0.0
+            while bucket < stop and total is not None:
+                kwh = self.interval_kwh.get(bucket)
+                shared = min(stop, bucket + self.interval) - max(start, bucket)
+                total = None if kwh is None else total + kwh * (shared / self.interval)
+                bucket += self.interval
+            found.append(None if total is None else total / hours)
+        return found

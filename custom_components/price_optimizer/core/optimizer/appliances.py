@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
+import math
 from typing import Any, Final, Literal
 
 from ..convert import iso
@@ -79,6 +80,10 @@ class Appliance:
     # When the household limit cannot fit everything, higher priorities are planned first.
     priority: int = 0
     risk: Risk = "median"
+    # Run only on the household's own energy (solar, the battery), never on the grid's.
+    surplus_only: bool = False
+    # Run only in slots whose effective price is at most this; a run that finds none is skipped.
+    price_cap: float | None = None
 
     @property
     def is_daily(self) -> bool:
@@ -158,6 +163,8 @@ class Appliance:
             raise ApplianceError(issue("times_invalid", appliance=name))
         if self.max_starts_per_day is not None and self.max_starts_per_day < 1:
             raise ApplianceError(issue("max_starts_invalid", appliance=name))
+        if self.price_cap is not None and not math.isfinite(self.price_cap):
+            raise ApplianceError(issue("price_cap_invalid", appliance=name))
 
     def _validate_cycle(self) -> None:
         name = self.name

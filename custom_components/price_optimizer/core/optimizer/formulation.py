@@ -29,6 +29,7 @@ import numpy.typing as npt
 from ..tariffs.capacity import DailyPeaksStepRule
 from .capacity_charge import billed_kw_by_month
 from .capacity_rows import Draw, StepColumn, charge_rows
+from .energy import EnergyColumns, energy_rows, read_flows
 from .problem import EPSILON, CycleJob, FlexJob, FloatArray, IntArray, Problem
 from .solution import Solution, planned_energy
 
@@ -63,6 +64,8 @@ class Formulation:
     power_columns: dict[int, IntArray] = field(default_factory=dict)
     # The capacity charge's step binaries (see capacity_rows).
     steps: tuple[StepColumn, ...] = ()
+    # The energy balance's columns, with solar or a battery (see energy).
+    energy: EnergyColumns | None = None
 
     @property
     def step_columns(self) -> IntArray:
@@ -106,6 +109,10 @@ class _Builder:
         indices = np.arange(self.count, self.count + size, dtype=np.int64)
         self.count += size
         return indices
+
+    def upper_of(self, columns: IntArray) -> FloatArray:
+        """Return the upper bounds of columns added so far."""
+        return np.concatenate(self.upper)[columns]
 
     def row(self, index: list[int], value: list[float], lower: float, upper: float) -> None:
         self.index.extend(index)
@@ -169,12 +176,14 @@ class _SlotTerms:
     load_slot: list[IntArray] = field(default_factory=list)
     load_column: list[IntArray] = field(default_factory=list)
     load_kw: list[FloatArray] = field(default_factory=list)
+    load_job: list[IntArray] = field(default_factory=list)
     on_slot: list[IntArray] = field(default_factory=list)
     on_job: list[IntArray] = field(default_factory=list)
     on_column: list[IntArray] = field(default_factory=list)
     weight: dict[int, float] = field(default_factory=dict)
 
-    def draw(self, slots: IntArray, columns: IntArray, kw: FloatArray) -> None:
+    def draw(self, number: int, slots: IntArray, columns: IntArray, kw: FloatArray) -> None:
+        self.load_job.append(np.full(len(slots), number, dtype=np.int64))
         self.load_slot.append(slots)
         self.load_column.append(columns)
         self.load_kw.append(kw)
@@ -194,17 +203,37 @@ def formulate(problem: Problem) -> Formulation:
     on_columns: dict[int, IntArray] = {}
     power_columns: dict[int, IntArray] = {}
     for number, job in enumerate(problem.jobs):
+        price = _column_price(problem, job)
         if isinstance(job, CycleJob):
-            start_columns[number] = _cycle(builder, terms, number, job)
+            start_columns[number] = _cycle(builder, terms, number, job, price)
         else:
             on_columns[number], power_columns[number] = _flex(
-                builder, terms, number, job, problem.grid.hours
+                builder, terms, number, job, problem.grid.hours, price
             )
     hulls_complete = True
     if problem.limit_kw is not None:
         hulls_complete = _household_limit(builder, terms, problem.capacity())
+    energy = None
+    if problem.energy is not None:
+        energy = _energy(builder, problem, terms)
     steps: tuple[StepColumn, ...] = ()
-    if problem.charge is not None and terms.load_slot:
+    if problem.charge is not None and energy is not None:
+        # The charge counts what the grid delivers beyond the base load.
+        assert problem.energy is not None
+        hours = problem.grid.hours
+        steps = charge_rows(
+            builder,
+            problem.charge,
+            Draw(
+                np.arange(problem.grid.count, dtype=np.int64),
+                energy.grid_import,
+                np.full(problem.grid.count, 1.0 / hours),
+            ),
+            -problem.energy.base_kwh,
+            builder.upper_of(energy.grid_import) / hours,
+            hours,
+        )
+    elif problem.charge is not None and terms.load_slot:
         fixed_kwh = problem.fixed_kwh
         steps = charge_rows(
             builder,
@@ -224,17 +253,56 @@ def formulate(problem: Problem) -> Formulation:
     formulation.start_columns = start_columns
     formulation.on_columns = on_columns
     formulation.power_columns = power_columns
+    formulation.energy = energy
     return formulation
 
 
-def _cycle(builder: _Builder, terms: _SlotTerms, number: int, job: CycleJob) -> IntArray:
-    columns = builder.columns(job.start_costs(), 0.0, 1.0, integer=True)
+def _column_price(problem: Problem, job: CycleJob | FlexJob) -> FloatArray:
+    """Return the price a job's own columns pay: all of it, or with a balance its risk premium.
+
+    With an energy balance the grid's import pays the price; an appliance planned on the upper
+    forecast still pays what that adds over the median, so its plan stays as cautious.
+    """
+    if problem.energy is None:
+        return job.price
+    premium = np.where(np.isfinite(problem.price), job.price - problem.price, job.price)
+    return np.where(np.isfinite(job.price), np.maximum(premium, 0.0), np.inf)
+
+
+def _energy(builder: _Builder, problem: Problem, terms: _SlotTerms) -> EnergyColumns:
+    assert problem.energy is not None
+    hours = problem.grid.hours
+    count = problem.grid.count
+    if terms.load_slot:
+        load_slot = np.concatenate(terms.load_slot)
+        load_column = np.concatenate(terms.load_column)
+        load_kwh = np.concatenate(terms.load_kw) * hours
+        load_job = np.concatenate(terms.load_job)
+    else:
+        load_slot = load_column = load_job = np.zeros(0, dtype=np.int64)
+        load_kwh = np.zeros(0)
+    own = np.array([job.appliance.surplus_only for job in problem.jobs], dtype=bool)
+    return energy_rows(
+        builder,
+        problem.energy,
+        load_slot,
+        load_column,
+        load_kwh,
+        own[load_job] if len(load_job) else np.zeros(0, dtype=bool),
+        terms.most_kw[:count] * hours,
+    )
+
+
+def _cycle(
+    builder: _Builder, terms: _SlotTerms, number: int, job: CycleJob, price: FloatArray
+) -> IntArray:
+    columns = builder.columns(job.start_costs(price), 0.0, 1.0, integer=True)
     builder.row(columns.tolist(), [1.0] * len(columns), 1.0, 1.0)
     drawing = np.flatnonzero(job.peak > EPSILON)
     # One entry per (start, phase slot) that draws power: slot = start + offset.
     slots = (job.starts[:, None] + drawing[None, :]).ravel()
     repeated = np.repeat(columns, len(drawing))
-    terms.draw(slots, repeated, np.tile(job.peak[drawing], len(columns)))
+    terms.draw(number, slots, repeated, np.tile(job.peak[drawing], len(columns)))
     most = np.zeros(len(terms.most_kw))
     np.maximum.at(most, slots, np.tile(job.peak[drawing], len(columns)))
     terms.most_kw += most
@@ -243,12 +311,17 @@ def _cycle(builder: _Builder, terms: _SlotTerms, number: int, job: CycleJob) -> 
     return columns
 
 
-def _flex(
-    builder: _Builder, terms: _SlotTerms, number: int, job: FlexJob, hours: float
+def _flex(  # noqa: PLR0917
+    builder: _Builder,
+    terms: _SlotTerms,
+    number: int,
+    job: FlexJob,
+    hours: float,
+    column_price: FloatArray,
 ) -> tuple[IntArray, IntArray]:
     span = np.arange(job.first, job.end, dtype=np.int64)
     usable = np.isfinite(job.price[span])
-    price = np.where(usable, job.price[span], 0.0)
+    price = np.where(usable, column_price[span], 0.0)
     upper = usable.astype(np.float64)
     lower = np.zeros(len(span))
     lower[: max(job.forced_on - job.first, 0)] = 1.0
@@ -274,7 +347,7 @@ def _flex(
             for p, u in zip(power.tolist(), on.tolist(), strict=True):
                 builder.row([p, u], [1.0, -job.max_kw], -np.inf, 0.0)
                 builder.row([p, u], [1.0, -job.min_kw], 0.0, np.inf)
-    terms.draw(span, draw_columns, np.full(len(span), draw_kw))
+    terms.draw(number, span, draw_columns, np.full(len(span), draw_kw))
     terms.most_kw[span] += job.max_kw * upper
     if needs_on and job.min_kw > EPSILON:
         terms.on(number, job.min_kw, span, on)
@@ -486,6 +559,8 @@ def decode(problem: Problem, formulation: Formulation, value: FloatArray) -> Sol
         else:
             power[span] = switched * job.max_kw
         solution.power[number] = power
+    if formulation.energy is not None:
+        solution.energy = read_flows(formulation.energy, value)
     return solution
 
 

@@ -27,6 +27,8 @@ IssueCode = Literal[
     "times_invalid",
     "max_starts_invalid",
     "flexible_energy_needs_interruptible",
+    "price_cap_invalid",
+    "battery_invalid",
     # A definition that is fine but cannot be met with this request.
     "deadline_passed",
     "awaiting_prices",
@@ -36,6 +38,9 @@ IssueCode = Literal[
     "energy_cannot_fit_whole_slots",
     "starts_insufficient",
     "household_limit_conflict",
+    "surplus_needs_solar",
+    "surplus_insufficient",
+    "price_cap_not_met",
     # Requests of the cheapest-window search.
     "duration_invalid",
     "count_invalid",

@@ -32,7 +32,7 @@ from .clock import monotonic_seconds
 from .formulation import INTEGRALITY, NO_COLUMN, Formulation, decode, encode, formulate
 from .neighbourhood import search_neighbourhoods
 from .problem import DEFAULT_TIME_LIMIT, FloatArray, IntArray, Problem
-from .rounding import round_relaxation
+from .rounding import read_jobs, round_relaxation
 from .solution import Solution, polish, total_cost
 from .tree import Tree
 
@@ -142,10 +142,12 @@ def solve(
     started = monotonic_seconds()
     if backend is None:
         backend = default_backend()
-    if not problem.jobs:
+    if not problem.jobs and problem.energy is None:
         report = SolveReport(backend, "optimal", "empty", 0.0, 0.0, 0.0)
         return Solution(), report
     formulation = formulate(problem)
+    if backend == "highs" and problem.energy is not None:
+        return _solve_balance(problem, formulation, time_limit, started, first_plan)
     if backend == "highs":
         return _solve_highs(problem, formulation, time_limit, started, first_plan)
     return _solve_pulp(problem, formulation, backend, time_limit, started)
@@ -240,6 +242,107 @@ def _solve_highs(
         return None, _report("highs", status, "branch_and_bound", None, None, started)
     status = "optimal" if proven or within_tolerance(objective, bound) else "time_limit"
     return incumbent, _report("highs", status, "branch_and_bound", objective, bound, started)
+
+
+def _solve_balance(
+    problem: Problem,
+    formulation: Formulation,
+    time_limit: float,
+    started: float,
+    first_plan: bool,
+) -> tuple[Solution | None, SolveReport]:
+    """Solve a model with an energy balance: relaxation, a plan read off it, then HiGHS.
+
+    A battery's charge couples every slot, so no appliance's cost can be read on its own:
+    the placement heuristics and our tree, which price one job at a time, do not apply.
+    The relaxation is usually as good as the best plan but split between equally good
+    placements; the plan read off it (each job at its most likely placement, the balance
+    solved again around it) is then proven optimal by the relaxation's bound. Otherwise
+    HiGHS's branch and cut starts from that plan.
+    """
+    import highspy  # noqa: PLC0415
+
+    relaxation = _highs_model(formulation, integer=False, time_limit=time_limit)
+    relaxation.setOptionValue("presolve", "off")
+    relaxation.run()
+    if relaxation.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        infeasible = relaxation.getModelStatus() == highspy.HighsModelStatus.kInfeasible
+        status: SolveStatus = "infeasible" if infeasible else "time_limit"
+        return None, _report("highs", status, "relaxation", None, None, started)
+    bound = float(relaxation.getObjectiveValue())
+    reading = read_jobs(problem, formulation, np.array(relaxation.getSolution().col_value))
+    incumbent: Solution | None = None
+    objective = math.inf
+    around: Any = None
+    if reading is not None:
+        fixed = _job_columns(formulation)
+        values = encode(problem, formulation, reading)[fixed]
+        # The balance around the plan, from the relaxation's basis: usually integral already.
+        _set_bounds(relaxation, fixed, values, values)
+        relaxation.run()
+        if relaxation.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            around = relaxation
+            point = np.array(relaxation.getSolution().col_value)
+            settled = np.abs(point - np.round(point))[formulation.integer] <= INTEGRALITY
+            if not settled.all():
+                around = _highs_model(formulation, integer=True, time_limit=time_limit)
+                around.setOptionValue("mip_rel_gap", REL_GAP)
+                around.setOptionValue("mip_abs_gap", ABS_GAP)
+                _set_bounds(around, fixed, values, values)
+                around.run()
+                feasible = highspy.SolutionStatus.kSolutionStatusFeasible
+                if around.getInfo().primal_solution_status != feasible:
+                    around = None
+        if around is not None:
+            incumbent = decode(problem, formulation, np.array(around.getSolution().col_value))
+            objective = total_cost(problem, incumbent)
+    if incumbent is not None and (first_plan or within_tolerance(objective, bound)):
+        outcome: SolveStatus = "optimal" if within_tolerance(objective, bound) else "time_limit"
+        return incumbent, _report("highs", outcome, "relaxation", objective, bound, started)
+    remaining = max(started + time_limit - monotonic_seconds() - HIGHS_MARGIN, MINIMUM_TIME)
+    mip = _highs_model(formulation, integer=True, time_limit=remaining)
+    mip.setOptionValue("mip_rel_gap", REL_GAP)
+    mip.setOptionValue("mip_abs_gap", ABS_GAP)
+    if first_plan:
+        mip.setOptionValue("mip_max_improving_sols", 1)
+    if incumbent is not None:
+        everything = np.arange(formulation.columns, dtype=np.int32)
+        mip.setSolution(len(everything), everything, _incumbent_values(formulation, around))
+    mip.run()
+    mip_status = mip.getModelStatus()
+    info = mip.getInfo()
+    if info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible:
+        found = decode(problem, formulation, np.array(mip.getSolution().col_value))
+        cost = total_cost(problem, found)
+        if cost < objective:
+            incumbent, objective = found, cost
+    if incumbent is None:
+        unsolved: SolveStatus = (
+            "infeasible" if mip_status == highspy.HighsModelStatus.kInfeasible else "time_limit"
+        )
+        return None, _report("highs", unsolved, "branch_and_bound", None, None, started)
+    mip_bound = float(info.mip_dual_bound)
+    if math.isfinite(mip_bound):
+        bound = max(bound, mip_bound)
+    bound = min(bound, objective)
+    proven = mip_status == highspy.HighsModelStatus.kOptimal or within_tolerance(objective, bound)
+    outcome = "optimal" if proven else "time_limit"
+    return incumbent, _report("highs", outcome, "branch_and_bound", objective, bound, started)
+
+
+def _job_columns(formulation: Formulation) -> IntArray:
+    """Return the appliances' integer columns: cycle starts and on/off indicators."""
+    parts = [*formulation.start_columns.values(), *formulation.on_columns.values()]
+    if not parts:
+        return np.zeros(0, dtype=np.int64)
+    columns = np.concatenate(parts)
+    return columns[(columns != NO_COLUMN) & formulation.integer[np.maximum(columns, 0)]]
+
+
+def _incumbent_values(formulation: Formulation, model: Any) -> FloatArray:
+    values = np.array(model.getSolution().col_value)
+    rounded: FloatArray = np.where(formulation.integer, np.round(values), values)
+    return rounded
 
 
 def _solve_part(part: Problem, time_limit: float) -> Solution | None:
@@ -472,7 +575,9 @@ def _solve_pulp(
     if not stats.has_solution:
         return None, _report(backend, "infeasible", "pulp", None, None, started)
     value = np.array([variable.varValue or 0.0 for variable in variables])
-    solution = polish(problem, decode(problem, formulation, value))
+    solution = decode(problem, formulation, value)
+    if problem.energy is None:
+        solution = polish(problem, solution)
     objective = total_cost(problem, solution)
     bound = stats.best_bound if stats.best_bound is not None else None
     # Stopping on the gap tolerance is optimal by our (and HiGHS's) definition.

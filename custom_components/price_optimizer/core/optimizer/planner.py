@@ -17,6 +17,7 @@ import numpy as np
 from .appliances import Appliance
 from .baseline import baseline_energy
 from .capacity_charge import marginal_cost
+from .energy_plan import EnergyPlan, energy_plan, marginal_price
 from .issues import ApplianceError, PlanIssue, issue
 from .milp import Backend, SolveReport, solve
 from .problem import (
@@ -57,11 +58,12 @@ def plan(request: PlanRequest, backend: Backend | None = None) -> Schedule:
         problem, dropped = _resolve_conflicts(problem, backend, request.time_limit)
         solution, report = _solve(problem, backend, request.time_limit)
     assert solution is not None  # every kept job was feasible together
-    plans = [*invalid, *_plans(problem, solution, dropped)]
+    plans = [*invalid, *_plans(_priced_at_margin(problem, solution), solution, dropped)]
     order = {appliance.appliance_id: i for i, appliance in enumerate(request.appliances)}
     plans.sort(key=lambda p: (order[p.appliance_id], p.due is None, p.due or request.now))
     capacity_cost, baseline_capacity_cost = _capacity_costs(problem, solution)
     return Schedule(
+        energy=_energy_plan(problem, solution),
         created_at=request.now,
         currency=request.prices.currency,
         household_limit_kw=request.household_limit_kw,
@@ -70,6 +72,15 @@ def plan(request: PlanRequest, backend: Backend | None = None) -> Schedule:
         capacity_cost=capacity_cost,
         baseline_capacity_cost=baseline_capacity_cost,
     )
+
+
+def _energy_plan(problem: Problem, solution: Solution) -> EnergyPlan | None:
+    if problem.energy is None or solution.energy is None:
+        return None
+    appliances = np.zeros(problem.grid.count)
+    for number in range(len(problem.jobs)):
+        appliances += job_draw(problem, number, solution)[1]
+    return energy_plan(problem.grid, problem.energy, solution.energy, appliances)
 
 
 def _capacity_costs(problem: Problem, solution: Solution) -> tuple[float | None, float | None]:
@@ -90,6 +101,8 @@ def _resolve_conflicts(
     alone_feasible: list[Job] = []
     running = ", ".join(r.occurrence.appliance.name for r in problem.running) or "-"
     unlimited = replace(problem, limit_kw=None)
+    if problem.energy is not None:
+        unlimited = replace(unlimited, energy=replace(problem.energy, import_limit_kw=None))
     for job in problem.jobs:
         if _feasible(problem, [job], backend, time_limit):
             alone_feasible.append(job)
@@ -153,9 +166,27 @@ def _solve(
     return solution, report
 
 
+def _priced_at_margin(problem: Problem, solution: Solution) -> Problem:
+    """With an energy balance, cost each appliance at what its energy costs in the plan.
+
+    Where the plan exports, an appliance's kWh forgoes the export price rather than paying
+    the import price; where solar is curtailed, it costs nothing.
+    """
+    if problem.energy is None or solution.energy is None:
+        return problem
+    return replace(problem, price=marginal_price(problem.energy, solution.energy))
+
+
 def _alone_issue(job: Job, problem: Problem) -> PlanIssue:
     """Explain a job that cannot run even alone and without the household limit."""
     appliance = job.appliance
+    if appliance.surplus_only:
+        return issue(
+            "surplus_insufficient",
+            appliance=appliance.name,
+            energy_kwh=round(appliance.target_energy_kwh, 3),
+            deadline=job.occurrence.due.isoformat(),
+        )
     if isinstance(job, FlexJob) and appliance.energy_kwh is not None and job.is_simple:
         return energy_issue(
             appliance,

@@ -22,7 +22,9 @@ from ..prices import PriceSeries
 from ..tariffs.base_load import BaseLoad
 from ..tariffs.capacity import CapacityTerms
 from .appliances import Appliance, ApplianceState, CyclePhase
+from .battery import Battery
 from .capacity_charge import ChargePeriods, charge_periods
+from .energy import EnergyTerms, SolarProfile, energy_terms
 from .issues import PlanIssue, issue
 
 FloatArray = npt.NDArray[np.float64]
@@ -62,6 +64,11 @@ class PlanRequest:
     the month's capacity charge (see :mod:`.capacity_charge`), counted on the base load
     raised by ``capacity_margin_kw`` in every slot: a plan fitted to the expected load puts
     its peaks just below a step, where an hour the house draws a little more crosses it.
+
+    ``solar`` (the expected PV power; None where unknown, which counts as none) and
+    ``battery`` bring in the household's energy balance (see :mod:`.energy`): the
+    household limit then bounds import, ``export_limit_kw`` bounds export, and exported
+    energy earns ``export_prices`` (nothing without them).
     """
 
     prices: PriceSeries
@@ -75,6 +82,10 @@ class PlanRequest:
     base_load: BaseLoad | None = None
     capacity: CapacityTerms | None = None
     capacity_margin_kw: float = 0.0
+    solar: SolarProfile | None = None
+    battery: Battery | None = None
+    export_prices: PriceSeries | None = None
+    export_limit_kw: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,9 +150,11 @@ class CycleJob:
         """Return the number of slots one cycle occupies."""
         return len(self.energy)
 
-    def start_costs(self) -> FloatArray:
-        """Return the cost of each allowed start."""
-        windows = np.lib.stride_tricks.sliding_window_view(self.price, self.length)
+    def start_costs(self, price: FloatArray | None = None) -> FloatArray:
+        """Return the cost of each allowed start (at ``price``, else the job's own)."""
+        windows = np.lib.stride_tricks.sliding_window_view(
+            self.price if price is None else price, self.length
+        )
         return np.asarray(windows[self.starts] @ self.energy, dtype=np.float64)
 
 
@@ -225,12 +238,19 @@ class Problem:
     # committed (running cycles, jobs held in place), which the charge counts as the plan's.
     charge: ChargePeriods | None = None
     fixed_kwh: FloatArray | None = None
+    # The energy balance, with solar or a battery (see :mod:`.energy`).
+    energy: EnergyTerms | None = None
 
     def capacity(self) -> FloatArray:
         """Return the power left for the jobs in each slot (infinite without a limit)."""
         if self.limit_kw is None:
             return np.full(self.grid.count, np.inf)
         room = self.limit_kw - self.fixed_kw
+        if self.energy is not None:
+            # Solar and the battery may carry the appliances past the limit on import.
+            room = room + self.energy.solar_kwh / self.grid.hours
+            if self.energy.battery is not None:
+                room = room + self.energy.battery.max_discharge_kw
         if self.base_kw is None:
             return room
         # A base load above the limit leaves nothing, but does not make the plan infeasible.
@@ -360,9 +380,27 @@ def build_problem(request: PlanRequest) -> Problem:
         dtype=np.int64,
     )
     limit = request.household_limit_kw
+    starts = [grid.at(index) for index in range(grid.count)]
+    base_kwh = _base_kwh(request, starts, grid)
+    site = energy_terms(
+        starts=starts,
+        step=grid.step,
+        import_price=median,
+        base_kwh=base_kwh,
+        running_kwh=np.zeros(grid.count),
+        solar=request.solar,
+        export_prices=request.export_prices,
+        export_limit_kw=request.export_limit_kw,
+        battery=request.battery,
+        import_limit_kw=limit,
+    )
     for appliance in request.appliances:
         state = request.states.get(appliance.appliance_id, ApplianceState())
         price = upper if appliance.risk == "upper" else median
+        capped = effective = price
+        if appliance.price_cap is not None:
+            effective = effective_price(appliance, price, site)
+            capped = np.where(effective <= appliance.price_cap + EPSILON, price, np.nan)
         pending = occurrences(appliance, state, request, grid.end)
         owner = _running_occurrence(appliance, state, request, pending, grid.end)
         if owner is not None and state.running_since is not None:
@@ -372,23 +410,38 @@ def build_problem(request: PlanRequest) -> Problem:
             running.append(RunningCycle(owner, state.running_since, energy, peak))
             fixed_kw += peak
         delivered = state.delivered_kwh
+        if appliance.surplus_only and (site is None or not site.solar_known.any()):
+            reason = issue("surplus_needs_solar", appliance=appliance.name)
+            issues.extend((occurrence, reason) for occurrence in pending)
+            continue
         for occurrence in pending:
-            problem = _job_issue(occurrence, grid, limit, request.now)
+            # With solar or a battery, an appliance above the limit may still run beside them.
+            problem = _job_issue(occurrence, grid, None if site else limit, request.now)
             if problem is not None:
                 issues.append((occurrence, problem))
                 if problem.code == "awaiting_prices":
                     break
                 continue
             if appliance.operation == "cycle":
-                job: Job | PlanIssue = _cycle_job(occurrence, grid, price)
+                job: Job | PlanIssue = _cycle_job(occurrence, grid, capped)
+                uncapped = _cycle_job(occurrence, grid, price) if capped is not price else job
             else:
-                job = _flex_job(occurrence, grid, price, day_of_slot, state, delivered)
+                job = _flex_job(occurrence, grid, capped, day_of_slot, state, delivered)
+                uncapped = job
+                if capped is not price:
+                    uncapped = _flex_job(occurrence, grid, price, day_of_slot, state, delivered)
                 delivered = 0.0
+            if isinstance(job, PlanIssue) and not isinstance(uncapped, PlanIssue):
+                job = _cap_issue(appliance, occurrence, uncapped, effective)
             if isinstance(job, PlanIssue):
                 issues.append((occurrence, job))
             else:
                 jobs.append(job)
     base_kw, charge, fixed_kwh = _household_load(request, grid, running)
+    balance = None
+    if site is not None:
+        running_kwh = sum((cycle.energy for cycle in running), np.zeros(grid.count))
+        balance = replace(site, running_kwh=running_kwh)
     return Problem(
         grid=grid,
         price=median,
@@ -400,6 +453,7 @@ def build_problem(request: PlanRequest) -> Problem:
         base_kw=base_kw,
         charge=charge,
         fixed_kwh=fixed_kwh,
+        energy=balance,
     )
 
 
@@ -408,12 +462,8 @@ def _household_load(
 ) -> tuple[FloatArray | None, ChargePeriods | None, FloatArray | None]:
     """Return the base load (kW per slot), the capacity charge's periods, committed kWh."""
     starts = [grid.at(index) for index in range(grid.count)]
-    base_kwh = np.zeros(grid.count)
-    base_kw = None
-    if request.base_load is not None:
-        base_kwh = np.array(request.base_load.expected_kwh(starts, grid.step), dtype=np.float64)
-        base_kwh = np.maximum(base_kwh.reshape(grid.count), 0.0)
-        base_kw = base_kwh / grid.hours
+    base_kwh = _base_kwh(request, starts, grid)
+    base_kw = None if request.base_load is None else base_kwh / grid.hours
     if request.capacity is None or not grid.count:
         return base_kw, None, None
     fixed_kwh = np.zeros(grid.count)
@@ -421,6 +471,45 @@ def _household_load(
         fixed_kwh += cycle.energy
     cautious_kwh = base_kwh + request.capacity_margin_kw * grid.hours
     return base_kw, charge_periods(request.capacity, starts, grid.step, cautious_kwh), fixed_kwh
+
+
+def _base_kwh(request: PlanRequest, starts: Sequence[datetime], grid: Grid) -> FloatArray:
+    """Return the expected base load's energy per slot (none without a base load)."""
+    if request.base_load is None:
+        return np.zeros(grid.count)
+    base_kwh = np.array(request.base_load.expected_kwh(starts, grid.step), dtype=np.float64)
+    cleaned: FloatArray = np.maximum(base_kwh.reshape(grid.count), 0.0)
+    return cleaned
+
+
+def effective_price(
+    appliance: Appliance, price: FloatArray, site: EnergyTerms | None
+) -> FloatArray:
+    """Return what the appliance's energy costs in each slot, for its price cap.
+
+    That is the export price it forgoes on the part the expected solar surplus covers, and
+    the price on the rest.
+    """
+    if site is None:
+        return price
+    need = appliance.peak_kw * site.hours
+    covered = np.minimum(site.surplus_kwh, need)
+    blended: FloatArray = (covered * site.export_price + (need - covered) * price) / need
+    return blended
+
+
+def _cap_issue(
+    appliance: Appliance, occurrence: Occurrence, uncapped: Job, effective: FloatArray
+) -> PlanIssue:
+    """Explain a run skipped because its window has no slot cheap enough."""
+    window = effective[uncapped.first : uncapped.end]
+    return issue(
+        "price_cap_not_met",
+        appliance=appliance.name,
+        price_cap=appliance.price_cap,
+        cheapest=round(float(np.nanmin(window)), 4) if np.isfinite(window).any() else "-",
+        deadline=iso(occurrence.due),
+    )
 
 
 def _running_occurrence(

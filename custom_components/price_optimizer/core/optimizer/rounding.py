@@ -48,6 +48,25 @@ def round_relaxation(
     return polish(problem, solution, memo)
 
 
+def read_jobs(problem: Problem, formulation: Formulation, value: FloatArray) -> Solution | None:
+    """Return each job at its most likely placement in ``value``, nothing moved to fit.
+
+    For a model with an energy balance: whether a placement fits depends on the solar and
+    the battery beside it, which the solver settles around it.
+    """
+    solution = Solution()
+    for number, job in enumerate(problem.jobs):
+        if isinstance(job, CycleJob):
+            shares = value[formulation.start_columns[number]]
+            solution.starts[number] = int(job.starts[int(np.argmax(shares))])
+            continue
+        flexible = _flex_reading(problem, formulation, number, job, value, None)
+        if flexible is None:
+            return None
+        solution.power.update(flexible[1].power)
+    return solution
+
+
 def _flex_reading(  # noqa: PLR0917
     problem: Problem,
     formulation: Formulation,

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from ..convert import from_iso, optional_float, rounded
+from .energy_plan import EnergyPlan, from_optional_dict
 from .issues import PlanIssue
 from .milp import SolveReport
 
@@ -144,6 +145,15 @@ class Schedule:
     # What the plan and the baseline add to the capacity charge; None without one.
     capacity_cost: float | None = None
     baseline_capacity_cost: float | None = None
+    # The household's balance, with solar or a battery.
+    energy: EnergyPlan | None = None
+
+    @property
+    def battery_saving(self) -> float:
+        """Return what the battery saves over the horizon (0 without one)."""
+        if self.energy is None or self.energy.battery_saving is None:
+            return 0.0
+        return self.energy.battery_saving
 
     @property
     def planned_cost(self) -> float:
@@ -159,8 +169,8 @@ class Schedule:
 
     @property
     def savings(self) -> float:
-        """Return baseline cost minus planned cost."""
-        return self.baseline_cost - self.planned_cost
+        """Return baseline cost minus planned cost, and what the battery saves."""
+        return self.baseline_cost - self.planned_cost + self.battery_saving
 
     def for_appliance(self, appliance_id: str) -> tuple[AppliancePlan, ...]:
         """Return the plans of one appliance, the earliest due first."""
@@ -193,6 +203,8 @@ class Schedule:
             # Only plans made with a capacity charge have these keys.
             data["capacity_cost"] = rounded(self.capacity_cost)
             data["baseline_capacity_cost"] = rounded(self.baseline_capacity_cost)
+        if self.energy is not None:
+            data["energy"] = self.energy.as_dict()
         return data
 
     @classmethod
@@ -206,4 +218,5 @@ class Schedule:
             plans=tuple(AppliancePlan.from_dict(plan) for plan in data.get("plans", ())),
             capacity_cost=optional_float(data.get("capacity_cost")),
             baseline_capacity_cost=optional_float(data.get("baseline_capacity_cost")),
+            energy=from_optional_dict(data.get("energy")),
         )

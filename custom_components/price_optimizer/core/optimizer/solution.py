@@ -14,6 +14,7 @@ from typing import Final
 import numpy as np
 
 from .capacity_charge import marginal_cost
+from .energy import EnergyFlows, flows_cost
 from .placement import COST_TIE, BlockMemo, best_blocks, best_cycle_start, best_simple_flex
 from .problem import EPSILON, CycleJob, FloatArray, Problem
 
@@ -26,10 +27,14 @@ class Solution:
 
     starts: dict[int, int] = field(default_factory=dict)
     power: dict[int, FloatArray] = field(default_factory=dict)
+    # The energy balance, with solar or a battery.
+    energy: EnergyFlows | None = None
 
     def copy(self) -> Solution:
         """Return an independent copy."""
-        return Solution(dict(self.starts), {k: v.copy() for k, v in self.power.items()})
+        return Solution(
+            dict(self.starts), {k: v.copy() for k, v in self.power.items()}, self.energy
+        )
 
 
 def job_draw(problem: Problem, number: int, solution: Solution) -> tuple[FloatArray, FloatArray]:
@@ -56,15 +61,37 @@ def job_cost(problem: Problem, number: int, solution: Solution) -> float:
 
 
 def total_cost(problem: Problem, solution: Solution) -> float:
-    """Return what all jobs cost at their planning prices, with what they add to capacity."""
-    energy = sum(job_cost(problem, number, solution) for number in range(len(problem.jobs)))
+    """Return what all jobs cost at their planning prices, with what they add to capacity.
+
+    With an energy balance that is the balance's cost and the jobs' risk premiums.
+    """
+    if problem.energy is not None and solution.energy is not None:
+        energy = flows_cost(problem.energy, solution.energy) + sum(
+            _premium(problem, number, solution) for number in range(len(problem.jobs))
+        )
+    else:
+        energy = sum(job_cost(problem, number, solution) for number in range(len(problem.jobs)))
     if problem.charge is None:
         return energy
     return energy + capacity_cost(problem, solution)
 
 
+def _premium(problem: Problem, number: int, solution: Solution) -> float:
+    """Return what a job planned on the upper forecast pays over the median."""
+    job = problem.jobs[number]
+    _, energy = job_draw(problem, number, solution)
+    used = (energy > 0) & np.isfinite(problem.price)
+    return float(energy[used] @ np.maximum(job.price[used] - problem.price[used], 0.0))
+
+
 def planned_energy(problem: Problem, solution: Solution) -> FloatArray:
-    """Return the energy per slot of the planned jobs and what is already committed."""
+    """Return the energy per slot of the planned jobs and what is already committed.
+
+    With an energy balance: what the grid delivers beyond the base load.
+    """
+    if problem.energy is not None and solution.energy is not None:
+        beyond: FloatArray = solution.energy.grid_import - problem.energy.base_kwh
+        return beyond
     energy = np.zeros(problem.grid.count) if problem.fixed_kwh is None else problem.fixed_kwh
     for number in range(len(problem.jobs)):
         energy = energy + job_draw(problem, number, solution)[1]

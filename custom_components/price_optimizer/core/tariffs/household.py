@@ -84,6 +84,17 @@ class HouseholdTariff:
         """The total of the slot ``priced`` had ``market_price`` been its market price."""
         return priced.total + (market_price - priced.market) * self.market_slope
 
+    def export_prices(self, series: PriceSeries) -> PriceSeries | None:
+        """What exporting earns per slot of the market ``series``; None without an export price."""
+        export = self.export
+        if export is None:
+            return None
+        slots = tuple(
+            replace(slot, price=export.price(slot.price), lower=None, upper=None)
+            for slot in series
+        )
+        return replace(series, slots=slots)
+
     def priced(self, series: PriceSeries) -> tuple[PriceSeries, tuple[SlotPrice, ...]]:
         """The series in total prices (bands included) and each slot's parts."""
         parts = tuple(self.slot_price(slot) for slot in series)
