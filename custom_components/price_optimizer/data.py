@@ -41,6 +41,7 @@ async def async_build_runtime(hass: HomeAssistant, entry: ConfigEntry) -> PriceO
     feed = PriceFeed(
         current=lambda: forecast.price_plan if coordinator.data else None,
         subscribe=forecast.async_add_listener,
+        export=lambda: forecast.export_plan if coordinator.data else None,
     )
     household = HouseholdLoadCoordinator(
         hass, entry, lambda: coordinator.household.capacity_on(dt_util.now().date())

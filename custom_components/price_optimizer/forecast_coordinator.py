@@ -161,6 +161,14 @@ class ForecastCoordinator(DataUpdateCoordinator[ForecastData]):
         forecast, _ = self.prices.household.priced(self.data.forecast)
         return forecast.merged_with(known)
 
+    @property
+    def export_plan(self) -> PriceSeries | None:
+        """Return what exporting earns per slot, on the same slots; None without an export price."""
+        market = self.prices.data.raw
+        if self.data is not None and self.data.forecast:
+            market = self.data.forecast.merged_with(market)
+        return self.prices.household.export_prices(market)
+
     async def _async_update_data(self) -> ForecastData:
         """Score earlier forecasts, extend the history and forecast from the new origin."""
         now = dt_util.utcnow()

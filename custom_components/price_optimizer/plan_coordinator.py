@@ -10,8 +10,9 @@ today; market and forecast slots once the forecast exists) and re-plans
 * when the actuator reports what a switched plug did.
 
 Every plan reads the household's solar forecast (:mod:`.solar_forecast`) and records which
-one it used, or why none, with the expected PV power on its price slots. The optimizer does
-not plan on it yet: see the attach point in :meth:`PlanCoordinator._async_update_data`.
+one it used, or why none, with the expected PV power on its price slots. The optimizer plans
+on it when it is usable, with the export price of the household's tariff; a forecast that is
+missing or stale leaves the plan to the grid, and the plan says why.
 
 An appliance with a control target starts by the plan only while its
 automatic control is on; such a run (``started_by`` "automatic") is switched
@@ -86,6 +87,8 @@ class PriceFeed:
 
     current: Callable[[], PriceSeries | None]
     subscribe: Callable[[CALLBACK_TYPE], CALLBACK_TYPE]
+    # What exporting earns per slot (None without an export price: export earns nothing).
+    export: Callable[[], PriceSeries | None] = lambda: None
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,9 +359,6 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
                 self.async_update_listeners()
             base_load, capacity = self._household_load()
             solar = await self.solar.async_for_plan(now)
-            # Attach point for PV: once PlanRequest takes a solar forecast, pass ``solar`` here
-            # when ``solar is not None and solar.used``; ``solar.expected_kw(starts, step)``
-            # answers the mean kW of each slot of the optimizer's own grid (None where unknown).
             request = PlanRequest(
                 prices=prices,
                 now=now,
@@ -369,6 +369,8 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
                 base_load=base_load,
                 capacity=capacity,
                 capacity_margin_kw=CAPACITY_MARGIN_KW,
+                solar=solar if solar is not None and solar.used else None,
+                export_prices=self._feed.export(),
             )
             try:
                 schedule = await self.hass.async_add_executor_job(plan, request)

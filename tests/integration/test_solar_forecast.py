@@ -253,6 +253,16 @@ async def test_plans_with_an_energy_platform_entry_and_says_which_and_when(
     # Past the forecast's last period nothing is known, and the slot says so.
     assert slots[datetime(2026, 11, 25, 20, tzinfo=UTC)] is None
 
+    # The plan runs on it: the balance's solar is the forecast's, on the plan's own slots.
+    energy = data.schedule.energy
+    assert energy is not None
+    assert energy.solar_slots_known > 0
+    planned_solar = {slot.start: slot.solar_kwh for slot in energy.slots}
+    noon = datetime(2026, 11, 25, 11, tzinfo=UTC)
+    # The hour's slots of the plan hold the hour's energy: its mean kW over one hour.
+    in_the_hour = [kwh for start_, kwh in planned_solar.items() if noon <= start_ < noon + HOUR]
+    assert sum(in_the_hour) == pytest.approx(expected_kw(start)[noon])
+
     answer = (await get_plan(hass, entry))["solar"]
     assert answer["used"] is True
     assert answer["source"] == {
@@ -324,6 +334,7 @@ async def test_a_missing_forecast_leaves_the_plan_without_solar_and_says_so(
     await replan(hass, entry)
     data = entry.runtime_data.planner.data
     assert data.schedule.plans, "the plan goes on"
+    assert data.schedule.energy is None, "and plans on the grid alone"
     assert data.solar is not None
     assert not data.solar.used
     assert data.solar_slots == ()

@@ -336,7 +336,8 @@ def _job_columns(formulation: Formulation) -> IntArray:
     if not parts:
         return np.zeros(0, dtype=np.int64)
     columns = np.concatenate(parts)
-    return columns[(columns != NO_COLUMN) & formulation.integer[np.maximum(columns, 0)]]
+    chosen: IntArray = columns[(columns != NO_COLUMN) & formulation.integer[np.maximum(columns, 0)]]
+    return chosen
 
 
 def _incumbent_values(formulation: Formulation, model: Any) -> FloatArray:

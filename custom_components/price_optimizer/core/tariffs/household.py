@@ -90,8 +90,7 @@ class HouseholdTariff:
         if export is None:
             return None
         slots = tuple(
-            replace(slot, price=export.price(slot.price), lower=None, upper=None)
-            for slot in series
+            replace(slot, price=export.price(slot.price), lower=None, upper=None) for slot in series
         )
         return replace(series, slots=slots)
 
