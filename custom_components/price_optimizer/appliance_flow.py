@@ -65,6 +65,8 @@ CONF_MIN_OFF_TIME: Final = "min_off_time"
 CONF_MAX_STARTS: Final = "max_starts_per_day"
 CONF_PRIORITY: Final = "priority"
 CONF_RISK: Final = "risk"
+CONF_SURPLUS_ONLY: Final = "surplus_only"
+CONF_PRICE_CAP: Final = "price_cap"
 CONF_TARGET: Final = "target"
 CONF_SWITCH_ENTITY: Final = "switch_entity"
 CONF_MQTT_PRESET: Final = "mqtt_preset"
@@ -88,6 +90,7 @@ ERROR_FIELDS: Final[Mapping[IssueCode, str]] = {
     "times_invalid": CONF_MIN_ON_TIME,
     "max_starts_invalid": CONF_MAX_STARTS,
     "flexible_energy_needs_interruptible": CONF_MAX_ENERGY_KWH,
+    "price_cap_invalid": CONF_PRICE_CAP,
 }
 # "30:2.1, 90:0.2": minutes and kW of each phase.
 PHASE_PATTERN: Final = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$")
@@ -149,6 +152,8 @@ APPLIANCE_SCHEMA: Final = vol.Schema(
         vol.Optional(CONF_MAX_STARTS): number_box(1, 96, 1),
         vol.Required(CONF_PRIORITY): number_box(0, 10, 1),
         vol.Required(CONF_RISK): _choice(["median", "upper"], "risk"),
+        vol.Required(CONF_SURPLUS_ONLY): selector.BooleanSelector(),
+        vol.Optional(CONF_PRICE_CAP): number_box(-1000, 1000, "any"),
     }
 )
 WINDOW_FIELDS: Final = (
@@ -159,7 +164,17 @@ WINDOW_FIELDS: Final = (
 )
 # A cycle runs once at its profile: no modulation, energy target or on/off rules.
 CYCLE_FIELDS: Final = frozenset(
-    {CONF_NAME, CONF_POWER_KW, CONF_PHASES, CONF_DURATION, *WINDOW_FIELDS, CONF_PRIORITY, CONF_RISK}
+    {
+        CONF_NAME,
+        CONF_POWER_KW,
+        CONF_PHASES,
+        CONF_DURATION,
+        *WINDOW_FIELDS,
+        CONF_PRIORITY,
+        CONF_RISK,
+        CONF_SURPLUS_ONLY,
+        CONF_PRICE_CAP,
+    }
 )
 INTERRUPTIBLE_FIELDS: Final = frozenset(
     {
@@ -175,6 +190,8 @@ INTERRUPTIBLE_FIELDS: Final = frozenset(
         CONF_MAX_STARTS,
         CONF_PRIORITY,
         CONF_RISK,
+        CONF_SURPLUS_ONLY,
+        CONF_PRICE_CAP,
     }
 )
 OPERATION_FIELDS: Final[Mapping[Operation, frozenset[str]]] = {
@@ -279,6 +296,8 @@ def form_values(appliance: Appliance, zone: tzinfo) -> dict[str, Any]:
         CONF_MAX_STARTS: appliance.max_starts_per_day,
         CONF_PRIORITY: appliance.priority,
         CONF_RISK: appliance.risk,
+        CONF_SURPLUS_ONLY: appliance.surplus_only,
+        CONF_PRICE_CAP: appliance.price_cap,
     }
     return {key: value for key, value in values.items() if value not in (None, "")}
 
@@ -314,6 +333,8 @@ def appliance_from_form(
             "max_starts_per_day": None if max_starts is None else int(max_starts),
             "priority": int(user_input[CONF_PRIORITY]),
             "risk": user_input[CONF_RISK],
+            "surplus_only": bool(user_input.get(CONF_SURPLUS_ONLY, False)),
+            "price_cap": user_input.get(CONF_PRICE_CAP),
         }
     )
 

@@ -81,7 +81,8 @@ async def test_devices_show_the_translated_source_and_kind_as_their_model(
 
 
 WINDOW = ["daily_ready_by", "daily_earliest_start", "earliest_start", "deadline"]
-CYCLE = ["name", "power_kw", "phases", "duration", *WINDOW, "priority", "risk"]
+OWN_ENERGY = ["surplus_only", "price_cap"]
+CYCLE = ["name", "power_kw", "phases", "duration", *WINDOW, "priority", "risk", *OWN_ENERGY]
 INTERRUPTIBLE = [
     "name",
     "power_kw",
@@ -95,6 +96,7 @@ INTERRUPTIBLE = [
     "max_starts_per_day",
     "priority",
     "risk",
+    *OWN_ENERGY,
 ]
 
 
@@ -118,6 +120,7 @@ INTERRUPTIBLE = [
                 "max_starts_per_day",
                 "priority",
                 "risk",
+                *OWN_ENERGY,
             ],
         ),
         (
@@ -134,6 +137,7 @@ INTERRUPTIBLE = [
                 "min_off_time",
                 "priority",
                 "risk",
+                *OWN_ENERGY,
             ],
         ),
         ("custom", "cycle", CYCLE),
@@ -164,6 +168,7 @@ async def test_the_preset_fills_the_form_and_leaves_empty_times_empty(
         "min_off_time": {"hours": 0, "minutes": 0, "seconds": 0},
         "priority": 0,
         "risk": "median",
+        "surplus_only": False,
     }
     keys = {str(key): key for key in form["data_schema"].schema}
     for field in ("daily_earliest_start", "earliest_start", "deadline"):
@@ -446,3 +451,35 @@ async def test_household_limit_is_an_option_that_can_be_cleared(
     await hass.async_block_till_done()
     assert CONF_HOUSEHOLD_LIMIT_KW not in loaded_entry.options
     assert loaded_entry.runtime_data.planner.household_limit_kw is None
+
+
+async def test_a_price_cap_below_every_price_skips_the_run_and_says_why(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    prices = [slot.price for slot in loaded_entry.runtime_data.planner.price_plan()]
+    cheapest = min(prices)
+    subentry_id = await add_appliance(hass, loaded_entry, "dishwasher", price_cap=cheapest - 1.0)
+    assert loaded_entry.subentries[subentry_id].data["price_cap"] == cheapest - 1.0
+    plans = loaded_entry.runtime_data.planner.data.plans(subentry_id)
+    assert plans
+    # The next run is skipped; a later one may still wait for its prices.
+    assert plans[0].issue is not None
+    assert plans[0].issue.code == "price_cap_not_met"
+    assert not any(plan.runs for plan in plans)
+    # Raised above every price, the cap no longer stands in the way.
+    result = await reconfigure_appliance(hass, loaded_entry, subentry_id, price_cap=max(prices))
+    assert result["type"] is FlowResultType.ABORT
+    await loaded_entry.runtime_data.planner.async_refresh()
+    scheduled = loaded_entry.runtime_data.planner.data.upcoming(subentry_id)
+    assert scheduled is not None
+    assert scheduled.runs
+
+
+async def test_surplus_only_without_a_solar_forecast_is_stored_and_explained(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    subentry_id = await add_appliance(hass, loaded_entry, "washing_machine", surplus_only=True)
+    assert loaded_entry.subentries[subentry_id].data["surplus_only"] is True
+    plans = loaded_entry.runtime_data.planner.data.plans(subentry_id)
+    assert plans
+    assert all(plan.issue and plan.issue.code == "surplus_needs_solar" for plan in plans)

@@ -251,6 +251,9 @@ class Appliance:
             "max_starts_per_day": self.max_starts_per_day,
             "priority": self.priority,
             "risk": self.risk,
+            # Only where set, so that appliances stored before these existed read the same.
+            **({"surplus_only": True} if self.surplus_only else {}),
+            **({} if self.price_cap is None else {"price_cap": self.price_cap}),
         }
 
     @classmethod
@@ -284,6 +287,8 @@ class Appliance:
             max_starts_per_day=_optional(int, data.get("max_starts_per_day")),
             priority=int(data.get("priority", 0)),
             risk=risk,
+            surplus_only=bool(data.get("surplus_only", False)),
+            price_cap=_optional(float, data.get("price_cap")),
         )
 
 
