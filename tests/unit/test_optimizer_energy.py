@@ -16,6 +16,7 @@ from custom_components.price_optimizer.core.optimizer import (
     Appliance,
     PlanRequest,
     Schedule,
+    estimate_savings,
     plan,
     preset,
 )
@@ -476,3 +477,19 @@ def test_battery_settings_that_can_never_plan_are_refused(
         _battery(**change).validate()
     assert refused.value.issue.code == "battery_invalid"
     assert refused.value.issue.placeholders["setting"] == setting
+
+
+def test_the_savings_estimate_counts_what_the_battery_saves() -> None:
+    dishwasher = _one_off("dishwasher", 4)
+    request = _request(
+        _prices([0.4, 0.1, 0.1, 0.5]),
+        appliances=(dishwasher,),
+        base_load=_base([1.0] * 4),
+        battery=_battery(soc=0.9),
+    )
+    estimate = estimate_savings(request)
+    saving = _energy(estimate.schedule).battery_saving
+    assert saving is not None
+    assert saving > 0
+    appliance_savings = estimate.schedule.baseline_cost - estimate.schedule.planned_cost
+    assert estimate.savings == pytest.approx(appliance_savings + saving)

@@ -55,11 +55,14 @@ class SavingsEstimate:
 
 
 def estimate_savings(request: PlanRequest, backend: Backend | None = None) -> SavingsEstimate:
-    """Plan the request and compare it with running everything at once."""
+    """Plan the request and compare it with running everything at once.
+
+    With a battery the optimised cost is lower by what the battery saves over the horizon.
+    """
     schedule = plan(request, backend)
     return SavingsEstimate(
         run_now_cost=schedule.baseline_cost,
-        optimised_cost=schedule.planned_cost,
+        optimised_cost=schedule.planned_cost - schedule.battery_saving,
         schedule=schedule,
     )
 
