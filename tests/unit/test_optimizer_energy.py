@@ -493,3 +493,34 @@ def test_the_savings_estimate_counts_what_the_battery_saves() -> None:
     assert saving > 0
     appliance_savings = estimate.schedule.baseline_cost - estimate.schedule.planned_cost
     assert estimate.savings == pytest.approx(appliance_savings + saving)
+
+
+def test_a_crowded_household_under_its_limit_with_a_battery_keeps_every_bound() -> None:
+    hours = 12
+    rng = np.random.default_rng(7)
+    appliances = (
+        _one_off("ev_charger", hours, duration=None, energy_kwh=14.0),
+        _one_off("water_heater", hours, max_energy_kwh=None),
+        _one_off("dryer", hours),
+        _one_off("dishwasher", hours),
+    )
+    battery = _battery(soc=0.5)
+    request = _request(
+        _prices(rng.uniform(-0.02, 0.4, hours).round(3).tolist()),
+        appliances=appliances,
+        solar=_solar([0, 0, 1, 3, 5, 6, 6, 5, 3, 1, 0, 0]),
+        base_load=_base([0.6] * hours),
+        export_prices=_prices([0.04] * hours),
+        battery=battery,
+        household_limit_kw=7.5,
+    )
+    schedule = plan(request)
+    energy = _energy(schedule)
+    _assert_balanced(energy, battery)
+    assert all(p.status == "scheduled" for p in schedule.plans)
+    for slot in energy.slots:
+        assert slot.grid_import_kwh <= 7.5 + TOLERANCE
+    assert schedule.solver is not None
+    assert schedule.solver.objective is not None
+    assert schedule.solver.bound is not None
+    assert schedule.solver.bound <= schedule.solver.objective + TOLERANCE

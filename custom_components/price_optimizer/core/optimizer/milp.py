@@ -21,7 +21,7 @@ gap to its proven bound.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 import importlib.util
 import math
 from typing import Any, Final, Literal
@@ -51,6 +51,10 @@ ABS_GAP: Final = 1e-6
 TREE_SHARE: Final = 0.3
 SEARCH_SHARE: Final = 0.7
 CROWDED_SEARCH_SHARE: Final = 0.35
+# With an energy balance whose relaxation does not give a proven plan: the share of the time
+# limit the plan on the grid alone may take, before HiGHS's branch and cut starts from the
+# better of the two plans.
+FIRST_PLAN_SHARE: Final = 0.3
 # A peak the plan may raise ties all jobs' slots together: splitting one cycle's starts
 # barely moves the bound there, while HiGHS's cuts close it. With a capacity charge the tree
 # gets this share to close alone, then HiGHS goes on from its plan (measured on eight cycles
@@ -276,38 +280,52 @@ def _solve_balance(
     around: Any = None
     if reading is not None:
         fixed = _job_columns(formulation)
-        values = encode(problem, formulation, reading)[fixed]
+        placed_at = encode(problem, formulation, reading)[fixed]
         # The balance around the plan, from the relaxation's basis: usually integral already.
-        _set_bounds(relaxation, fixed, values, values)
+        _set_bounds(relaxation, fixed, placed_at, placed_at)
         relaxation.run()
         if relaxation.getModelStatus() == highspy.HighsModelStatus.kOptimal:
             around = relaxation
             point = np.array(relaxation.getSolution().col_value)
             settled = np.abs(point - np.round(point))[formulation.integer] <= INTEGRALITY
             if not settled.all():
-                around = _highs_model(formulation, integer=True, time_limit=time_limit)
-                around.setOptionValue("mip_rel_gap", REL_GAP)
-                around.setOptionValue("mip_abs_gap", ABS_GAP)
-                _set_bounds(around, fixed, values, values)
-                around.run()
-                feasible = highspy.SolutionStatus.kSolutionStatusFeasible
-                if around.getInfo().primal_solution_status != feasible:
-                    around = None
+                around = _balance_around(problem, formulation, reading, time_limit)
         if around is not None:
             incumbent = decode(problem, formulation, np.array(around.getSolution().col_value))
             objective = total_cost(problem, incumbent)
     if incumbent is not None and (first_plan or within_tolerance(objective, bound)):
         outcome: SolveStatus = "optimal" if within_tolerance(objective, bound) else "time_limit"
         return incumbent, _report("highs", outcome, "relaxation", objective, bound, started)
+    values: FloatArray | None = None
+    if around is not None:
+        values = _incumbent_values(formulation, around)
+    if problem.jobs and (values is None or not first_plan):
+        # The plan read off the relaxation does not fit, or is far from its bound (a binding
+        # limit splits the battery's energy between placements). The cheapest plan on the grid
+        # alone always fits beside solar and an idle battery; with the balance settled around
+        # it, it is often the better start for the branch and cut.
+        grid_only = replace(problem, energy=None)
+        placed, _ = solve(grid_only, "highs", FIRST_PLAN_SHARE * time_limit)
+        settled_model = (
+            None if placed is None else _balance_around(problem, formulation, placed, time_limit)
+        )
+        if settled_model is not None:
+            candidate = decode(
+                problem, formulation, np.array(settled_model.getSolution().col_value)
+            )
+            cost = total_cost(problem, candidate)
+            if cost < objective:
+                values = _incumbent_values(formulation, settled_model)
+                incumbent, objective = candidate, cost
     remaining = max(started + time_limit - monotonic_seconds() - HIGHS_MARGIN, MINIMUM_TIME)
     mip = _highs_model(formulation, integer=True, time_limit=remaining)
     mip.setOptionValue("mip_rel_gap", REL_GAP)
     mip.setOptionValue("mip_abs_gap", ABS_GAP)
     if first_plan:
         mip.setOptionValue("mip_max_improving_sols", 1)
-    if incumbent is not None:
+    if values is not None:
         everything = np.arange(formulation.columns, dtype=np.int32)
-        mip.setSolution(len(everything), everything, _incumbent_values(formulation, around))
+        mip.setSolution(len(everything), everything, values)
     mip.run()
     mip_status = mip.getModelStatus()
     info = mip.getInfo()
@@ -328,6 +346,24 @@ def _solve_balance(
     proven = mip_status == highspy.HighsModelStatus.kOptimal or within_tolerance(objective, bound)
     outcome = "optimal" if proven else "time_limit"
     return incumbent, _report("highs", outcome, "branch_and_bound", objective, bound, started)
+
+
+def _balance_around(
+    problem: Problem, formulation: Formulation, placement: Solution, time_limit: float
+) -> Any:
+    """Return the model solved with the jobs where ``placement`` has them (None: no plan)."""
+    import highspy  # noqa: PLC0415
+
+    fixed = _job_columns(formulation)
+    values = encode(problem, formulation, placement)[fixed]
+    model = _highs_model(formulation, integer=True, time_limit=time_limit)
+    model.setOptionValue("mip_rel_gap", REL_GAP)
+    model.setOptionValue("mip_abs_gap", ABS_GAP)
+    _set_bounds(model, fixed, values, values)
+    model.run()
+    if model.getInfo().primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
+        return None
+    return model
 
 
 def _job_columns(formulation: Formulation) -> IntArray:
