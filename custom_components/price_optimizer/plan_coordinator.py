@@ -71,6 +71,7 @@ from .core.optimizer import (
     ApplianceError,
     AppliancePlan,
     Battery,
+    EnergySlot,
     PlanRequest,
     Schedule,
     SolverUnavailableError,
@@ -121,6 +122,20 @@ class PlanData:
     # out; ``battery_issue`` says why a configured battery was left out.
     battery: Battery | None = None
     battery_issue: str | None = None
+    # A plan made mid-slot starts at the next boundary; the battery goes on with the slot
+    # under way as the plan before had it (also the plan stored before a restart).
+    battery_slot_under_way: EnergySlot | None = None
+
+    def battery_slot(self, when: datetime) -> EnergySlot | None:
+        """Return what the battery does at ``when``: the plan's slot, or the one under way."""
+        energy = self.schedule.energy
+        if self.battery is None or energy is None:
+            return None
+        slot = energy.slot_at(when)
+        under_way = self.battery_slot_under_way
+        if slot is None and under_way is not None and under_way.start <= when < under_way.end:
+            return under_way
+        return slot
 
     def plans(self, appliance_id: str) -> tuple[AppliancePlan, ...]:
         """Return the appliance's plans, the nearest occurrence first."""
@@ -221,6 +236,7 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
         self.battery: BatterySettings | None = battery_of(config_entry)
         self._planned_battery: Battery | None = None
         self._battery_issue: str | None = None
+        self._battery_slot_under_way: EnergySlot | None = None
         self._unsub_soc: CALLBACK_TYPE | None = None
         self._store = plan_store(hass, config_entry.entry_id)
         self._records: dict[str, ApplianceRecord] = {}
@@ -254,6 +270,8 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
         records = stored.get("records", {})
         if stored.get("schedule"):
             self._schedule = Schedule.from_dict(stored["schedule"])
+        if stored.get("battery_slot_under_way"):
+            self._battery_slot_under_way = EnergySlot.from_dict(stored["battery_slot_under_way"])
         prices = self._feed.current() or PriceSeries()
         for appliance_id, appliance in self.appliances.items():
             record = (
@@ -407,6 +425,8 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
                 raise UpdateFailed(
                     translation_domain=DOMAIN, translation_key="solver_unavailable"
                 ) from err
+            under_way = self._battery_slot_at(now)
+            self._battery_slot_under_way = under_way if battery is not None else None
             self._schedule = schedule
             self._schedule_is_fresh = True
             self._planned_battery = battery
@@ -435,6 +455,16 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
                 self._store.async_delay_save(self._stored, PLAN_SAVE_DELAY)
             self._schedule_next_change(now)
             return self._data()
+
+    def _battery_slot_at(self, when: datetime) -> EnergySlot | None:
+        """Return the battery's slot at ``when`` in the plan in effect, or the one under way."""
+        energy = self._schedule.energy
+        slot = None if energy is None else energy.slot_at(when)
+        if slot is None:
+            slot = self._battery_slot_under_way
+        if slot is None or slot.mode is None or not slot.start <= when < slot.end:
+            return None
+        return slot
 
     def _battery_for_plan(self) -> Battery | None:
         """Return the battery at its measured state of charge, None when it cannot be planned."""
@@ -564,6 +594,7 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
             solar_slots=self._solar_slots,
             battery=self._planned_battery,
             battery_issue=self._battery_issue,
+            battery_slot_under_way=self._battery_slot_under_way,
         )
 
     async def _async_save(self) -> None:
@@ -571,10 +602,14 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
         self._saved_records = dict(self._records)
 
     def _stored(self) -> dict[str, Any]:
-        return {
+        stored: dict[str, Any] = {
             "records": {key: record.as_dict() for key, record in self._records.items()},
             "schedule": self._schedule.as_dict(),
         }
+        if self._battery_slot_under_way is not None:
+            # Optional, so files without a battery keep the released shape; read with get().
+            stored["battery_slot_under_way"] = self._battery_slot_under_way.as_dict()
+        return stored
 
     def _schedule_next_change(self, now: datetime) -> None:
         if self._unsub_change:
