@@ -28,6 +28,7 @@ from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
 from .appliance_flow import ApplianceSubentryFlow
+from .battery_flow import BatterySubentryFlow
 from .const import (
     CONF_ACCESS_TOKEN,
     CONF_ACCOUNT_ID,
@@ -64,6 +65,7 @@ from .const import (
     SOURCE_TIBBER,
     SOURCE_URDB,
     SUBENTRY_APPLIANCE,
+    SUBENTRY_BATTERY,
 )
 from .core.sources import (
     awattar,
@@ -571,8 +573,8 @@ class PriceOptimizerConfigFlow(ConfigFlow, domain=DOMAIN):
     def async_get_supported_subentry_types(
         cls, config_entry: ConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
-        """Return the appliance subentry flow."""
-        return {SUBENTRY_APPLIANCE: ApplianceSubentryFlow}
+        """Return the flows of the appliance subentries and of the battery subentry."""
+        return {SUBENTRY_APPLIANCE: ApplianceSubentryFlow, SUBENTRY_BATTERY: BatterySubentryFlow}
 
 
 def _errors_for(err: SourceError) -> dict[str, str]:

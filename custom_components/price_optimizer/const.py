@@ -30,8 +30,9 @@ CONF_EXPORT_PRICE: Final = "export_price"
 CONF_BASE_LOAD_SENSOR: Final = "base_load_sensor"
 CONF_SOLAR_FORECAST: Final = "solar_forecast"
 
-# Config subentries: one per appliance.
+# Config subentries: one per appliance, and at most one home battery.
 SUBENTRY_APPLIANCE: Final = "appliance"
+SUBENTRY_BATTERY: Final = "battery"
 # Where an appliance subentry keeps its control target (see core/plug_target.py).
 CONF_CONTROL: Final = "control"
 

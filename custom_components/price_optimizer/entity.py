@@ -1,4 +1,4 @@
-"""The base entities: one for the entry's service device, one for each appliance device.
+"""The base entities: for the entry's service device, each appliance device and the battery.
 
 The device registry shows a device's model as given, so the model is the
 translated name of the price source or the appliance kind (in Home
@@ -60,6 +60,30 @@ def async_add_appliance_entities(
             if appliance_id not in added:
                 added.add(appliance_id)
                 async_add_entities(entities(planner, appliance_id), config_subentry_id=appliance_id)
+
+    add_new()
+    entry.async_on_unload(planner.async_add_appliance_listener(add_new))
+
+
+@callback
+def async_add_battery_entities(
+    entry: PriceOptimizerConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    entities: Callable[[PlanCoordinator, str], Iterable[Entity]],
+) -> None:
+    """Add the battery's entities on its subentry now, or once a battery is added later."""
+    planner = entry.runtime_data.planner
+    added: set[str] = set()
+
+    @callback
+    def add_new() -> None:
+        battery = planner.battery
+        added.intersection_update({battery.subentry_id} if battery else set())
+        if battery is not None and battery.subentry_id not in added:
+            added.add(battery.subentry_id)
+            async_add_entities(
+                entities(planner, battery.subentry_id), config_subentry_id=battery.subentry_id
+            )
 
     add_new()
     entry.async_on_unload(planner.async_add_appliance_listener(add_new))
@@ -141,23 +165,7 @@ class ApplianceEntity(CoordinatorEntity[PlanCoordinator]):
 
     @callback
     def _async_link_to_entry_device(self) -> None:
-        # DeviceInfo's via_device is deprecated and via_device_id is not in every supported
-        # version, so the link is made in the registry, where both versions take a device id.
-        if self.device_entry is None:
-            return
-        registry = dr.async_get(self.hass)
-        entry_id = self.coordinator.config_entry.entry_id
-        hub = next(
-            (
-                device
-                for device in dr.async_entries_for_config_entry(registry, entry_id)
-                if (DOMAIN, entry_id) in device.identifiers
-            ),
-            None,
-        )
-        if hub is not None:
-            # A no-op when the link is already there.
-            registry.async_update_device(self.device_entry.id, via_device_id=hub.id)
+        async_link_to_entry_device(self, self.coordinator.config_entry.entry_id)
 
     @callback
     def _handle_coordinator_update(self) -> None:
@@ -174,3 +182,66 @@ class ApplianceEntity(CoordinatorEntity[PlanCoordinator]):
     def record(self) -> ApplianceRecord:
         """Return what the planner knows about the appliance now."""
         return self.coordinator.data.records[self.appliance_id]
+
+
+@callback
+def async_link_to_entry_device(entity: Entity, entry_id: str) -> None:
+    """Show the entity's device as connected through the entry's service device."""
+    # DeviceInfo's via_device is deprecated and via_device_id is not in every supported
+    # version, so the link is made in the registry, where both versions take a device id.
+    if entity.device_entry is None:
+        return
+    registry = dr.async_get(entity.hass)
+    hub = next(
+        (
+            device
+            for device in dr.async_entries_for_config_entry(registry, entry_id)
+            if (DOMAIN, entry_id) in device.identifiers
+        ),
+        None,
+    )
+    if hub is not None:
+        # A no-op when the link is already there.
+        registry.async_update_device(entity.device_entry.id, via_device_id=hub.id)
+
+
+class BatteryEntity(CoordinatorEntity[PlanCoordinator]):
+    """An entity of the household's battery, on the device of its subentry."""
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self, planner: PlanCoordinator, battery_id: str, description: EntityDescription
+    ) -> None:
+        """Bind the entity to the planner, the battery's subentry and the description."""
+        super().__init__(planner)
+        self.battery_id = battery_id
+        self.entity_description = description
+        self._attr_unique_id = f"{battery_id}_{description.key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, battery_id)},
+            name=planner.config_entry.subentries[battery_id].title,
+            manufacturer="Price Optimizer",
+            model_id="battery",
+        )
+
+    async def async_added_to_hass(self) -> None:
+        """Link the battery's device to the entry's service device."""
+        await super().async_added_to_hass()
+        async_link_to_entry_device(self, self.coordinator.config_entry.entry_id)
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        # A battery just removed has nothing to show; its entity is being removed.
+        if self._is_current:
+            super()._handle_coordinator_update()
+
+    @property
+    def _is_current(self) -> bool:
+        battery = self.coordinator.battery
+        return battery is not None and battery.subentry_id == self.battery_id
+
+    @property
+    def available(self) -> bool:
+        """Return whether a plan exists: the first one is made after the setup."""
+        return super().available and self.coordinator.data is not None and self._is_current

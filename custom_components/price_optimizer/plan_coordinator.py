@@ -9,6 +9,12 @@ today; market and forecast slots once the forecast exists) and re-plans
 * when a run starts or a block ends, at that moment (a point-in-time listener);
 * when the actuator reports what a switched plug did.
 
+With a battery subentry, every plan starts from the state of charge its sensor reports and
+plans the battery with the appliances over the whole horizon. A sensor that is gone, not
+reporting or not a number leaves that plan without the battery, and the plan says why
+(``battery_issue``). The planner also re-plans when the sensor moves away from the plan by more
+than :data:`SOC_DRIFT_SHARE` of the capacity.
+
 Every plan reads the household's solar forecast (:mod:`.solar_forecast`) and records which
 one it used, or why none, with the expected PV power on its price slots. The optimizer plans
 on it when it is usable, with the export price of the household's tariff; a forecast that is
@@ -33,8 +39,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers.event import (
+    async_track_point_in_utc_time,
+    async_track_state_change_event,
+)
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -59,7 +68,10 @@ from .core.appliance_state import (
 )
 from .core.optimizer import (
     Appliance,
+    ApplianceError,
     AppliancePlan,
+    Battery,
+    EnergySlot,
     PlanRequest,
     Schedule,
     SolverUnavailableError,
@@ -71,6 +83,7 @@ from .core.prices import PriceSeries
 from .core.solar import SolarForPlan, SolarSlot
 from .core.tariffs.base_load import BaseLoad
 from .core.tariffs.capacity import CAPACITY_MARGIN_KW, CapacityTerms
+from .home_battery import BatterySettings, battery_of, measured_soc
 from .solar_forecast import SolarForecastReader
 from .storage import plan_store
 
@@ -79,6 +92,8 @@ if TYPE_CHECKING:
 
 # Seconds a plan that changed no appliance's record waits before it is written.
 PLAN_SAVE_DELAY: Final = 600
+# A measured state of charge this share of the capacity away from the plan's is re-planned from.
+SOC_DRIFT_SHARE: Final = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +118,24 @@ class PlanData:
     # power it expects on each price slot from the plan's start; empty when it is not used.
     solar: SolarForPlan | None = None
     solar_slots: tuple[SolarSlot, ...] = ()
+    # The battery as the plan took it (its measured state of charge), None when it was left
+    # out; ``battery_issue`` says why a configured battery was left out.
+    battery: Battery | None = None
+    battery_issue: str | None = None
+    # A plan made mid-slot starts at the next boundary; the battery goes on with the slot
+    # under way as the plan before had it (also the plan stored before a restart).
+    battery_slot_under_way: EnergySlot | None = None
+
+    def battery_slot(self, when: datetime) -> EnergySlot | None:
+        """Return what the battery does at ``when``: the plan's slot, or the one under way."""
+        energy = self.schedule.energy
+        if self.battery is None or energy is None:
+            return None
+        slot = energy.slot_at(when)
+        under_way = self.battery_slot_under_way
+        if slot is None and under_way is not None and under_way.start <= when < under_way.end:
+            return under_way
+        return slot
 
     def plans(self, appliance_id: str) -> tuple[AppliancePlan, ...]:
         """Return the appliance's plans, the nearest occurrence first."""
@@ -200,6 +233,11 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
         self._solar_option = config_entry.options.get(CONF_SOLAR_FORECAST)
         self._solar_plan: SolarForPlan | None = None
         self._solar_slots: tuple[SolarSlot, ...] = ()
+        self.battery: BatterySettings | None = battery_of(config_entry)
+        self._planned_battery: Battery | None = None
+        self._battery_issue: str | None = None
+        self._battery_slot_under_way: EnergySlot | None = None
+        self._unsub_soc: CALLBACK_TYPE | None = None
         self._store = plan_store(hass, config_entry.entry_id)
         self._records: dict[str, ApplianceRecord] = {}
         self._saved_records: dict[str, ApplianceRecord] = {}
@@ -232,6 +270,8 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
         records = stored.get("records", {})
         if stored.get("schedule"):
             self._schedule = Schedule.from_dict(stored["schedule"])
+        if stored.get("battery_slot_under_way"):
+            self._battery_slot_under_way = EnergySlot.from_dict(stored["battery_slot_under_way"])
         prices = self._feed.current() or PriceSeries()
         for appliance_id, appliance in self.appliances.items():
             record = (
@@ -252,6 +292,7 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
                 starts=False,
             )
         self._unsub_feed = self._feed.subscribe(self._async_prices_changed)
+        self._follow_soc_sensor()
 
     async def async_take_configuration(self) -> bool:
         """Take in the entry's appliances, their targets and the household limit as they are now.
@@ -269,12 +310,14 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
         }
         limit = household_limit(self.config_entry.options)
         solar = self.config_entry.options.get(CONF_SOLAR_FORECAST)
+        battery = battery_of(self.config_entry)
         async with self._lock:
-            if (appliances, targets, limit, solar) == (
+            if (appliances, targets, limit, solar, battery) == (
                 self.appliances,
                 self.targets,
                 self.household_limit_kw,
                 self._solar_option,
+                self.battery,
             ):
                 return False
             now = dt_util.utcnow()
@@ -293,6 +336,8 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
             self.targets = targets
             self.household_limit_kw = limit
             self._solar_option = solar
+            self.battery = battery
+            self._follow_soc_sensor()
             await self._async_save()
         return True
 
@@ -359,6 +404,7 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
                 self.async_update_listeners()
             base_load, capacity = self._household_load()
             solar = await self.solar.async_for_plan(now)
+            battery = self._battery_for_plan()
             request = PlanRequest(
                 prices=prices,
                 now=now,
@@ -371,6 +417,7 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
                 capacity_margin_kw=CAPACITY_MARGIN_KW,
                 solar=solar if solar is not None and solar.used else None,
                 export_prices=self._feed.export(),
+                battery=battery,
             )
             try:
                 schedule = await self.hass.async_add_executor_job(plan, request)
@@ -378,8 +425,11 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
                 raise UpdateFailed(
                     translation_domain=DOMAIN, translation_key="solver_unavailable"
                 ) from err
+            under_way = self._battery_slot_at(now)
+            self._battery_slot_under_way = under_way if battery is not None else None
             self._schedule = schedule
             self._schedule_is_fresh = True
+            self._planned_battery = battery
             self._solar_plan = solar
             self._solar_slots = (
                 ()
@@ -405,6 +455,77 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
                 self._store.async_delay_save(self._stored, PLAN_SAVE_DELAY)
             self._schedule_next_change(now)
             return self._data()
+
+    def _battery_slot_at(self, when: datetime) -> EnergySlot | None:
+        """Return the battery's slot at ``when`` in the plan in effect, or the one under way."""
+        energy = self._schedule.energy
+        slot = None if energy is None else energy.slot_at(when)
+        if slot is None:
+            slot = self._battery_slot_under_way
+        if slot is None or slot.mode is None or not slot.start <= when < slot.end:
+            return None
+        return slot
+
+    def _battery_for_plan(self) -> Battery | None:
+        """Return the battery at its measured state of charge, None when it cannot be planned."""
+        settings = self.battery
+        if settings is None:
+            self._battery_issue = None
+            return None
+        soc, issue = measured_soc(self.hass, settings.soc_sensor)
+        battery = None if soc is None else settings.battery(soc)
+        if battery is not None:
+            try:
+                battery.validate()
+            except ApplianceError as err:
+                issue, battery = err.issue.code, None
+        if issue is not None and issue != self._battery_issue:
+            LOGGER.warning(
+                "%s plans without the battery %s: %s (%s)",
+                self.config_entry.title,
+                settings.name,
+                issue,
+                settings.soc_sensor,
+            )
+        self._battery_issue = issue
+        return battery
+
+    @callback
+    def _follow_soc_sensor(self) -> None:
+        """Listen to the battery's state-of-charge sensor, or stop when there is no battery."""
+        if self._unsub_soc:
+            self._unsub_soc()
+            self._unsub_soc = None
+        if self.battery is not None:
+            self._unsub_soc = async_track_state_change_event(
+                self.hass, self.battery.soc_sensor, self._async_soc_changed
+            )
+
+    @callback
+    def _async_soc_changed(self, event: Event[EventStateChangedData]) -> None:
+        """Re-plan when the battery drifted from the plan, or can be planned again."""
+        settings = self.battery
+        if settings is None or self.data is None:
+            return
+        soc, _issue = measured_soc(self.hass, settings.soc_sensor)
+        if soc is None:
+            # The plan made with the last good reading stands until the next one.
+            return
+        planned = self._planned_battery
+        energy = self._schedule.energy
+        if planned is None or energy is None:
+            # The last plan left the battery out: it can be planned now.
+            self.async_request_plan()
+            return
+        expected = energy.stored_at(dt_util.utcnow(), planned.stored_kwh)
+        if abs(soc * settings.capacity_kwh - expected) > SOC_DRIFT_SHARE * settings.capacity_kwh:
+            LOGGER.debug(
+                "%s re-plans: the battery holds %.2f kWh, the plan expected %.2f kWh",
+                self.config_entry.title,
+                soc * settings.capacity_kwh,
+                expected,
+            )
+            self.async_request_plan()
 
     async def async_set_automatic_control(self, appliance_id: str, enabled: bool) -> None:
         """Let the actuator switch the appliance by the plan, or leave it to the household."""
@@ -471,6 +592,9 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
             prices=self.price_plan(),
             solar=self._solar_plan,
             solar_slots=self._solar_slots,
+            battery=self._planned_battery,
+            battery_issue=self._battery_issue,
+            battery_slot_under_way=self._battery_slot_under_way,
         )
 
     async def _async_save(self) -> None:
@@ -478,10 +602,14 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
         self._saved_records = dict(self._records)
 
     def _stored(self) -> dict[str, Any]:
-        return {
+        stored: dict[str, Any] = {
             "records": {key: record.as_dict() for key, record in self._records.items()},
             "schedule": self._schedule.as_dict(),
         }
+        if self._battery_slot_under_way is not None:
+            # Optional, so files without a battery keep the released shape; read with get().
+            stored["battery_slot_under_way"] = self._battery_slot_under_way.as_dict()
+        return stored
 
     def _schedule_next_change(self, now: datetime) -> None:
         if self._unsub_change:
@@ -501,9 +629,9 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
     async def async_shutdown(self) -> None:
         """Stop listening to the feed and the clock, and write what is still waiting to be."""
         await super().async_shutdown()
-        for unsub in (self._unsub_change, self._unsub_feed):
+        for unsub in (self._unsub_change, self._unsub_feed, self._unsub_soc):
             if unsub:
                 unsub()
-        self._unsub_change = self._unsub_feed = None
+        self._unsub_change = self._unsub_feed = self._unsub_soc = None
         # A plan change waits minutes to be written; an unload must not leave it behind.
         await self._async_save()

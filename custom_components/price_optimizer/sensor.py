@@ -20,6 +20,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util import dt as dt_util
 
 from .action_errors import localised_placeholders
+from .battery_sensors import async_add_battery_sensors
 from .capacity_sensors import async_add_capacity_sensors
 from .const import ATTR_MARKET_PRICE
 from .coordinator import PriceCoordinator, PriceData
@@ -353,6 +354,7 @@ async def async_setup_entry(
         ]
     )
     async_add_capacity_sensors(entry, async_add_entities)
+    async_add_battery_sensors(entry, async_add_entities)
     currency = coordinator.data.prices.currency
     async_add_appliance_entities(
         entry,

@@ -34,6 +34,7 @@ from .core.optimizer import (
 )
 from .core.prices import PriceSeries
 from .data import PriceOptimizerConfigEntry
+from .plan_coordinator import PlanData
 from .precision import rounded
 
 SERVICE_GET_PRICES: Final = "get_prices"
@@ -41,6 +42,7 @@ SERVICE_FIND_CHEAPEST_WINDOW: Final = "find_cheapest_window"
 SERVICE_ESTIMATE_SAVINGS: Final = "estimate_savings"
 SERVICE_GET_PLAN: Final = "get_plan"
 SERVICE_GET_FORECAST: Final = "get_forecast"
+SERVICE_GET_ENERGY_PLAN: Final = "get_energy_plan"
 
 ATTR_DURATION: Final = "duration"
 ATTR_EARLIEST_START: Final = "earliest_start"
@@ -64,6 +66,7 @@ ENTRY_SCHEMA = vol.Schema(
 )
 GET_PRICES_SCHEMA = ENTRY_SCHEMA
 GET_PLAN_SCHEMA = ENTRY_SCHEMA
+GET_ENERGY_PLAN_SCHEMA = ENTRY_SCHEMA
 GET_FORECAST_SCHEMA = ENTRY_SCHEMA.extend(
     {
         vol.Optional(ATTR_HOURS_AHEAD, default=36): vol.All(
@@ -219,12 +222,44 @@ async def _async_get_plan(call: ServiceCall) -> ServiceResponse:
                 "finished_runs": record.ledger.runs,
             }
         )
-    solar = (
-        None
-        if data.solar is None
-        else {**data.solar.as_dict(), "slots": [slot.as_dict() for slot in data.solar_slots]}
-    )
-    return {**data.schedule.as_dict(), "appliances": appliances, "solar": solar}
+    return {**data.schedule.as_dict(), "appliances": appliances, "solar": _solar_answer(data)}
+
+
+def _solar_answer(data: PlanData) -> dict[str, Any] | None:
+    """Return the solar forecast read for the plan, with its mean kW on the plan's slots."""
+    if data.solar is None:
+        return None
+    return {**data.solar.as_dict(), "slots": [slot.as_dict() for slot in data.solar_slots]}
+
+
+async def _async_get_energy_plan(call: ServiceCall) -> ServiceResponse:
+    entry = _loaded_entry(call)
+    data = entry.runtime_data.planner.data
+    if data is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_plan",
+            translation_placeholders={"title": entry.title},
+        )
+    energy = data.schedule.energy
+    if energy is None:
+        # Without a usable solar forecast or a battery the plan has no balance to show.
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_energy_plan",
+            translation_placeholders={"title": entry.title},
+        )
+    battery = data.battery
+    return {
+        "currency": data.schedule.currency,
+        **energy.as_dict(),
+        "end_soc": convert.rounded(energy.end_soc),
+        "battery": None
+        if battery is None
+        else {"name": battery.name, "soc": battery.soc, "stored_kwh": battery.stored_kwh},
+        "battery_issue": data.battery_issue,
+        "solar": _solar_answer(data),
+    }
 
 
 def _configured(known: Mapping[str, Appliance], appliance_ids: list[str]) -> list[Appliance]:
@@ -330,6 +365,7 @@ def async_register_actions(hass: HomeAssistant) -> None:
         (SERVICE_ESTIMATE_SAVINGS, _async_estimate_savings, ESTIMATE_SAVINGS_SCHEMA),
         (SERVICE_GET_PLAN, _async_get_plan, GET_PLAN_SCHEMA),
         (SERVICE_GET_FORECAST, _async_get_forecast, GET_FORECAST_SCHEMA),
+        (SERVICE_GET_ENERGY_PLAN, _async_get_energy_plan, GET_ENERGY_PLAN_SCHEMA),
     ):
         hass.services.async_register(
             DOMAIN,

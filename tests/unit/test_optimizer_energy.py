@@ -524,3 +524,21 @@ def test_a_crowded_household_under_its_limit_with_a_battery_keeps_every_bound() 
     assert schedule.solver.objective is not None
     assert schedule.solver.bound is not None
     assert schedule.solver.bound <= schedule.solver.objective + TOLERANCE
+
+
+def test_the_energy_expected_stored_moves_along_each_slot_from_the_measured_start() -> None:
+    battery = _battery(soc=0.0, min_soc=0.0, charge_efficiency=0.9, discharge_efficiency=0.8)
+    energy = _energy(
+        plan(_request(_prices([0.10, 0.50]), base_load=_base([0.0, 3.0]), battery=battery))
+    )
+    first, second = energy.slots
+    assert first.stored_kwh is not None
+    assert second.stored_kwh is not None
+    assert energy.stored_at(START - HOUR, 0.0) == 0.0
+    assert energy.stored_at(START, 0.0) == 0.0
+    # Half through the charging hour, half of what it stores is in.
+    assert energy.stored_at(START + HOUR / 2, 0.0) == pytest.approx(first.stored_kwh / 2)
+    assert energy.stored_at(START + HOUR, 0.0) == pytest.approx(first.stored_kwh)
+    halfway_out = (first.stored_kwh + second.stored_kwh) / 2
+    assert energy.stored_at(START + 1.5 * HOUR, 0.0) == pytest.approx(halfway_out)
+    assert energy.stored_at(START + 5 * HOUR, 0.0) == pytest.approx(second.stored_kwh)

@@ -21,6 +21,9 @@ from .appliances import (
     CyclePhase,
     preset,
 )
+from .battery import Battery
+from .energy import BATTERY_MODES, BatteryMode
+from .energy_plan import EnergyPlan, EnergySlot
 from .issues import ISSUE_CODES, ApplianceError, PlanIssue, PlanningError
 from .milp import SolveReport, SolverUnavailableError, available_backends
 from .planner import plan
@@ -38,6 +41,7 @@ from .windows import PriceWindow, find_cheapest_windows
 
 __all__ = [
     "APPLIANCE_KINDS",
+    "BATTERY_MODES",
     "ISSUE_CODES",
     "PRESETS",
     "Appliance",
@@ -45,7 +49,11 @@ __all__ = [
     "ApplianceKind",
     "AppliancePlan",
     "ApplianceState",
+    "Battery",
+    "BatteryMode",
     "CyclePhase",
+    "EnergyPlan",
+    "EnergySlot",
     "PlanIssue",
     "PlanRequest",
     "PlannedRun",

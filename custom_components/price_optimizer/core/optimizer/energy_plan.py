@@ -124,6 +124,25 @@ class EnergyPlan:
             return None
         return stored / self.battery_capacity_kwh
 
+    def stored_at(self, when: datetime, initial_kwh: float) -> float:
+        """Return the energy the plan expects stored at ``when``, from ``initial_kwh`` at its start.
+
+        Within a slot the battery moves at its mean power, so the energy is interpolated
+        between the slot's start and end. Before the first slot it holds ``initial_kwh``;
+        after the last, what the last slot ends with.
+        """
+        before = initial_kwh
+        for slot in self.slots:
+            if slot.stored_kwh is None:
+                return initial_kwh
+            if when < slot.start:
+                return before
+            if when < slot.end:
+                share = (when - slot.start) / (slot.end - slot.start)
+                return before + share * (slot.stored_kwh - before)
+            before = slot.stored_kwh
+        return before
+
     def slot_at(self, when: datetime) -> EnergySlot | None:
         """Return the slot that covers ``when``."""
         return next((slot for slot in self.slots if slot.start <= when < slot.end), None)
