@@ -14,6 +14,8 @@ import {
 } from "./format.js";
 import {
   bandPath,
+  barsPath,
+  energySeries,
   hourTicks,
   lanes,
   loadPath,
@@ -22,6 +24,7 @@ import {
   priceRange,
   runBar,
   segmentsByOrigin,
+  socPath,
   stepPath,
   timeScale,
   timeSpan,
@@ -36,6 +39,7 @@ export const DEFAULTS = {
   show_forecast: true,
   show_load: true,
   show_appliances: true,
+  show_energy: true,
 };
 // Marks the browser test reads: when the page's first card was attached, and when a card
 // first drew a plan (the time in between is the card's own: two actions and one render).
@@ -46,6 +50,8 @@ const PRICE_HEIGHT = 130;
 const AXIS_HEIGHT = 22;
 const LANE_HEIGHT = 36;
 const LOAD_HEIGHT = 64;
+const BATTERY_HEIGHT = 56;
+const SOC_HEIGHT = 44;
 const LEFT = 44;
 const RIGHT = 8;
 const TOP = 8;
@@ -282,9 +288,21 @@ export class PriceOptimizerPlanCard extends LitElement {
     const axisY = priceBottom + AXIS_HEIGHT;
     const lanesTop = axisY + 4;
     const loadTop = lanesTop + rows.length * LANE_HEIGHT + (rows.length ? 6 : 0);
-    const showLoad = config.show_load && (steps.length || typeof limit === "number");
-    const height = loadTop + (showLoad ? LOAD_HEIGHT + 8 : 0);
-    const maxKw = Math.max(...steps.map((s) => s.kw), typeof limit === "number" ? limit : 0, 1);
+    const showLoad = Boolean(config.show_load && (steps.length || typeof limit === "number"));
+    const energy = config.show_energy ? energySeries(this._plan) : null;
+    const showSolar = Boolean(energy?.hasSolar);
+    const showBattery = Boolean(energy?.hasBattery);
+    const showSoc = Boolean(energy?.hasSoc);
+    const showPanel = showLoad || showSolar;
+    const batteryTop = loadTop + (showPanel ? LOAD_HEIGHT + 8 : 0);
+    const socTop = batteryTop + (showBattery ? BATTERY_HEIGHT + 4 : 0);
+    const height = socTop + (showSoc ? SOC_HEIGHT + 8 : 0);
+    const maxKw = Math.max(
+      ...(showLoad ? steps.map((s) => s.kw) : []),
+      showLoad && typeof limit === "number" ? limit : 0,
+      ...(showSolar ? energy.slots.map((s) => s.solarKw ?? 0) : []),
+      1,
+    );
     // Below the panel's title, so the limit's line never runs through it.
     const yLoad = valueScale(0, maxKw * 1.05, loadTop + 16, loadTop + LOAD_HEIGHT);
 
@@ -323,24 +341,69 @@ export class PriceOptimizerPlanCard extends LitElement {
           (segment) => svg`<path class="price ${segment.origin}" data-origin=${segment.origin} d=${stepPath(segment.slots, x, y)}></path>`,
         )}
         ${rows.map((lane, i) => this._renderLane(lane, lanesTop + i * LANE_HEIGHT, x, width, currency, clock))}
-        ${showLoad
+        ${energy && (showSolar || showBattery)
+          ? this._renderSlotTargets(energy, x, showPanel ? loadTop : batteryTop, height - 8, clock)
+          : nothing}
+        ${showPanel
           ? svg`<g class="load-panel">
-              <text class="lane-name" x=${LEFT} y=${loadTop + 10}>${this._t("load")}</text>
+              <text class="lane-name" x=${LEFT} y=${loadTop + 10}>${this._t(showLoad ? "load" : "solar")}</text>
               <text class="axis" x=${LEFT - 4} y=${yLoad(maxKw) + 4} text-anchor="end">${formatNumber(maxKw, language, 1)} kW</text>
-              <path class="load" d=${loadPath(steps, x, yLoad)}></path>
-              ${typeof limit === "number"
+              ${showSolar ? svg`<path class="solar" d=${barsPath(energy.slots, "solarKw", x, yLoad)}></path>` : nothing}
+              ${showLoad ? svg`<path class="load" d=${loadPath(steps, x, yLoad)}></path>` : nothing}
+              ${showLoad && typeof limit === "number"
                 ? svg`<line class="limit" x1=${LEFT} x2=${width - RIGHT} y1=${yLoad(limit)} y2=${yLoad(limit)}></line>
                   <text class="limit-label" x=${width - RIGHT - 2} y=${yLoad(limit) - 3} text-anchor="end">${this._t("limit_value", { kw: formatNumber(limit, language, 1) })}</text>`
                 : nothing}
             </g>`
           : nothing}
+        ${showBattery ? this._renderBattery(energy, batteryTop, x, width, language) : nothing}
+        ${showSoc ? this._renderSoc(energy, socTop, x, width, language) : nothing}
         ${nowVisible
           ? svg`<line class="now" x1=${nowX} x2=${nowX} y1=${priceTop} y2=${height - 4}></line>
             <text class="now-label" x=${nowX + 3} y=${priceTop + 10}>${this._t("now")}</text>`
           : nothing}
       </svg>
-      ${this._renderLegend(showLoad, typeof limit === "number")}
+      ${this._renderLegend(showLoad, showLoad && typeof limit === "number", { showSolar, showBattery, showSoc })}
     `;
+  }
+
+  _renderBattery(energy, top, x, width, language) {
+    const maxAbs = Math.max(...energy.slots.map((s) => Math.abs(s.batteryKw ?? 0)), 0.1);
+    const y = valueScale(-maxAbs, maxAbs, top + 16, top + BATTERY_HEIGHT);
+    return svg`<g class="battery-panel">
+      <text class="lane-name" x=${LEFT} y=${top + 10}>${this._t("battery_power")}</text>
+      <text class="axis" x=${LEFT - 4} y=${y(maxAbs) + 4} text-anchor="end">${formatNumber(maxAbs, language, 1)} kW</text>
+      <text class="axis" x=${LEFT - 4} y=${y(-maxAbs)} text-anchor="end">${formatNumber(-maxAbs, language, 1)}</text>
+      <line class="lane-base" x1=${LEFT} x2=${width - RIGHT} y1=${y(0)} y2=${y(0)}></line>
+      <path class="battery" d=${barsPath(energy.slots, "batteryKw", x, y)}></path>
+    </g>`;
+  }
+
+  _renderSoc(energy, top, x, width, language) {
+    const y = valueScale(0, 100, top + 16, top + SOC_HEIGHT);
+    return svg`<g class="soc-panel">
+      <text class="lane-name" x=${LEFT} y=${top + 10}>${this._t("state_of_charge")}</text>
+      <text class="axis" x=${LEFT - 4} y=${y(100) + 4} text-anchor="end">${this._t("unit.percent", { value: formatNumber(100, language, 0) })}</text>
+      <text class="axis" x=${LEFT - 4} y=${y(0)} text-anchor="end">${this._t("unit.percent", { value: formatNumber(0, language, 0) })}</text>
+      <line class="lane-base" x1=${LEFT} x2=${width - RIGHT} y1=${y(0)} y2=${y(0)}></line>
+      <line class="lane-base" x1=${LEFT} x2=${width - RIGHT} y1=${y(100)} y2=${y(100)}></line>
+      <path class="soc" d=${socPath(energy.slots, x, y)}></path>
+    </g>`;
+  }
+
+  // One tap target per slot of the energy plan, across its lanes, for the slot's balance.
+  _renderSlotTargets(energy, x, top, bottom, clock) {
+    return svg`<g class="energy-slots">${energy.slots.map((entry) => {
+      if (!(entry.end > x.start && entry.start < x.end)) return nothing;
+      const x0 = x(entry.start);
+      const times = `${formatTime(entry.start, clock)}–${formatTime(entry.end, clock)}`;
+      const selected = this._selected?.energySlot === entry.slot;
+      return svg`<rect class="energy-slot${selected ? " selected" : ""}" role="button"
+        data-start=${entry.slot.start} data-end=${entry.slot.end}
+        x=${x0} y=${top} width=${Math.max(x(entry.end) - x0, 1)} height=${Math.max(bottom - top, 1)}
+        aria-label=${`${this._t("balance")} ${times}`}
+        @click=${() => this._select({ energySlot: entry.slot })}><title>${this._t("balance")} ${times}</title></rect>`;
+    })}</g>`;
   }
 
   _renderLane(lane, top, x, width, currency, clock) {
@@ -382,7 +445,7 @@ export class PriceOptimizerPlanCard extends LitElement {
     </g>`;
   }
 
-  _renderLegend(showLoad, showLimit) {
+  _renderLegend(showLoad, showLimit, { showSolar, showBattery, showSoc }) {
     const config = this._config;
     return html`<div class="legend">
       <span><i class="swatch market"></i>${this._t("market")}</span>
@@ -393,6 +456,9 @@ export class PriceOptimizerPlanCard extends LitElement {
       <span><i class="swatch now"></i>${this._t("now")}</span>
       ${showLoad ? html`<span><i class="swatch load"></i>${this._t("load")}</span>` : nothing}
       ${showLimit ? html`<span><i class="swatch limit"></i>${this._t("limit")}</span>` : nothing}
+      ${showSolar ? html`<span><i class="swatch solar"></i>${this._t("solar")}</span>` : nothing}
+      ${showBattery ? html`<span><i class="swatch battery"></i>${this._t("battery_power")}</span>` : nothing}
+      ${showSoc ? html`<span><i class="swatch soc"></i>${this._t("state_of_charge")}</span>` : nothing}
     </div>`;
   }
 
@@ -407,7 +473,8 @@ export class PriceOptimizerPlanCard extends LitElement {
     const same =
       this._selected &&
       this._selected.run === selection.run &&
-      this._selected.occurrence === selection.occurrence;
+      this._selected.occurrence === selection.occurrence &&
+      this._selected.energySlot === selection.energySlot;
     this._selected = same ? undefined : selection;
   }
 
@@ -417,6 +484,7 @@ export class PriceOptimizerPlanCard extends LitElement {
     const language = languageOf(this.hass);
     const clock = clockOf(this.hass);
     const currency = this._plan.currency;
+    if (selection.energySlot) return this._renderBalance(selection.energySlot, language, clock);
     const { lane, run, occurrence } = selection;
     const rows = [[this._t("status"), this._t(`status.${occurrence.status}`)]];
     if (run) {
@@ -447,6 +515,39 @@ export class PriceOptimizerPlanCard extends LitElement {
     </div>`;
   }
 
+  _renderBalance(slot, language, clock) {
+    const kwh = (value) => this._t("unit.kwh", { value: formatNumber(value, language, 2) });
+    const title = `${this._t("balance")} ${formatTime(ms(slot.start), clock)}–${formatTime(ms(slot.end), clock)}`;
+    const rows = [
+      [this._t("start"), formatDateTime(ms(slot.start), clock)],
+      [this._t("end"), formatDateTime(ms(slot.end), clock)],
+      [this._t("grid_import"), kwh(slot.grid_import_kwh)],
+      [this._t("grid_export"), kwh(slot.grid_export_kwh)],
+      [this._t("solar_energy"), kwh(slot.solar_kwh)],
+    ];
+    if (typeof slot.stored_kwh === "number") {
+      const capacity = this._plan.energy?.battery_capacity_kwh;
+      rows.push(
+        [this._t("battery_power"), this._t("unit.kw", { value: formatNumber(slot.battery_kw, language, 2) })],
+        [this._t("stored"), kwh(slot.stored_kwh)],
+      );
+      if (capacity > 0) {
+        const percent = formatNumber((slot.stored_kwh / capacity) * 100, language, 0);
+        rows.push([this._t("state_of_charge"), this._t("unit.percent", { value: percent })]);
+      }
+    }
+    if (slot.mode) rows.push([this._t("battery_mode"), this._t(`mode.${slot.mode}`)]);
+    return html`<div class="details" role="dialog" aria-label=${title}>
+      <div class="details-head">
+        <strong>${title}</strong>
+        <button class="close" @click=${() => (this._selected = undefined)} aria-label=${this._t("close")}>✕</button>
+      </div>
+      <dl>
+        ${rows.map(([name, value]) => html`<dt>${name}</dt><dd>${value}</dd>`)}
+      </dl>
+    </div>`;
+  }
+
   static styles = css`
     :host {
       --po-market: var(--primary-color, #03a9f4);
@@ -456,6 +557,9 @@ export class PriceOptimizerPlanCard extends LitElement {
       --po-running: var(--success-color, #43a047);
       --po-load: var(--info-color, #039be5);
       --po-limit: var(--error-color, #db4437);
+      --po-solar: var(--energy-solar-color, #ff9800);
+      --po-battery: var(--energy-battery-in-color, #f06292);
+      --po-soc: var(--energy-battery-out-color, #4db6ac);
       display: block;
     }
     .timeline {
@@ -479,7 +583,13 @@ export class PriceOptimizerPlanCard extends LitElement {
     .known-until,
     .limit,
     .limit-label,
-    .lane-name {
+    .lane-name,
+    .load,
+    .solar,
+    .battery,
+    .soc,
+    .lane-base,
+    .axis {
       pointer-events: none;
     }
     .lane-name {
@@ -574,6 +684,27 @@ export class PriceOptimizerPlanCard extends LitElement {
       fill: var(--po-load);
       opacity: 0.45;
     }
+    .solar {
+      fill: var(--po-solar);
+      opacity: 0.35;
+    }
+    .battery {
+      fill: var(--po-battery);
+      opacity: 0.7;
+    }
+    .soc {
+      fill: none;
+      stroke: var(--po-soc);
+      stroke-width: 2;
+    }
+    .energy-slot {
+      cursor: pointer;
+      fill: transparent;
+    }
+    .energy-slot.selected {
+      fill: var(--primary-text-color);
+      opacity: 0.08;
+    }
     .limit {
       stroke: var(--po-limit);
       stroke-dasharray: 6 3;
@@ -619,6 +750,21 @@ export class PriceOptimizerPlanCard extends LitElement {
       border: none;
       background: var(--po-load);
       opacity: 0.5;
+    }
+    .swatch.solar {
+      height: 8px;
+      border: none;
+      background: var(--po-solar);
+      opacity: 0.5;
+    }
+    .swatch.battery {
+      height: 8px;
+      border: none;
+      background: var(--po-battery);
+      opacity: 0.7;
+    }
+    .swatch.soc {
+      border-color: var(--po-soc);
     }
     .swatch.limit {
       border-top-style: dashed;

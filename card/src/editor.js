@@ -15,6 +15,7 @@ export const SCHEMA = [
   { name: "show_appliances", selector: { boolean: {} } },
   { name: "show_forecast", selector: { boolean: {} } },
   { name: "show_load", selector: { boolean: {} } },
+  { name: "show_energy", selector: { boolean: {} } },
 ];
 
 /** A card's editor: its options in Home Assistant's form; defaults and empty values left out. */

@@ -228,3 +228,66 @@ export function hourTicks(startMs, endMs, maxTicks, offsetMinutes = 0) {
   for (; t <= endMs; t += step) ticks.push(t);
   return ticks;
 }
+
+/**
+ * The plan's energy balance per slot, as the timeline draws it: expected solar power (kW),
+ * the battery's power (charging positive) and its state of charge at the slot's end (%).
+ * Only units change; every figure is get_plan's. Null without an `energy` block.
+ */
+export function energySeries(plan) {
+  const energy = plan?.energy;
+  if (!energy || !Array.isArray(energy.slots) || !energy.slots.length) return null;
+  const capacity = energy.battery_capacity_kwh;
+  const hasBattery = energy.slots.some((slot) => typeof slot.stored_kwh === "number");
+  const slots = [];
+  for (const slot of energy.slots) {
+    const start = ms(slot.start);
+    const end = ms(slot.end);
+    if (!(end > start)) continue;
+    const hours = (end - start) / HOUR;
+    const stored = slot.stored_kwh;
+    slots.push({
+      start,
+      end,
+      slot,
+      solarKw: typeof slot.solar_kwh === "number" ? slot.solar_kwh / hours : null,
+      batteryKw: typeof slot.battery_kw === "number" && typeof stored === "number" ? slot.battery_kw : null,
+      socPercent: typeof stored === "number" && capacity > 0 ? (stored / capacity) * 100 : null,
+    });
+  }
+  return {
+    slots,
+    hasSolar: Number(energy.solar_slots_known) > 0,
+    hasBattery,
+    hasSoc: hasBattery && capacity > 0,
+  };
+}
+
+/** An SVG path of bars from a zero line to each slot's value of `key`, up or down. */
+export function barsPath(slots, key, x, y) {
+  let d = "";
+  for (const slot of slots) {
+    const v = slot[key];
+    if (typeof v !== "number" || v === 0 || !(slot.end > x.start && slot.start < x.end)) continue;
+    const x0 = round(x(slot.start));
+    const x1 = round(x(slot.end));
+    d += `M${x0} ${round(y(0))}V${round(y(v))}H${x1}V${round(y(0))}Z`;
+  }
+  return d;
+}
+
+/** An SVG path of the state of charge: a line through each slot's end, broken where it is unknown. */
+export function socPath(slots, x, y) {
+  let d = "";
+  let drawing = false;
+  for (const slot of slots) {
+    const v = slot.socPercent;
+    if (typeof v !== "number" || slot.end < x.start || slot.end > x.end) {
+      drawing = false;
+      continue;
+    }
+    d += `${drawing ? "L" : "M"}${round(x(slot.end))} ${round(y(v))}`;
+    drawing = true;
+  }
+  return d;
+}

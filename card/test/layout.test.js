@@ -3,6 +3,8 @@ import { test } from "node:test";
 
 import {
   bandPath,
+  barsPath,
+  energySeries,
   hourTicks,
   lanes,
   loadPath,
@@ -10,6 +12,7 @@ import {
   priceRange,
   runBar,
   segmentsByOrigin,
+  socPath,
   stepPath,
   timeScale,
   timeSpan,
@@ -199,4 +202,70 @@ test("the timeline names the day at local midnight", async () => {
   assert.ok(!isLocalMidnight(Date.parse("2026-11-24T00:00:00Z"), "Europe/Berlin"));
   const clock = { language: "en", timeZone: "Europe/Berlin" };
   assert.equal(formatWeekday(Date.parse("2026-11-24T23:00:00Z"), clock), "Wed");
+});
+
+// Quarter-hour slots, as the energy plan has them on a 15-minute market.
+const energySlot = (quarter, extra = {}) => ({
+  start: new Date(T0 + quarter * 900_000).toISOString(),
+  end: new Date(T0 + (quarter + 1) * 900_000).toISOString(),
+  solar_kwh: 0,
+  battery_kw: 0,
+  stored_kwh: null,
+  mode: null,
+  ...extra,
+});
+
+test("the energy plan's slots become kW of solar, the battery's kW and its charge in %", () => {
+  const plan = {
+    energy: {
+      solar_slots_known: 2,
+      battery_capacity_kwh: 10,
+      slots: [
+        energySlot(0, { solar_kwh: 0.5, battery_kw: 2, stored_kwh: 4.5, mode: "charge_solar" }),
+        energySlot(1, { solar_kwh: 0.25, battery_kw: -4, stored_kwh: 3.5, mode: "discharge" }),
+      ],
+    },
+  };
+  const series = energySeries(plan);
+  assert.deepEqual(
+    series.slots.map((s) => [s.start, s.end, s.solarKw, s.batteryKw, s.socPercent]),
+    [
+      [T0, T0 + 900_000, 2, 2, 45],
+      [T0 + 900_000, T0 + 1_800_000, 1, -4, 35],
+    ],
+  );
+  assert.equal(series.slots[1].slot, plan.energy.slots[1]);
+  assert.deepEqual([series.hasSolar, series.hasBattery, series.hasSoc], [true, true, true]);
+});
+
+test("without a battery there is no battery power nor charge; without energy no series at all", () => {
+  const plan = { energy: { solar_slots_known: 1, battery_capacity_kwh: null, slots: [energySlot(0, { solar_kwh: 1 })] } };
+  const series = energySeries(plan);
+  assert.deepEqual([series.hasSolar, series.hasBattery, series.hasSoc], [true, false, false]);
+  assert.equal(series.slots[0].batteryKw, null);
+  assert.equal(series.slots[0].socPercent, null);
+  assert.equal(energySeries({ plans: [] }), null);
+  assert.equal(energySeries(undefined), null);
+  assert.equal(energySeries({ energy: { slots: [] } }), null);
+});
+
+test("energy bars go up or down from zero over their slot's time; the charge runs through slot ends", () => {
+  const x = timeScale(T0, T0 + HOUR, 0, 400);
+  const y = valueScale(-5, 5, 0, 100);
+  const series = energySeries({
+    energy: {
+      solar_slots_known: 0,
+      battery_capacity_kwh: 10,
+      slots: [
+        energySlot(0, { battery_kw: 5, stored_kwh: 5 }),
+        energySlot(1, { battery_kw: 0, stored_kwh: 5 }),
+        energySlot(2, { battery_kw: -2.5, stored_kwh: 2.5 }),
+        energySlot(4, { battery_kw: 5, stored_kwh: 5 }),
+      ],
+    },
+  });
+  // A slot outside the timeline draws nothing; an idle one neither.
+  assert.equal(barsPath(series.slots, "batteryKw", x, y), "M0 50V0H100V50ZM200 50V75H300V50Z");
+  const pct = valueScale(0, 100, 0, 100);
+  assert.equal(socPath(series.slots, x, pct), "M100 50L200 50L300 75");
 });

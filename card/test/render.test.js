@@ -64,6 +64,41 @@ function planResponse(evStart = 3) {
   };
 }
 
+// An hourly balance over the forecast's 12 hours: solar at midday, the battery charging
+// from it and discharging in the evening; without a battery, stored energy and mode are null.
+function energyBlock({ battery = true } = {}) {
+  const slots = [];
+  for (let h = 0; h < 12; h += 1) {
+    const batteryKw = battery ? [0, 0, 2, 2, 0, -3, -3, 0, 0, 0, 0, 0][h] : 0;
+    slots.push({
+      start: iso(h),
+      end: iso(h + 1),
+      import_price: 0.3,
+      export_price: 0.08,
+      grid_import_kwh: h === 5 ? 0.25 : 1,
+      grid_export_kwh: h === 3 ? 0.5 : 0,
+      solar_kwh: h >= 2 && h <= 4 ? 3 : 0,
+      curtailed_kwh: 0,
+      base_kwh: 0.5,
+      appliances_kwh: 0,
+      charge_kwh: Math.max(batteryKw, 0),
+      discharge_kwh: Math.max(-batteryKw, 0),
+      battery_kw: batteryKw,
+      stored_kwh: battery ? [2, 2, 4, 6, 6, 3, 0, 0, 0, 0, 0, 0][h] : null,
+      mode: battery ? (batteryKw > 0 ? "charge_solar" : batteryKw < 0 ? "discharge" : "self_consumption") : null,
+    });
+  }
+  return {
+    bill: 1.1,
+    bill_without_battery: 1.4,
+    battery_saving: battery ? 0.3 : null,
+    solar_slots_known: 12,
+    battery_capacity_kwh: battery ? 8 : null,
+    end_stored_kwh: battery ? 0 : null,
+    slots,
+  };
+}
+
 function fakeHass(state) {
   return {
     language: "en",
@@ -248,7 +283,7 @@ test("the editor offers the entry and what to show, and leaves defaults out", as
   const form = editor.shadowRoot.querySelector("ha-form");
   assert.deepEqual(
     form.schema.map((field) => field.name),
-    ["config_entry", "title", "hours_ahead", "show_appliances", "show_forecast", "show_load"],
+    ["config_entry", "title", "hours_ahead", "show_appliances", "show_forecast", "show_load", "show_energy"],
   );
   assert.deepEqual(form.schema[0].selector, { config_entry: { integration: "price_optimizer" } });
   assert.equal(form.computeLabel({ name: "show_load" }), "Show planned load and household limit");
@@ -266,4 +301,85 @@ test("the editor offers the entry and what to show, and leaves defaults out", as
     config_entry: "entry1",
     show_load: false,
   });
+});
+
+test("a plan with solar and a battery draws their lanes at the slots' times", async () => {
+  const state = { calls: [], plan: { ...planResponse(), energy: energyBlock() }, updated: "1" };
+  const card = await mount(state);
+  const root = card.shadowRoot;
+  const perHour = (card._width - 8 - 44) / 12;
+  const xOf = (hours) => Math.round((44 + hours * perHour) * 10) / 10;
+  // Solar: 3 kWh in an hour is 3 kW, from 06:00 to 09:00 local (hours 2 to 4).
+  const solar = root.querySelector("path.solar").getAttribute("d");
+  assert.deepEqual(
+    [...solar.matchAll(/M([\d.]+) /g)].map((m) => Number(m[1])),
+    [xOf(2), xOf(3), xOf(4)],
+  );
+  const battery = root.querySelector("path.battery").getAttribute("d");
+  assert.deepEqual(
+    [...battery.matchAll(/M([\d.]+) /g)].map((m) => Number(m[1])),
+    [xOf(2), xOf(3), xOf(5), xOf(6)],
+  );
+  // Charging goes up from the battery lane's zero line, discharging down.
+  const bars = [...battery.matchAll(/M[\d.]+ ([\d.]+)V([\d.]+)/g)].map((m) => Number(m[2]) - Number(m[1]));
+  assert.ok(bars[0] < 0 && bars[1] < 0 && bars[2] > 0 && bars[3] > 0);
+  // The state of charge is at each slot's end: 6 of 8 kWh is 75 % after hour 3.
+  const soc = root.querySelector("path.soc").getAttribute("d");
+  const points = [...soc.matchAll(/[ML]([\d.]+) ([\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+  assert.equal(points.length, 12);
+  assert.deepEqual(points.map(([px]) => px), Array.from({ length: 12 }, (_, h) => xOf(h + 1)));
+  const empty = points[6][1];
+  const charged = points[3][1];
+  assert.ok(empty > charged, "an empty battery is drawn below a charged one");
+  const slots = [...root.querySelectorAll("rect.energy-slot")];
+  assert.deepEqual(slots.map((rect) => rect.dataset.start), Array.from({ length: 12 }, (_, h) => iso(h)));
+  assert.ok(Math.abs(Number(slots[5].getAttribute("x")) - (44 + 5 * perHour)) < 0.01);
+  const legend = root.querySelector(".legend").textContent;
+  assert.match(legend, /Expected solar/);
+  assert.match(legend, /Battery power/);
+  assert.match(legend, /State of charge/);
+});
+
+test("tapping an energy slot shows its balance as the plan gives it", async () => {
+  const state = { calls: [], plan: { ...planResponse(), energy: energyBlock() }, updated: "1" };
+  const card = await mount(state);
+  const root = card.shadowRoot;
+  root.querySelectorAll("rect.energy-slot")[5].dispatchEvent(new Event("click"));
+  await card.updateComplete;
+  const details = root.querySelector(".details").textContent.replace(/\s+/g, " ");
+  assert.match(details, /Energy balance 10:00–11:00/);
+  assert.match(details, /From the grid ?0\.25 kWh/);
+  assert.match(details, /To the grid ?0 kWh/);
+  assert.match(details, /Battery power ?-3 kW/);
+  assert.match(details, /Stored ?3 kWh/);
+  assert.match(details, /State of charge ?38 %/);
+  assert.match(details, /Battery ?Discharging by the plan/);
+});
+
+test("without a battery only the solar is drawn; without energy, or hidden, none of it", async () => {
+  const solarOnly = await mount({ calls: [], plan: { ...planResponse(), energy: energyBlock({ battery: false }) }, updated: "1" });
+  assert.ok(solarOnly.shadowRoot.querySelector("path.solar"));
+  assert.equal(solarOnly.shadowRoot.querySelector("path.battery"), null);
+  assert.equal(solarOnly.shadowRoot.querySelector("path.soc"), null);
+  assert.doesNotMatch(solarOnly.shadowRoot.querySelector(".legend").textContent, /Battery power|State of charge/);
+
+  const plain = await mount({ calls: [], plan: planResponse(), updated: "1" });
+  for (const selector of ["path.solar", "path.battery", "path.soc", "rect.energy-slot"]) {
+    assert.equal(plain.shadowRoot.querySelector(selector), null, selector);
+  }
+  assert.doesNotMatch(plain.shadowRoot.querySelector(".legend").textContent, /Expected solar/);
+
+  const hidden = await mount(
+    { calls: [], plan: { ...planResponse(), energy: energyBlock() }, updated: "1" },
+    { config_entry: "entry1", show_energy: false },
+  );
+  for (const selector of ["path.solar", "path.battery", "path.soc", "rect.energy-slot"]) {
+    assert.equal(hidden.shadowRoot.querySelector(selector), null, selector);
+  }
+  const plainHeight = Number(plain.shadowRoot.querySelector("svg.chart").getAttribute("height"));
+  const hiddenHeight = Number(hidden.shadowRoot.querySelector("svg.chart").getAttribute("height"));
+  // Solar shares the load's panel: only a battery adds lanes.
+  const shownHeight = Number(solarOnly.shadowRoot.querySelector("svg.chart").getAttribute("height"));
+  assert.equal(hiddenHeight, plainHeight);
+  assert.equal(shownHeight, plainHeight);
 });
