@@ -236,6 +236,8 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
         self.battery: BatterySettings | None = battery_of(config_entry)
         self._planned_battery: Battery | None = None
         self._battery_issue: str | None = None
+        # The last plan's request: what an estimate plans its appliances beside.
+        self._household_request: PlanRequest | None = None
         self._battery_slot_under_way: EnergySlot | None = None
         self._unsub_soc: CALLBACK_TYPE | None = None
         self._store = plan_store(hass, config_entry.entry_id)
@@ -419,6 +421,7 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
                 export_prices=self._feed.export(),
                 battery=battery,
             )
+            self._household_request = request
             try:
                 schedule = await self.hass.async_add_executor_job(plan, request)
             except SolverUnavailableError as err:
@@ -465,6 +468,23 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
         if slot is None or slot.mode is None or not slot.start <= when < slot.end:
             return None
         return slot
+
+    def household_request(self, appliances: tuple[Appliance, ...], now: datetime) -> PlanRequest:
+        """Return a request for ``appliances`` alone in the household the last plan saw.
+
+        Its base load, capacity charge, solar, export price and battery are the last plan's,
+        so an estimate counts them as the plan does; the prices are the current price plan.
+        """
+        household = self._household_request or PlanRequest(
+            prices=PriceSeries(),
+            now=now,
+            appliances=(),
+            household_limit_kw=self.household_limit_kw,
+            zone=dt_util.get_default_time_zone(),
+        )
+        return replace(
+            household, prices=self.price_plan(), now=now, appliances=appliances, states={}
+        )
 
     def _battery_for_plan(self) -> Battery | None:
         """Return the battery at its measured state of charge, None when it cannot be planned."""

@@ -27,7 +27,6 @@ from .core.optimizer import (
     Appliance,
     ApplianceError,
     PlanningError,
-    PlanRequest,
     estimate_savings,
     find_cheapest_windows,
     preset,
@@ -173,13 +172,7 @@ async def _async_estimate_savings(call: ServiceCall) -> ServiceResponse:
             appliance.validate()
         except ApplianceError as err:
             raise issue_error(err.issue) from err
-    request = PlanRequest(
-        prices=planner.price_plan(),
-        now=dt_util.utcnow(),
-        appliances=tuple(appliances),
-        household_limit_kw=planner.household_limit_kw,
-        zone=dt_util.get_default_time_zone(),
-    )
+    request = planner.household_request(tuple(appliances), dt_util.utcnow())
     estimate = await call.hass.async_add_executor_job(estimate_savings, request)
     for appliance in appliances:
         plans = estimate.schedule.for_appliance(appliance.appliance_id)

@@ -370,3 +370,28 @@ async def test_a_restart_mid_discharge_comes_back_discharging(
     assert after.slots[0].mode == "discharge"
     assert battery_state(hass, battery_id, "battery_mode").state == "discharge"
     assert float(battery_state(hass, battery_id, "battery_planned_power").state) < 0
+
+
+async def test_the_savings_estimate_plans_beside_the_battery(
+    hass: HomeAssistant, exporting: MockConfigEntry
+) -> None:
+    set_soc(hass, "60")
+    await add_battery(hass, exporting, may_export=True)
+    dishwasher = next(iter(exporting.runtime_data.planner.appliances))
+    answer = await hass.services.async_call(
+        DOMAIN,
+        "estimate_savings",
+        {"config_entry": exporting.entry_id, "appliance_ids": [dishwasher]},
+        blocking=True,
+        return_response=True,
+    )
+    assert isinstance(answer, dict)
+    energy = answer["schedule"]["energy"]
+    assert energy["battery_capacity_kwh"] == 10.0
+    assert energy["battery_saving"] > 0
+    schedule = answer["schedule"]
+    appliance_savings = schedule["baseline_cost"] - schedule["planned_cost"]
+    # Each figure is rounded in the answer.
+    assert answer["savings"] == pytest.approx(
+        appliance_savings + energy["battery_saving"], abs=1e-3
+    )
