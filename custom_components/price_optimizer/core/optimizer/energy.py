@@ -44,6 +44,11 @@ BoolArray = npt.NDArray[np.bool_]
 
 # Energies below this (kWh) are float noise of the solve.
 ENERGY_EPSILON: Final = 1e-6
+# What a kWh stored earns per slot it stays stored: far below any price, it only breaks ties.
+# Solar surplus stored now or two hours later often costs the same in the plan; stored now,
+# it is in the battery when the afternoon turns out cloudier than forecast (on the July
+# backtest, planning without it exported all morning and filled the battery late).
+STORAGE_TIE_BREAK: Final = 1e-6
 
 BatteryMode = Literal["charge_grid", "charge_solar", "discharge", "hold", "self_consumption"]
 BATTERY_MODES: tuple[BatteryMode, ...] = BatteryMode.__args__  # type: ignore[attr-defined]
@@ -281,9 +286,9 @@ def _stored_columns(builder: ModelBuilder, terms: EnergyTerms) -> IntArray:
     high = max(battery.max_kwh, battery.stored_kwh)
     lower = np.full(count, low)
     upper = np.full(count, high)
-    cost = np.zeros(count)
+    cost = np.full(count, -STORAGE_TIE_BREAK)
     if count:
-        cost[-1] = -terms.end_value
+        cost[-1] -= terms.end_value
     return builder.columns(cost, lower, upper, integer=False)
 
 
@@ -403,6 +408,7 @@ def flows_cost(terms: EnergyTerms, flows: EnergyFlows) -> float:
     if terms.battery is not None and terms.count:
         cost += terms.battery.wear_cost * float(flows.discharge.sum())
         cost -= terms.end_value * float(flows.stored[-1])
+        cost -= STORAGE_TIE_BREAK * float(flows.stored.sum())
     return cost
 
 
