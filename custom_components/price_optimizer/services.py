@@ -113,6 +113,19 @@ def _loaded_entry(call: ServiceCall) -> PriceOptimizerConfigEntry:
     return entry
 
 
+def _plan_data(call: ServiceCall) -> PlanData:
+    """Return the entry's latest plan, or refuse the call when there is none yet."""
+    entry = _loaded_entry(call)
+    data = entry.runtime_data.planner.data
+    if data is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_plan",
+            translation_placeholders={"title": entry.title},
+        )
+    return data
+
+
 async def _async_get_prices(call: ServiceCall) -> ServiceResponse:
     entry = _loaded_entry(call)
     data = entry.runtime_data.coordinator.data
@@ -183,14 +196,7 @@ async def _async_estimate_savings(call: ServiceCall) -> ServiceResponse:
 
 
 async def _async_get_plan(call: ServiceCall) -> ServiceResponse:
-    entry = _loaded_entry(call)
-    data = entry.runtime_data.planner.data
-    if data is None:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="no_plan",
-            translation_placeholders={"title": entry.title},
-        )
+    data = _plan_data(call)
     now = dt_util.utcnow()
     appliances = []
     for appliance_id, appliance in data.appliances.items():
@@ -226,21 +232,14 @@ def _solar_answer(data: PlanData) -> dict[str, Any] | None:
 
 
 async def _async_get_energy_plan(call: ServiceCall) -> ServiceResponse:
-    entry = _loaded_entry(call)
-    data = entry.runtime_data.planner.data
-    if data is None:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="no_plan",
-            translation_placeholders={"title": entry.title},
-        )
+    data = _plan_data(call)
     energy = data.schedule.energy
     if energy is None:
         # Without a usable solar forecast or a battery the plan has no balance to show.
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="no_energy_plan",
-            translation_placeholders={"title": entry.title},
+            translation_placeholders={"title": _loaded_entry(call).title},
         )
     battery = data.battery
     return {
