@@ -2,7 +2,8 @@
 
 They exist once the entry has a battery subentry, on that subentry's device. A plan made
 without the battery (its state-of-charge sensor could not be read) leaves them unknown, and
-their ``reason`` attribute says why.
+their ``reason`` attribute says why. With an inverter entity to set, the mode sensor's
+``override`` attribute says whether someone else's choice holds the planned mode off.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
+from .battery_actuator import BatteryActuator
 from .core.optimizer import BATTERY_MODES, EnergyPlan, EnergySlot
 from .data import PriceOptimizerConfigEntry
 from .entity import BatteryEntity, async_add_battery_entities
@@ -96,6 +98,8 @@ class BatterySensorDescription(SensorEntityDescription):
     value_fn: Callable[[PlanData, datetime], float | str | None]
     attributes_fn: Callable[[PlanData, datetime], dict[str, Any]] = _reason
     monetary: bool = False
+    # Whether the sensor tells that the inverter's mode was overridden (with control only).
+    shows_override: bool = False
 
 
 BATTERY_SENSORS: tuple[BatterySensorDescription, ...] = (
@@ -114,6 +118,7 @@ BATTERY_SENSORS: tuple[BatterySensorDescription, ...] = (
         translation_key="battery_mode",
         device_class=SensorDeviceClass.ENUM,
         options=list(BATTERY_MODES),
+        shows_override=True,
         value_fn=lambda data, now: None if (slot := _slot_now(data, now)) is None else slot.mode,
     ),
     BatterySensorDescription(
@@ -140,11 +145,12 @@ def async_add_battery_sensors(
 ) -> None:
     """Add the battery's sensors now, or once a battery subentry is added."""
     currency = entry.runtime_data.coordinator.data.prices.currency
+    actuator = entry.runtime_data.battery_actuator
     async_add_battery_entities(
         entry,
         async_add_entities,
         lambda planner, battery_id: (
-            BatterySensor(planner, battery_id, description, currency)
+            BatterySensor(planner, battery_id, description, currency, actuator)
             for description in BATTERY_SENSORS
         ),
     )
@@ -163,9 +169,11 @@ class BatterySensor(BatteryEntity, SensorEntity):
         battery_id: str,
         description: BatterySensorDescription,
         currency: str,
+        actuator: BatteryActuator,
     ) -> None:
         """Bind the sensor to the battery; money is in the prices' currency."""
         super().__init__(planner, battery_id, description)
+        self._actuator = actuator
         if description.monetary:
             self._attr_native_unit_of_measurement = currency
         self._unsub_boundary: CALLBACK_TYPE | None = None
@@ -174,6 +182,8 @@ class BatterySensor(BatteryEntity, SensorEntity):
         """Show each planned slot as it starts, not only when a plan is made."""
         await super().async_added_to_hass()
         self.async_on_remove(self._cancel_boundary)
+        if self.entity_description.shows_override:
+            self.async_on_remove(self._actuator.async_add_listener(self.async_write_ha_state))
         self._follow_boundaries()
 
     @callback
@@ -191,8 +201,7 @@ class BatterySensor(BatteryEntity, SensorEntity):
             return
         now = dt_util.utcnow()
         current = data.battery_slot(now)
-        following = (slot.start for slot in energy.slots if slot.start > now)
-        when = current.end if current is not None else next(following, None)
+        when = current.end if current is not None else energy.boundary_after(now)
         if when is not None:
             self._unsub_boundary = async_track_point_in_utc_time(
                 self.hass, self._async_boundary, when
@@ -218,5 +227,8 @@ class BatterySensor(BatteryEntity, SensorEntity):
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
-        """Return why the battery is not planned, if it is not, and the series for power."""
-        return self.entity_description.attributes_fn(self.coordinator.data, dt_util.utcnow())
+        """Return why the battery is not planned, the series for power, and any override."""
+        attributes = self.entity_description.attributes_fn(self.coordinator.data, dt_util.utcnow())
+        if self.entity_description.shows_override and self._actuator.control is not None:
+            attributes["override"] = self._actuator.overridden
+        return attributes

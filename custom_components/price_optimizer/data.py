@@ -9,6 +9,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 
+from .battery_actuator import BatteryActuator
 from .coordinator import PriceCoordinator, build_source
 from .forecast_coordinator import ForecastCoordinator
 from .forecast_engine import ForecastEngine
@@ -27,6 +28,7 @@ class PriceOptimizerData:
     forecast: ForecastCoordinator
     planner: PlanCoordinator
     actuator: Actuator
+    battery_actuator: BatteryActuator
     household: HouseholdLoadCoordinator
     # Changes of options and appliances are applied one after the other.
     update_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -57,5 +59,6 @@ async def async_build_runtime(hass: HomeAssistant, entry: ConfigEntry) -> PriceO
         forecast=forecast,
         planner=planner,
         actuator=Actuator(hass, entry, planner),
+        battery_actuator=BatteryActuator(hass, entry, planner),
         household=household,
     )

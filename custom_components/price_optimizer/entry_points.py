@@ -44,6 +44,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: PriceOptimizerConfigEntr
     _async_remove_stale_devices(hass, entry)
     await runtime.actuator.async_start()
     entry.async_on_unload(runtime.actuator.async_stop)
+    await runtime.battery_actuator.async_start()
+    entry.async_on_unload(runtime.battery_actuator.async_stop)
     updated = partial(_async_entry_updated, source=dict(entry.data))
     entry.async_on_unload(entry.add_update_listener(updated))
     if _configuration(entry) != configured:
@@ -108,6 +110,7 @@ async def _async_entry_updated(
             return
         if planner.targets != targets:
             await runtime.actuator.async_follow_targets()
+        await runtime.battery_actuator.async_follow_settings()
         _async_update_appliance_devices(hass, entry, planner)
         _async_remove_stale_devices(hass, entry)
         planner.async_announce_configuration()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Final
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 
 from .const import LOGGER, SUBENTRY_BATTERY
+from .core.battery_control import BatteryControl, control_from_dict
 from .core.optimizer import Battery
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ CONF_WEAR_COST: Final = "wear_cost"
 CONF_GRID_CHARGING: Final = "grid_charging"
 CONF_MAY_EXPORT: Final = "may_export"
 CONF_SOC_SENSOR: Final = "soc_sensor"
+CONF_CONTROL: Final = "control"
 
 # Why a plan is made without the battery: its sensor is gone, not reporting, or not a number.
 SOC_MISSING: Final = "soc_sensor_missing"
@@ -56,6 +58,8 @@ class BatterySettings:
     grid_charging: bool
     may_export: bool
     soc_sensor: str
+    # The inverter entity the plan sets per mode; None leaves the inverter to the household.
+    control: BatteryControl | None = None
 
     def battery(self, soc: float) -> Battery:
         """Return the battery holding ``soc`` (a share of its usable capacity)."""
@@ -93,6 +97,7 @@ def settings_from_subentry(
         grid_charging=bool(data.get(CONF_GRID_CHARGING, True)),
         may_export=bool(data.get(CONF_MAY_EXPORT, False)),
         soc_sensor=str(data[CONF_SOC_SENSOR]),
+        control=control_from_dict(data.get(CONF_CONTROL)),
     )
 
 

@@ -428,7 +428,7 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
                 raise UpdateFailed(
                     translation_domain=DOMAIN, translation_key="solver_unavailable"
                 ) from err
-            under_way = self._battery_slot_at(now)
+            under_way = self.battery_slot_at(now)
             self._battery_slot_under_way = under_way if battery is not None else None
             self._schedule = schedule
             self._schedule_is_fresh = True
@@ -459,8 +459,11 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
             self._schedule_next_change(now)
             return self._data()
 
-    def _battery_slot_at(self, when: datetime) -> EnergySlot | None:
-        """Return the battery's slot at ``when`` in the plan in effect, or the one under way."""
+    def battery_slot_at(self, when: datetime) -> EnergySlot | None:
+        """Return the battery's slot at ``when`` in the plan in effect, or the one under way.
+
+        Before the first plan after a restart, the plan in effect is the one stored.
+        """
         energy = self._schedule.energy
         slot = None if energy is None else energy.slot_at(when)
         if slot is None:
@@ -485,6 +488,14 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
         return replace(
             household, prices=self.price_plan(), now=now, appliances=appliances, states={}
         )
+
+    def battery_boundary_after(self, when: datetime) -> datetime | None:
+        """Return when the battery's slot after ``when`` begins, None past the plan's end."""
+        slot = self.battery_slot_at(when)
+        if slot is not None:
+            return slot.end
+        energy = self._schedule.energy
+        return None if energy is None else energy.boundary_after(when)
 
     def _battery_for_plan(self) -> Battery | None:
         """Return the battery at its measured state of charge, None when it cannot be planned."""

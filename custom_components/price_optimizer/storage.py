@@ -1,10 +1,11 @@
 """Every file the integration keeps under ``.storage``: its key, its version and its migration.
 
-An entry keeps four Stores: the prices (``price_optimizer.<entry_id>``), the forecast's
-history and accuracy (``.forecast``), the appliance records and schedule (``.plan``) and
-the actuator's commands (``.control``). Each is at version 1.1, the shape every release
-so far has written. A later release that changes a shape bumps its version here and
-migrates in :meth:`EntryStore._async_migrate_func`.
+An entry keeps its Stores: the prices (``price_optimizer.<entry_id>``), the forecast's
+history and accuracy (``.forecast``), the appliance records and schedule (``.plan``),
+the plugs' commands (``.control``), the learnt household load (``.household_load``) and
+what was set on the battery's inverter (``.battery_control``). Each is at version 1.1, the
+shape every release so far has written (the prices at 1.2). A later release that changes a
+shape bumps its version here and migrates in :meth:`EntryStore._async_migrate_func`.
 
 A file written by a newer major version (Home Assistant restored to an older release of
 the integration) cannot be read: the entry starts without it and never writes it, so the
@@ -44,7 +45,8 @@ FORECAST: Final = StoreKind(suffix=".forecast", version=1, minor_version=1)
 PLAN: Final = StoreKind(suffix=".plan", version=1, minor_version=1)
 CONTROL: Final = StoreKind(suffix=".control", version=1, minor_version=1)
 HOUSEHOLD_LOAD: Final = StoreKind(suffix=".household_load", version=1, minor_version=1)
-STORE_KINDS: Final = (PRICES, FORECAST, PLAN, CONTROL, HOUSEHOLD_LOAD)
+BATTERY_CONTROL: Final = StoreKind(suffix=".battery_control", version=1, minor_version=1)
+STORE_KINDS: Final = (PRICES, FORECAST, PLAN, CONTROL, HOUSEHOLD_LOAD, BATTERY_CONTROL)
 
 
 class FutureStoreVersionError(HomeAssistantError):
@@ -119,6 +121,11 @@ def plan_store(hass: HomeAssistant, entry_id: str) -> EntryStore:
 def control_store(hass: HomeAssistant, entry_id: str) -> EntryStore:
     """Return the Store that keeps an entry's commands and what its plugs said."""
     return EntryStore(hass, CONTROL, entry_id)
+
+
+def battery_control_store(hass: HomeAssistant, entry_id: str) -> EntryStore:
+    """Return the Store that keeps what was set on the battery's inverter, and any override."""
+    return EntryStore(hass, BATTERY_CONTROL, entry_id)
 
 
 def household_store(hass: HomeAssistant, entry_id: str) -> EntryStore:

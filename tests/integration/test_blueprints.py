@@ -8,7 +8,8 @@ import shutil
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
@@ -19,8 +20,18 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
+from custom_components.price_optimizer.core.optimizer import BATTERY_MODES
+
 from .appliances import add_appliance, device_of, entity_id, move_to, state_of
 from .conftest import AFTERNOON
+from .test_battery import (
+    add_battery,
+    battery_entity,
+    entry,  # noqa: F401  (the fixture exporting builds on)
+    exporting,  # noqa: F401  (the fixture)
+    planned_energy,
+    set_soc,
+)
 from .test_sensor import TODAY
 
 BLUEPRINTS = Path(__file__).resolve().parents[2] / "blueprints"
@@ -181,7 +192,7 @@ async def test_run_in_planned_window_starts_and_stops_with_the_plan_once(
     assert await _counter(hass, "starts") == runs
 
 
-def _plan_changed(entry: MockConfigEntry, subentry_id: str, **changes: Any) -> dict[str, Any]:
+def _plan_changed(entry: MockConfigEntry, subentry_id: str, **changes: Any) -> dict[str, Any]:  # noqa: F811
     return {
         "entry_id": entry.entry_id,
         "subentry_id": subentry_id,
@@ -297,3 +308,44 @@ async def test_notify_by_default_shows_failures_of_any_appliance_in_home_assista
             "EV charger did not switch off after 1 attempt: the broker is unreachable.",
         )
     ]
+
+
+@pytest.mark.usefixtures("market_prices_only", "config_dir_with_blueprints")
+async def test_battery_mode_runs_the_actions_of_each_planned_mode_as_it_begins(
+    hass: HomeAssistant,
+    exporting: MockConfigEntry,  # noqa: F811
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    set_soc(hass, "60")
+    battery_id = await add_battery(hass, exporting, may_export=True)
+    counters = {mode: {} for mode in BATTERY_MODES}
+    assert await async_setup_component(hass, "counter", {"counter": counters})
+    await _use_blueprint(
+        hass,
+        "battery_mode.yaml",
+        {
+            "battery_mode_sensor": battery_entity(hass, battery_id, "battery_mode"),
+            **{
+                f"{mode}_actions": [
+                    {"action": "counter.increment", "target": {"entity_id": f"counter.{mode}"}}
+                ]
+                for mode in BATTERY_MODES
+            },
+        },
+    )
+    sensor = battery_entity(hass, battery_id, "battery_mode")
+    # Each change of the sensor to a mode must run that mode's actions once.
+    expected = dict.fromkeys(BATTERY_MODES, 0)
+
+    @callback
+    def _count(event: Event[EventStateChangedData]) -> None:
+        old, new = event.data["old_state"], event.data["new_state"]
+        if new is not None and new.state in expected and (old is None or old.state != new.state):
+            expected[new.state] += 1
+
+    async_track_state_change_event(hass, sensor, _count)
+    now = dt_util.utcnow()
+    for slot in [slot for slot in planned_energy(exporting).slots if slot.start > now][:24]:
+        await move_to(hass, freezer, slot.start + timedelta(seconds=1))
+        assert {mode: await _counter(hass, mode) for mode in BATTERY_MODES} == expected
+    assert sum(1 for count in expected.values() if count) >= 3, "the walk crosses modes"

@@ -147,6 +147,12 @@ class EnergyPlan:
         """Return the slot that covers ``when``."""
         return next((slot for slot in self.slots if slot.start <= when < slot.end), None)
 
+    def boundary_after(self, when: datetime) -> datetime | None:
+        """Return the first start or end of a slot after ``when``, None past the last slot."""
+        return next(
+            (edge for slot in self.slots for edge in (slot.start, slot.end) if edge > when), None
+        )
+
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-safe form."""
         return {

@@ -1,0 +1,185 @@
+"""How the battery's planned mode reaches the inverter, and what a state it reports means.
+
+Pure rules, no Home Assistant import; the integration's battery actuator carries them out.
+The inverter's integration offers a ``select`` (its work modes) or a ``number`` (a power
+setpoint); :class:`BatteryControl` maps each planned mode to one option or one value. The
+:class:`ControlJournal` remembers across restarts what was sent and whether a person took
+over, so that
+
+* a command is sent only when the entity shows something else than the planned mode's value,
+  and not again while it is on its way;
+* a state nobody asked for is a person's (or another automation's) choice: nothing is sent
+  until the plan moves on to another mode;
+* after a restart the present slot's command is sent again, once, as an inverter that
+  restarted too may have forgotten it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+import math
+from typing import Any, Final, Literal
+
+from .convert import from_iso, iso
+from .optimizer.energy import BATTERY_MODES, BatteryMode
+
+ControlKind = Literal["select", "number"]
+# The domains whose entities take each kind of command.
+CONTROL_DOMAINS: Final[Mapping[str, ControlKind]] = {
+    "select": "select",
+    "input_select": "select",
+    "number": "number",
+    "input_number": "number",
+}
+Observation = Literal["confirmed", "in_line", "override"]
+
+# A setpoint read back as "2999.9999" for 3000 is the value sent, not a person's change.
+NUMBER_TOLERANCE: Final = 1e-6
+
+
+def control_kind(entity_id: str) -> ControlKind | None:
+    """Return the kind of command the entity takes, None for a domain that takes neither."""
+    return CONTROL_DOMAINS.get(entity_id.split(".", 1)[0])
+
+
+@dataclass(frozen=True, slots=True)
+class BatteryControl:
+    """The entity that sets the inverter's mode, and what it is set to for each planned mode."""
+
+    entity_id: str
+    # One entry per battery mode: an option of a select, or a number's value.
+    values: tuple[tuple[BatteryMode, str | float], ...]
+
+    @property
+    def kind(self) -> ControlKind:
+        """Return whether the entity takes an option or a number."""
+        kind = control_kind(self.entity_id)
+        if kind is None:
+            raise ValueError(f"{self.entity_id} takes neither an option nor a number")
+        return kind
+
+    def value_for(self, mode: BatteryMode) -> str | float:
+        """Return what the entity is set to while the plan has the battery in ``mode``."""
+        return dict(self.values)[mode]
+
+    def shows(self, state: str, value: str | float) -> bool:
+        """Return whether an entity state of ``state`` is ``value``."""
+        if self.kind == "select":
+            return state == value
+        try:
+            shown = float(state)
+        except ValueError:
+            return False
+        return math.isclose(shown, float(value), rel_tol=NUMBER_TOLERANCE, abs_tol=NUMBER_TOLERANCE)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the form a battery subentry stores under ``control``."""
+        return {"entity_id": self.entity_id, "values": dict(self.values)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BatteryControl:
+        """Rebuild a control from :meth:`as_dict` output; every mode must have a value."""
+        entity_id = str(data["entity_id"])
+        kind = control_kind(entity_id)
+        if kind is None:
+            raise ValueError(f"{entity_id} takes neither an option nor a number")
+        stored = data["values"]
+        convert = str if kind == "select" else float
+        return cls(
+            entity_id=entity_id,
+            values=tuple((mode, convert(stored[mode])) for mode in BATTERY_MODES),
+        )
+
+
+def control_from_dict(data: Mapping[str, Any] | None) -> BatteryControl | None:
+    """Rebuild an optional control (None or an empty mapping is no control)."""
+    return BatteryControl.from_dict(data) if data else None
+
+
+@dataclass(frozen=True, slots=True)
+class ControlJournal:
+    """What the actuator sent to the entity, and whether a person holds a mode off."""
+
+    # The last command: its value and the mode it was for; ``pending`` until the entity shows it.
+    sent_value: str | float | None = None
+    sent_mode: BatteryMode | None = None
+    sent_at: str | None = None
+    pending: bool = False
+    # The planned mode during which the entity was changed by someone else: nothing is sent
+    # while the plan stays in it.
+    overridden_mode: BatteryMode | None = None
+    automatic: bool = True
+
+    def resumed(self) -> ControlJournal:
+        """Return the journal as a restart finds it: a command on its way is sent again."""
+        return replace(self, pending=False)
+
+    def overridden(self, mode: BatteryMode | None) -> bool:
+        """Return whether a person's change holds off the commands of ``mode``."""
+        return self.automatic and mode is not None and self.overridden_mode == mode
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return a JSON-safe form for the Store."""
+        return {
+            "sent_value": self.sent_value,
+            "sent_mode": self.sent_mode,
+            "sent_at": self.sent_at,
+            "pending": self.pending,
+            "overridden_mode": self.overridden_mode,
+            "automatic": self.automatic,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ControlJournal:
+        """Rebuild a journal from :meth:`as_dict` output; unknown modes read as none."""
+        return cls(
+            sent_value=data.get("sent_value"),
+            sent_mode=_mode(data.get("sent_mode")),
+            sent_at=iso(from_iso(data.get("sent_at"))),
+            pending=bool(data.get("pending", False)),
+            overridden_mode=_mode(data.get("overridden_mode")),
+            automatic=bool(data.get("automatic", True)),
+        )
+
+
+def _mode(value: Any) -> BatteryMode | None:
+    return next((mode for mode in BATTERY_MODES if mode == value), None)
+
+
+def command_due(
+    control: BatteryControl,
+    journal: ControlJournal,
+    mode: BatteryMode | None,
+    state: str | None,
+) -> tuple[ControlJournal, str | float | None]:
+    """Return the journal as the present planned ``mode`` leaves it, and the value to send.
+
+    ``state`` is what the entity shows now (None while it is missing or unavailable: nothing
+    can be sent to it then). A person's change ends when the plan moves on to another mode.
+    """
+    if journal.overridden_mode is not None and journal.overridden_mode != mode:
+        journal = replace(journal, overridden_mode=None)
+    if mode is None or state is None or not journal.automatic or journal.overridden(mode):
+        return journal, None
+    value = control.value_for(mode)
+    if control.shows(state, value):
+        return replace(journal, pending=False), None
+    if journal.pending and journal.sent_value == value:
+        return journal, None  # on its way
+    return journal, value
+
+
+def observe(
+    control: BatteryControl, journal: ControlJournal, mode: BatteryMode | None, state: str
+) -> tuple[ControlJournal, Observation]:
+    """Take in a new state of the entity while the plan has the battery in ``mode``."""
+    if (
+        journal.pending
+        and journal.sent_value is not None
+        and control.shows(state, journal.sent_value)
+    ):
+        return replace(journal, pending=False), "confirmed"
+    if mode is None or not journal.automatic or control.shows(state, control.value_for(mode)):
+        return replace(journal, pending=False), "in_line"
+    return replace(journal, pending=False, overridden_mode=mode), "override"
