@@ -152,7 +152,7 @@ APPLIANCE_SCHEMA: Final = vol.Schema(
         vol.Optional(CONF_MAX_STARTS): number_box(1, 96, 1),
         vol.Required(CONF_PRIORITY): number_box(0, 10, 1),
         vol.Required(CONF_RISK): _choice(["median", "upper"], "risk"),
-        vol.Required(CONF_SURPLUS_ONLY): selector.BooleanSelector(),
+        vol.Optional(CONF_SURPLUS_ONLY, default=False): selector.BooleanSelector(),
         vol.Optional(CONF_PRICE_CAP): number_box(-1000, 1000, "any"),
     }
 )
