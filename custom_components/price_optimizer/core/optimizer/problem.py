@@ -437,7 +437,7 @@ def build_problem(request: PlanRequest) -> Problem:
                 issues.append((occurrence, job))
             else:
                 jobs.append(job)
-    base_kw, charge, fixed_kwh = _household_load(request, grid, running)
+    base_kw, charge, fixed_kwh = _household_load(request, grid, starts, base_kwh, running)
     balance = None
     if site is not None:
         running_kwh = sum((cycle.energy for cycle in running), np.zeros(grid.count))
@@ -458,11 +458,13 @@ def build_problem(request: PlanRequest) -> Problem:
 
 
 def _household_load(
-    request: PlanRequest, grid: Grid, running: Sequence[RunningCycle]
+    request: PlanRequest,
+    grid: Grid,
+    starts: Sequence[datetime],
+    base_kwh: FloatArray,
+    running: Sequence[RunningCycle],
 ) -> tuple[FloatArray | None, ChargePeriods | None, FloatArray | None]:
     """Return the base load (kW per slot), the capacity charge's periods, committed kWh."""
-    starts = [grid.at(index) for index in range(grid.count)]
-    base_kwh = _base_kwh(request, starts, grid)
     base_kw = None if request.base_load is None else base_kwh / grid.hours
     if request.capacity is None or not grid.count:
         return base_kw, None, None
