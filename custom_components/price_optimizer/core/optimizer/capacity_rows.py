@@ -93,16 +93,28 @@ def _period_entries(
     periods: ChargePeriods, draw: Draw, hours: float, columns: int
 ) -> list[tuple[list[int], list[float]]]:
     """Per metered period: the columns drawing in it and the kWh each adds there."""
-    period = periods.period_of_slot[draw.slot]
-    key = period * columns + draw.column
+    return entries_by_row(
+        periods.count,
+        periods.period_of_slot[draw.slot],
+        draw.column,
+        draw.kw * hours * periods.slot_share,
+        columns,
+    )
+
+
+def entries_by_row(
+    rows: int, row: IntArray, column: IntArray, value: FloatArray, columns: int
+) -> list[tuple[list[int], list[float]]]:
+    """Per row: the columns with a positive entry in it and their values, repeats summed."""
+    found: list[tuple[list[int], list[float]]] = [([], []) for _ in range(rows)]
+    key = row * columns + column
     unique, inverse = np.unique(key, return_inverse=True)
-    kwh = np.bincount(inverse, weights=draw.kw * hours * periods.slot_share)
-    found: list[tuple[list[int], list[float]]] = [([], []) for _ in range(periods.count)]
-    for entry, energy in zip(unique.tolist(), kwh.tolist(), strict=True):
-        if energy > 0:
-            number, column = divmod(entry, columns)
-            found[number][0].append(column)
-            found[number][1].append(energy)
+    summed = np.bincount(inverse, weights=value, minlength=len(unique))
+    for entry, total in zip(unique.tolist(), summed.tolist(), strict=True):
+        if total > 0:
+            number, index = divmod(entry, columns)
+            found[number][0].append(index)
+            found[number][1].append(total)
     return found
 
 

@@ -36,7 +36,7 @@ import numpy.typing as npt
 
 from ..prices import PriceSeries
 from .battery import Battery
-from .capacity_rows import ModelBuilder
+from .capacity_rows import ModelBuilder, entries_by_row
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -82,6 +82,24 @@ class EnergyTerms:
     def count(self) -> int:
         """Return the number of slots."""
         return len(self.import_price)
+
+    @property
+    def priced(self) -> BoolArray:
+        """Return which slots have a price (a gap in the prices has none)."""
+        known: BoolArray = np.isfinite(self.import_price)
+        return known
+
+    @property
+    def payable_import(self) -> FloatArray:
+        """Return the import price of each slot, 0 where the slot has none."""
+        price: FloatArray = np.where(self.priced, self.import_price, 0.0)
+        return price
+
+    @property
+    def payable_export(self) -> FloatArray:
+        """Return the export price of each slot, 0 where the slot has no price."""
+        price: FloatArray = np.where(self.priced, self.export_price, 0.0)
+        return price
 
     @property
     def end_value(self) -> float:
@@ -192,9 +210,9 @@ def energy_rows(  # noqa: PLR0917
     count = terms.count
     hours = terms.hours
     battery = terms.battery
-    priced = np.isfinite(terms.import_price)
-    import_price = np.where(priced, terms.import_price, 0.0)
-    export_price = np.where(priced, terms.export_price, 0.0)
+    priced = terms.priced
+    import_price = terms.payable_import
+    export_price = terms.payable_export
     committed = terms.base_kwh + terms.running_kwh
     charge_most = np.zeros(count)
     discharge_most = np.zeros(count)
@@ -217,7 +235,7 @@ def energy_rows(  # noqa: PLR0917
     charge = builder.columns(np.zeros(count), 0.0, charge_most, integer=False)
     discharge = builder.columns(np.full(count, wear), 0.0, discharge_most, integer=False)
     stored = _stored_columns(builder, terms)
-    by_slot = _entries_by_slot(count, load_slot, load_column, load_kwh)
+    by_slot = entries_by_row(count, load_slot, load_column, load_kwh, builder.count)
     for t in range(count):
         columns, kwh = by_slot[t]
         builder.row(
@@ -322,8 +340,12 @@ def _own_energy_rows(  # noqa: PLR0917
 ) -> None:
     """The grid covers the base load, what runs and the other appliances, nothing more."""
     grid_fed = ~own_energy_only
-    by_slot = _entries_by_slot(
-        terms.count, load_slot[grid_fed], load_column[grid_fed], load_kwh[grid_fed]
+    by_slot = entries_by_row(
+        terms.count,
+        load_slot[grid_fed],
+        load_column[grid_fed],
+        load_kwh[grid_fed],
+        builder.count,
     )
     committed = terms.base_kwh + terms.running_kwh
     for t in range(terms.count):
@@ -356,25 +378,6 @@ def _exclusive(  # noqa: PLR0917
         )
 
 
-def _entries_by_slot(
-    count: int, slot: IntArray, column: IntArray, kwh: FloatArray
-) -> list[tuple[list[int], list[float]]]:
-    """Per slot: the columns drawing in it and their kWh, repeated columns summed."""
-    found: list[tuple[list[int], list[float]]] = [([], []) for _ in range(count)]
-    if not len(slot):
-        return found
-    key = slot * (int(column.max()) + 1) + column
-    unique, inverse = np.unique(key, return_inverse=True)
-    summed = np.bincount(inverse, weights=kwh)
-    width = int(column.max()) + 1
-    for entry, energy in zip(unique.tolist(), summed.tolist(), strict=True):
-        if energy != 0:
-            t, c = divmod(entry, width)
-            found[t][0].append(c)
-            found[t][1].append(energy)
-    return found
-
-
 def read_flows(columns: EnergyColumns, value: FloatArray) -> EnergyFlows:
     """Read the balance from a column vector; a slot never shows import and export both."""
     imported = np.maximum(value[columns.grid_import], 0.0)
@@ -401,10 +404,7 @@ def _clean(values: FloatArray) -> FloatArray:
 
 def flows_cost(terms: EnergyTerms, flows: EnergyFlows) -> float:
     """Return what the balance costs: import, less export, wear, less the energy left stored."""
-    priced = np.isfinite(terms.import_price)
-    import_price = np.where(priced, terms.import_price, 0.0)
-    export_price = np.where(priced, terms.export_price, 0.0)
-    cost = float(flows.grid_import @ import_price - flows.grid_export @ export_price)
+    cost = bill(terms, flows)
     if terms.battery is not None and terms.count:
         cost += terms.battery.wear_cost * float(flows.discharge.sum())
         cost -= terms.end_value * float(flows.stored[-1])
@@ -414,10 +414,9 @@ def flows_cost(terms: EnergyTerms, flows: EnergyFlows) -> float:
 
 def bill(terms: EnergyTerms, flows: EnergyFlows) -> float:
     """Return what the household pays for the horizon's energy (import less export)."""
-    priced = np.isfinite(terms.import_price)
-    import_price = np.where(priced, terms.import_price, 0.0)
-    export_price = np.where(priced, terms.export_price, 0.0)
-    return float(flows.grid_import @ import_price - flows.grid_export @ export_price)
+    return float(
+        flows.grid_import @ terms.payable_import - flows.grid_export @ terms.payable_export
+    )
 
 
 def flows_without_battery(terms: EnergyTerms, appliances_kwh: FloatArray) -> EnergyFlows:

@@ -188,13 +188,12 @@ def energy_plan(
     """Return the plan's balance, its bill and the battery's saving."""
     battery = terms.battery
     modes = battery_modes(terms, flows, appliances_kwh)
+    import_price = terms.payable_import
     slots = tuple(
         EnergySlot(
             start=grid.at(t),
             end=grid.at(t + 1),
-            import_price=float(terms.import_price[t])
-            if np.isfinite(terms.import_price[t])
-            else 0.0,
+            import_price=float(import_price[t]),
             export_price=float(terms.export_price[t]),
             grid_import_kwh=float(flows.grid_import[t]),
             grid_export_kwh=float(flows.grid_export[t]),
@@ -228,11 +227,11 @@ def energy_plan(
 
 def marginal_price(terms: EnergyTerms, flows: EnergyFlows) -> FloatArray:
     """Return what one more kWh costs in each slot: the export forgone where the plan exports."""
-    priced = np.isfinite(terms.import_price)
-    import_price = np.where(priced, terms.import_price, 0.0)
     exporting = (flows.grid_export > 0) | (flows.curtailed > 0)
     forgone = np.where(flows.curtailed > 0, 0.0, terms.export_price)
-    price: FloatArray = np.where(exporting & (flows.grid_import <= 0), forgone, import_price)
+    price: FloatArray = np.where(
+        exporting & (flows.grid_import <= 0), forgone, terms.payable_import
+    )
     return price
 
 
