@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
+from .core.convert import rounded_to
+
 # Prices per kWh: a hundredth of a cent is still visible at low prices.
 PRICE_DECIMALS: Final = 5
 # Costs and savings in the currency.
@@ -46,7 +48,7 @@ def rounded_value[T](value: T, decimals: int) -> T:
     """Return a float rounded to ``decimals``; other values (times, text, counts) as they are."""
     if isinstance(value, float):
         # Adding zero turns a -0.0 (a tiny negative rounded) into 0.0, which reads "0.00".
-        return round(value, decimals) + 0.0  # type: ignore[return-value]
+        return rounded_to(value, decimals) + 0.0  # type: ignore[return-value]
     return value
 
 

@@ -217,7 +217,7 @@ async def _async_get_plan(call: ServiceCall) -> ServiceResponse:
                 "expected_cost": convert.rounded(expected_cost),
                 "expected_savings": convert.rounded(expected_savings),
                 "automatic_control": record.automatic_control,
-                "realised_savings": round(record.ledger.total, 6),
+                "realised_savings": convert.rounded(record.ledger.total),
                 "finished_runs": record.ledger.runs,
             }
         )

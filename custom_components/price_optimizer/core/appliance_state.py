@@ -82,7 +82,7 @@ class Outcome:
         return {
             "due": self.due.isoformat(),
             "finished_at": self.finished_at.isoformat(),
-            "energy_kwh": round(self.energy_kwh, 6),
+            "energy_kwh": rounded(self.energy_kwh),
             "paid": rounded(self.paid),
             "baseline": rounded(self.baseline),
             "savings": rounded(self.savings),

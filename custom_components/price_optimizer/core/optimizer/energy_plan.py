@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..convert import optional_float
+from ..convert import optional_float, rounded
 from .energy import (
     BATTERY_MODES,
     BatteryMode,
@@ -60,18 +60,18 @@ class EnergySlot:
         return {
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
-            "import_price": round(self.import_price, 6),
-            "export_price": round(self.export_price, 6),
-            "grid_import_kwh": round(self.grid_import_kwh, 6),
-            "grid_export_kwh": round(self.grid_export_kwh, 6),
-            "solar_kwh": round(self.solar_kwh, 6),
-            "curtailed_kwh": round(self.curtailed_kwh, 6),
-            "base_kwh": round(self.base_kwh, 6),
-            "appliances_kwh": round(self.appliances_kwh, 6),
-            "charge_kwh": round(self.charge_kwh, 6),
-            "discharge_kwh": round(self.discharge_kwh, 6),
-            "battery_kw": round(self.battery_kw, 6),
-            "stored_kwh": None if self.stored_kwh is None else round(self.stored_kwh, 6),
+            "import_price": rounded(self.import_price),
+            "export_price": rounded(self.export_price),
+            "grid_import_kwh": rounded(self.grid_import_kwh),
+            "grid_export_kwh": rounded(self.grid_export_kwh),
+            "solar_kwh": rounded(self.solar_kwh),
+            "curtailed_kwh": rounded(self.curtailed_kwh),
+            "base_kwh": rounded(self.base_kwh),
+            "appliances_kwh": rounded(self.appliances_kwh),
+            "charge_kwh": rounded(self.charge_kwh),
+            "discharge_kwh": rounded(self.discharge_kwh),
+            "battery_kw": rounded(self.battery_kw),
+            "stored_kwh": rounded(self.stored_kwh),
             "mode": self.mode,
         }
 
@@ -156,16 +156,12 @@ class EnergyPlan:
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-safe form."""
         return {
-            "bill": round(self.bill, 6),
-            "bill_without_battery": round(self.bill_without_battery, 6),
-            "battery_saving": None
-            if self.battery_saving is None
-            else round(self.battery_saving, 6),
+            "bill": rounded(self.bill),
+            "bill_without_battery": rounded(self.bill_without_battery),
+            "battery_saving": rounded(self.battery_saving),
             "solar_slots_known": self.solar_slots_known,
             "battery_capacity_kwh": self.battery_capacity_kwh,
-            "end_stored_kwh": None
-            if self.end_stored_kwh is None
-            else round(self.end_stored_kwh, 6),
+            "end_stored_kwh": rounded(self.end_stored_kwh),
             "slots": [slot.as_dict() for slot in self.slots],
         }
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..convert import rounded
 from ..prices import PriceSeries
 from .appliances import Appliance, CyclePhase
 from .milp import Backend
@@ -46,9 +47,9 @@ class SavingsEstimate:
         percent = self.savings_percent
         return {
             "currency": self.schedule.currency,
-            "run_now_cost": round(self.run_now_cost, 6),
-            "optimised_cost": round(self.optimised_cost, 6),
-            "savings": round(self.savings, 6),
+            "run_now_cost": rounded(self.run_now_cost),
+            "optimised_cost": rounded(self.optimised_cost),
+            "savings": rounded(self.savings),
             "savings_percent": None if percent is None else round(percent, 3),
             "schedule": self.schedule.as_dict(),
         }

@@ -43,9 +43,9 @@ class PlannedRun:
         return {
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
-            "power_kw": round(self.power_kw, 6),
-            "energy_kwh": round(self.energy_kwh, 6),
-            "cost": round(self.cost, 6),
+            "power_kw": rounded(self.power_kw),
+            "energy_kwh": rounded(self.energy_kwh),
+            "cost": rounded(self.cost),
         }
 
     @classmethod
@@ -193,9 +193,9 @@ class Schedule:
             "created_at": self.created_at.isoformat(),
             "currency": self.currency,
             "household_limit_kw": self.household_limit_kw,
-            "planned_cost": round(self.planned_cost, 6),
-            "baseline_cost": round(self.baseline_cost, 6),
-            "savings": round(self.savings, 6),
+            "planned_cost": rounded(self.planned_cost),
+            "baseline_cost": rounded(self.baseline_cost),
+            "savings": rounded(self.savings),
             "plans": [plan.as_dict() for plan in self.plans],
             "solver": None if self.solver is None else self.solver.as_dict(),
         }

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ..convert import rounded
 from ..prices import PriceSeries
 from .issues import PlanningError, issue
 from .problem import EPSILON, HOUR, build_grid
@@ -37,8 +38,8 @@ class PriceWindow:
         return {
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
-            "average_price": round(self.average_price, 6),
-            "cost": round(self.cost, 6),
+            "average_price": rounded(self.average_price),
+            "cost": rounded(self.cost),
             "forecast_share": round(self.forecast_share, 4),
             "includes_forecast": self.includes_forecast,
         }
