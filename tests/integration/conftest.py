@@ -20,11 +20,24 @@ from custom_components.price_optimizer.const import (
     DOMAIN,
     SOURCE_REPLAY,
 )
-from custom_components.price_optimizer.forecast_engine import ForecastEngine
+from custom_components.price_optimizer.core.forecast import MODELS_DIR
+from custom_components.price_optimizer.forecast_engine import ForecastEngine, _load_once
 
 # A Tuesday in November, after that day's publication: today and tomorrow are known.
 AFTERNOON = datetime.fromisoformat("2026-11-24T14:07:00+01:00")
 MORNING = datetime.fromisoformat("2026-11-24T09:30:00+01:00")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def shipped_models_loaded() -> None:
+    """Load the shipped forecast models once per test process, before its first test.
+
+    Under coverage the first load takes seconds. A test that ends while an entry still loads
+    them has Home Assistant stop the executor thread by raising SystemExit into it; raised
+    inside coverage's tracer, that leaves the tracer's lock held, and the process hangs at the
+    next function it has not run before.
+    """
+    _load_once(MODELS_DIR)
 
 
 @pytest.fixture
