@@ -245,19 +245,37 @@ ensure_ha_venv() {
   fi
 }
 
-# ensure_develop_venv: .venvs/develop with the newest Home Assistant release as a real process, and
-# everything the configuration in config/ loads, so the instance then starts offline. Prints the version.
+# develop_venv_name: the venv scripts/develop runs. PRICE_OPTIMIZER_DEVELOP_HA=oldest runs the oldest
+# supported Home Assistant (and its frontend) instead of the newest release; the browser tests use both.
+develop_venv_name() {
+  case "${PRICE_OPTIMIZER_DEVELOP_HA:-release}" in
+    release) echo develop ;;
+    oldest) echo develop-oldest ;;
+    *) echo "PRICE_OPTIMIZER_DEVELOP_HA must be release or oldest" >&2; return 1 ;;
+  esac
+}
+
+# ensure_develop_venv: .venvs/develop (or develop-oldest, see develop_venv_name) with Home Assistant as a
+# real process, and everything the configuration in config/ loads, so the instance then starts offline.
+# Prints the version.
 ensure_develop_venv() {
-  local venv="$VENVS/develop" wanted
-  ensure_venv develop "$(ha_python "$HA_RELEASE_PYTHON")" "$HA_RELEASE" >&2
-  wanted="$(venv_exec develop python "$ROOT/scripts/develop_requirements.py" "$ROOT/config")"
+  local name version python venv wanted
+  name="$(develop_venv_name)" || return 1
+  if [ "$name" = develop-oldest ]; then
+    version="$HA_OLDEST" python="$HA_OLDEST_PYTHON"
+  else
+    version="$HA_RELEASE" python="$HA_RELEASE_PYTHON"
+  fi
+  venv="$VENVS/$name"
+  ensure_venv "$name" "$(ha_python "$python")" "$version" >&2
+  wanted="$(venv_exec "$name" python "$ROOT/scripts/develop_requirements.py" "$ROOT/config")"
   if [ ! -f "$venv/.requirements" ] || [ "$(cat "$venv/.requirements")" != "$wanted" ]; then
     log "Installing what the configured integrations need"
     # shellcheck disable=SC2086
-    venv_pip develop $wanted >&2
+    venv_pip "$name" $wanted >&2
     echo "$wanted" > "$venv/.requirements"
   fi
-  echo "$HA_RELEASE"
+  echo "$version"
 }
 
 # ensure_debian_packages PACKAGE...: install what is missing with apt-get (needs root).
