@@ -33,11 +33,13 @@ CHROMIUM_FLAGS = [
 
 @dataclass
 class DevelopInstance:
-    """A running instance: where it listens and a token for its REST API."""
+    """A running instance: where it listens, a token for its REST API, and which release it runs."""
 
     url: str
     token: str
     state_dir: Path
+    # "release" (the newest) or "oldest" (the oldest supported), as PRICE_OPTIMIZER_DEVELOP_HA.
+    home_assistant: str = "release"
 
     def get(self, path: str) -> Any:
         request = urllib.request.Request(
@@ -46,6 +48,14 @@ class DevelopInstance:
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.load(response)
 
+    def artifact(self, name: str) -> Path:
+        """Return where a screenshot or report of this instance goes, e.g. plan_card_oldest.png."""
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = Path(name)
+        if self.home_assistant != "release":
+            path = path.with_stem(f"{path.stem}_{self.home_assistant}")
+        return ARTIFACTS / path
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -53,15 +63,17 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def develop_instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevelopInstance]:
+def _run_develop(
+    tmp_path_factory: pytest.TempPathFactory, home_assistant: str
+) -> Iterator[DevelopInstance]:
     """Run `scripts/develop --detach` exactly as the README says, on a port of its own."""
-    state_dir = tmp_path_factory.mktemp("develop")
+    state_dir = tmp_path_factory.mktemp(f"develop-{home_assistant}")
     port = free_port()
     env = {
         **os.environ,
         "PRICE_OPTIMIZER_DEVELOP_DIR": str(state_dir),
         "PRICE_OPTIMIZER_PORT": str(port),
+        "PRICE_OPTIMIZER_DEVELOP_HA": home_assistant,
     }
     subprocess.run([ROOT / "scripts" / "develop", "--detach"], env=env, check=True, timeout=900)
     try:
@@ -69,9 +81,30 @@ def develop_instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Devel
             url=f"http://127.0.0.1:{port}",
             token=(state_dir / "token").read_text().strip(),
             state_dir=state_dir,
+            home_assistant=home_assistant,
         )
     finally:
         subprocess.run([ROOT / "scripts" / "develop", "--stop"], env=env, check=False, timeout=120)
+
+
+@pytest.fixture(scope="session")
+def develop_instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevelopInstance]:
+    """The develop instance on the newest Home Assistant release."""
+    yield from _run_develop(tmp_path_factory, "release")
+
+
+@pytest.fixture(scope="session")
+def oldest_develop_instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevelopInstance]:
+    """The develop instance on the oldest supported Home Assistant, for its older frontend."""
+    yield from _run_develop(tmp_path_factory, "oldest")
+
+
+@pytest.fixture(scope="session", params=["release", "oldest"])
+def card_instance(request: pytest.FixtureRequest) -> DevelopInstance:
+    """Each develop instance in turn: the cards must work on the newest and the oldest frontend."""
+    name = "develop_instance" if request.param == "release" else "oldest_develop_instance"
+    instance: DevelopInstance = request.getfixturevalue(name)
+    return instance
 
 
 @pytest.fixture(scope="session")
@@ -100,6 +133,22 @@ def log_in(browser: Browser, instance: DevelopInstance, width: int) -> Page:
     # Home Assistant's own overview: /lovelace/0 until 2026.10, the area overview at /home since.
     page.wait_for_url(re.compile(r".*/(lovelace|home)/.*"), timeout=60_000)
     return page
+
+
+def first_visit(browser: Browser, instance: DevelopInstance, width: int) -> Page:
+    """Return a page of a browser that has the user's login but nothing of the frontend cached.
+
+    This is how a phone or a new browser first opens a dashboard: the frontend and the cards'
+    module all load cold, in whichever order they arrive.
+    """
+    login = log_in(browser, instance, width)
+    try:
+        saved = login.context.storage_state()
+    finally:
+        login.close()
+    return browser.new_page(
+        viewport={"width": width, "height": 900}, timezone_id=TIME_ZONE, storage_state=saved
+    )
 
 
 def open_price_optimizer_dashboard(page: Page) -> None:

@@ -10,7 +10,7 @@ import urllib.request
 from playwright.sync_api import Browser, Page, expect
 import pytest
 
-from .conftest import ARTIFACTS, DevelopInstance, log_in
+from .conftest import DevelopInstance, first_visit, log_in
 
 CARD = "price-optimizer-plan-card"
 # The card's drawing area in its own units (card/src/card.js: LEFT, RIGHT): 1 unit is 1 px.
@@ -51,10 +51,8 @@ def _ms(timestamp: str) -> float:
 def _open_plan(
     browser: Browser, instance: DevelopInstance, width: int, *, cold: bool = False
 ) -> Page:
-    page = log_in(browser, instance, width)
-    if cold:
-        # Logging in loaded the card's module already: measure it as a first visit does.
-        page.context.new_cdp_session(page).send("Network.clearBrowserCache")
+    # Logging in loads the card's module already: a cold load is measured as a first visit.
+    page = first_visit(browser, instance, width) if cold else log_in(browser, instance, width)
     page.goto(f"{instance.url}/price-optimizer/plan")
     # The lanes appear once the card has the plan and the forecast (Playwright's CSS
     # selectors go through shadow roots).
@@ -98,15 +96,15 @@ def _expected_runs(plan: dict[str, Any], start: float, end: float) -> list[tuple
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_plan_card_draws_get_plans_runs_at_their_times(
-    develop_instance: DevelopInstance, browser: Browser, width: int
+    card_instance: DevelopInstance, browser: Browser, width: int
 ) -> None:
-    entry = _entry_id(develop_instance)
-    page = _open_plan(browser, develop_instance, width)
+    entry = _entry_id(card_instance)
+    page = _open_plan(browser, card_instance, width)
     try:
         for attempt in range(2):
-            plan = _call(develop_instance, "get_plan", {"config_entry": entry})
+            plan = _call(card_instance, "get_plan", {"config_entry": entry})
             forecast = _call(
-                develop_instance,
+                card_instance,
                 "get_forecast",
                 {"config_entry": entry, "hours_ahead": HOURS_AHEAD, "include_bands": True},
             )
@@ -154,17 +152,16 @@ def test_the_plan_card_draws_get_plans_runs_at_their_times(
         expect(details).to_contain_text("Start")
         expect(details).to_contain_text("Cost")
 
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.locator(CARD).screenshot(path=ARTIFACTS / f"plan_card_{width}.png")
-        page.screenshot(path=ARTIFACTS / f"plan_card_page_{width}.png", full_page=True)
+        page.locator(CARD).screenshot(path=card_instance.artifact(f"plan_card_{width}.png"))
+        page.screenshot(path=card_instance.artifact(f"plan_card_page_{width}.png"), full_page=True)
     finally:
         page.close()
 
 
 def test_the_plan_card_loads_fast_and_small(
-    develop_instance: DevelopInstance, browser: Browser
+    card_instance: DevelopInstance, browser: Browser
 ) -> None:
-    page = _open_plan(browser, develop_instance, 1280, cold=True)
+    page = _open_plan(browser, card_instance, 1280, cold=True)
     try:
         timing: dict[str, Any] = page.evaluate(
             """(tag) => {
@@ -196,8 +193,7 @@ def test_the_plan_card_loads_fast_and_small(
         "budget_ms": LOAD_BUDGET_MS,
         "within_budget": own_ms <= LOAD_BUDGET_MS,
     }
-    ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "plan_card_load.json").write_text(json.dumps(report, indent=2) + "\n")
+    card_instance.artifact("plan_card_load.json").write_text(json.dumps(report, indent=2) + "\n")
     # Load time is measured and reported against its budget in plan_card_load.json, not
     # asserted: it depends on how busy the machine is (the same build took 334 ms once).
     assert 0 < timing["encoded_bytes"] <= SIZE_BUDGET_BYTES, report
