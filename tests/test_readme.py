@@ -19,7 +19,14 @@ def test_the_readme_names_every_requirement_of_the_manifest() -> None:
 
 
 def test_the_readme_names_every_setting_scripts_develop_reads() -> None:
-    develop = (ROOT / "scripts" / "develop").read_text(encoding="utf-8")
+    # scripts/develop and what it sources.
+    develop = "".join(
+        (ROOT / "scripts" / name).read_text(encoding="utf-8") for name in ("develop", "lib.sh")
+    )
     settings = set(re.findall(r"\$\{(PRICE_OPTIMIZER_[A-Z_]+):-", develop))
-    assert settings == {"PRICE_OPTIMIZER_PORT", "PRICE_OPTIMIZER_DEVELOP_DIR"}
+    assert settings == {
+        "PRICE_OPTIMIZER_PORT",
+        "PRICE_OPTIMIZER_DEVELOP_DIR",
+        "PRICE_OPTIMIZER_DEVELOP_HA",
+    }
     assert [name for name in sorted(settings) if f"`{name}`" not in README] == []
