@@ -151,6 +151,63 @@ def first_visit(browser: Browser, instance: DevelopInstance, width: int) -> Page
     )
 
 
+def in_page(page: Page, script: str, arg: Any = None) -> Any:
+    """Run `script` with the frontend's own `hass`, the one the dialogs call the backend with."""
+    return page.evaluate(
+        "async (arg) => { const hass = document.querySelector('home-assistant').hass;"
+        f" {script} }}",
+        arg,
+    )
+
+
+def page_entry_id(page: Page) -> str:
+    """Return the one loaded Price Optimizer entry, as the frontend lists it."""
+    entries = in_page(
+        page, "return await hass.callWS({type: 'config_entries/get', domain: 'price_optimizer'});"
+    )
+    loaded = [entry for entry in entries if entry["state"] == "loaded"]
+    assert len(loaded) == 1, loaded
+    return str(loaded[0]["entry_id"])
+
+
+def subentries(page: Page, entry_id: str) -> dict[str, str]:
+    """Return the entry's appliances, title to subentry id."""
+    subentries = in_page(
+        page,
+        "return await hass.callWS({type: 'config_entries/subentries/list', entry_id: arg});",
+        entry_id,
+    )
+    return {item["title"]: item["subentry_id"] for item in subentries}
+
+
+def add_appliance(page: Page, entry_id: str, kind: str) -> dict[str, Any]:
+    """Add an appliance the way the "Add appliance" dialog does: its preset, then no plug."""
+    result: dict[str, Any] = in_page(
+        page,
+        """
+        const [entry, kind] = arg;
+        const base = "config/config_entries/subentries/flow";
+        const flow = await hass.callApi("POST", base, {
+          handler: [entry, "appliance"], show_advanced_options: false,
+        });
+        const path = `${base}/${flow.flow_id}`;
+        const form = await hass.callApi("POST", path, {kind});
+        const values = {};
+        for (const field of form.data_schema) {
+          const value = field.description?.suggested_value;
+          if (value !== undefined && value !== null) values[field.name] = value;
+        }
+        let result = await hass.callApi("POST", path, values);
+        if (result.step_id === "control") {
+          result = await hass.callApi("POST", path, {target: "none"});
+        }
+        return result;
+        """,
+        [entry_id, kind],
+    )
+    return result
+
+
 def open_price_optimizer_dashboard(page: Page) -> None:
     """Open the dashboard the configuration puts in the sidebar, as a person clicks it."""
     page.locator("ha-sidebar").get_by_text("Price Optimizer", exact=True).first.click()

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 import time
-from typing import Any
 
 from playwright.sync_api import Browser, Page, expect
 import pytest
 
-from .conftest import DevelopInstance, first_visit, log_in
+from .conftest import (
+    DevelopInstance,
+    add_appliance,
+    first_visit,
+    in_page,
+    log_in,
+    page_entry_id,
+    subentries,
+)
 
 CARD = "price-optimizer-household-card"
 NEW_APPLIANCE = "Washing machine"
@@ -27,62 +34,6 @@ def _open_overview(
     # Playwright's CSS selectors go through shadow roots.
     expect(page.locator(f"{CARD} .appliance").first).to_be_attached(timeout=30_000)
     return page
-
-
-def _in_page(page: Page, script: str, arg: Any = None) -> Any:
-    """Run `script` with the frontend's own `hass`, the one the dialogs call the backend with."""
-    return page.evaluate(
-        "async (arg) => { const hass = document.querySelector('home-assistant').hass;"
-        f" {script} }}",
-        arg,
-    )
-
-
-def _entry_id(page: Page) -> str:
-    entries = _in_page(
-        page, "return await hass.callWS({type: 'config_entries/get', domain: 'price_optimizer'});"
-    )
-    loaded = [entry for entry in entries if entry["state"] == "loaded"]
-    assert len(loaded) == 1, loaded
-    return str(loaded[0]["entry_id"])
-
-
-def _subentries(page: Page, entry_id: str) -> dict[str, str]:
-    """Return the entry's appliances, title to subentry id."""
-    subentries = _in_page(
-        page,
-        "return await hass.callWS({type: 'config_entries/subentries/list', entry_id: arg});",
-        entry_id,
-    )
-    return {item["title"]: item["subentry_id"] for item in subentries}
-
-
-def _add_appliance(page: Page, entry_id: str, kind: str) -> dict[str, Any]:
-    """Add an appliance the way the "Add appliance" dialog does: its preset, then no plug."""
-    result: dict[str, Any] = _in_page(
-        page,
-        """
-        const [entry, kind] = arg;
-        const base = "config/config_entries/subentries/flow";
-        const flow = await hass.callApi("POST", base, {
-          handler: [entry, "appliance"], show_advanced_options: false,
-        });
-        const path = `${base}/${flow.flow_id}`;
-        const form = await hass.callApi("POST", path, {kind});
-        const values = {};
-        for (const field of form.data_schema) {
-          const value = field.description?.suggested_value;
-          if (value !== undefined && value !== null) values[field.name] = value;
-        }
-        let result = await hass.callApi("POST", path, values);
-        if (result.step_id === "control") {
-          result = await hass.callApi("POST", path, {target: "none"});
-        }
-        return result;
-        """,
-        [entry_id, kind],
-    )
-    return result
 
 
 def _state_becomes(instance: DevelopInstance, entity_id: str, wanted: str) -> bool:
@@ -114,8 +65,8 @@ def test_the_household_card_follows_appliances_added_and_removed_in_the_ui(
 ) -> None:
     page = _open_overview(browser, card_instance, 1280)
     try:
-        entry_id = _entry_id(page)
-        names = sorted(_subentries(page, entry_id))
+        entry_id = page_entry_id(page)
+        names = sorted(subentries(page, entry_id))
         expect(page.locator(f"{CARD} .appliance")).to_have_count(len(names))
         assert _names(page) == names
         assert set(DEMO) <= set(names)
@@ -136,7 +87,7 @@ def test_the_household_card_follows_appliances_added_and_removed_in_the_ui(
 
         assert NEW_APPLIANCE not in names
         added_at = time.monotonic()
-        result = _add_appliance(page, entry_id, "washing_machine")
+        result = add_appliance(page, entry_id, "washing_machine")
         assert result["type"] == "create_entry", result
         new_row = page.locator(f"{CARD} .appliance", has_text=NEW_APPLIANCE)
         # Shown on the open page, without a reload, once its entities are registered.
@@ -146,14 +97,14 @@ def test_the_household_card_follows_appliances_added_and_removed_in_the_ui(
         expect(new_row.locator(".status")).not_to_have_text("\N{EN DASH}", timeout=30_000)
 
         device_id = new_row.get_attribute("data-device")
-        entities = _in_page(
+        entities = in_page(
             page,
             "return Object.fromEntries(Object.values(hass.entities)"
             ".filter((entity) => entity.device_id === arg)"
             ".map((entity) => [entity.translation_key, entity.entity_id]));",
             device_id,
         )
-        _in_page(
+        in_page(
             page,
             "window.addEventListener('hass-more-info', (ev) => {"
             " window.moreInfoAsked = ev.detail.entityId; }, {capture: true});",
@@ -181,11 +132,11 @@ def test_the_household_card_follows_appliances_added_and_removed_in_the_ui(
             f"{shown_after_s:.2f}\n"
         )
 
-        _in_page(
+        in_page(
             page,
             "await hass.callWS({type: 'config_entries/subentries/delete',"
             " entry_id: arg[0], subentry_id: arg[1]});",
-            [entry_id, _subentries(page, entry_id)[NEW_APPLIANCE]],
+            [entry_id, subentries(page, entry_id)[NEW_APPLIANCE]],
         )
         expect(new_row).to_have_count(0, timeout=30_000)
         assert _names(page) == names

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from datetime import datetime
 import json
+import time
 from typing import Any
 import urllib.request
 
 from playwright.sync_api import Browser, Page, expect
 import pytest
 
-from .conftest import DevelopInstance, first_visit, log_in
+from .conftest import DevelopInstance, add_appliance, first_visit, in_page, log_in, subentries
 
 CARD = "price-optimizer-plan-card"
+# Added and removed again while the card is open (the household card's test adds a washing machine).
+NEW_APPLIANCE = "Dryer"
 # The card's drawing area in its own units (card/src/card.js: LEFT, RIGHT): 1 unit is 1 px.
 LEFT = 44
 RIGHT = 8
@@ -154,6 +157,54 @@ def test_the_plan_card_draws_get_plans_runs_at_their_times(
 
         page.locator(CARD).screenshot(path=card_instance.artifact(f"plan_card_{width}.png"))
         page.screenshot(path=card_instance.artifact(f"plan_card_page_{width}.png"), full_page=True)
+    finally:
+        page.close()
+
+
+def _drawn_runs(page: Page) -> list[tuple[str, str]]:
+    return sorted((run["start"], run["end"]) for run in _drawn(page)["runs"])
+
+
+def test_the_plan_card_follows_a_plan_that_changes(
+    card_instance: DevelopInstance, browser: Browser
+) -> None:
+    entry = _entry_id(card_instance)
+    page = _open_plan(browser, card_instance, 1280)
+    lane = page.locator(f"{CARD} .lane-name").filter(has_text=NEW_APPLIANCE)
+    try:
+        expect(lane).to_have_count(0)
+        result = add_appliance(page, entry, "dryer")
+        assert result["type"] == "create_entry", result
+        # The open card takes in the new plan by itself: a lane, and the runs get_plan has now.
+        expect(lane).to_have_count(1, timeout=30_000)
+        deadline = time.monotonic() + 30
+        while True:
+            plan = _call(card_instance, "get_plan", {"config_entry": entry})
+            drawn = _drawn(page)
+            expected = _expected_runs(plan, _ms(drawn["from"]), _ms(drawn["to"]))
+            if _drawn_runs(page) == expected or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert _drawn_runs(page) == expected
+        (dryer_id,) = (a["appliance_id"] for a in plan["appliances"] if a["name"] == NEW_APPLIANCE)
+        dryer = _expected_runs(
+            {"plans": [o for o in plan["plans"] if o["appliance_id"] == dryer_id]},
+            _ms(drawn["from"]),
+            _ms(drawn["to"]),
+        )
+        assert dryer, "the dryer runs within the card's hours"
+        assert set(dryer) <= set(expected)
+    finally:
+        added = subentries(page, entry).get(NEW_APPLIANCE)
+        if added is not None:
+            in_page(
+                page,
+                "await hass.callWS({type: 'config_entries/subentries/delete',"
+                " entry_id: arg[0], subentry_id: arg[1]});",
+                [entry, added],
+            )
+    try:
+        expect(lane).to_have_count(0, timeout=30_000)
     finally:
         page.close()
 
