@@ -3,7 +3,8 @@
 A menu leads to one part at a time, and each part saves only its own keys on top of what the
 entry already stores, so changing the export price never drops the tariff typed in by hand.
 Every refusal of the tariff core (a :class:`TariffError`) is shown as the form error its code
-names, with the core's placeholders; nothing is stored until a part validates whole.
+names, with the core's placeholders, on the field the refusal is about (on the form when none
+is); nothing is stored until a part validates whole.
 """
 
 from __future__ import annotations
@@ -43,14 +44,14 @@ from .core.tariffs.capacity import (
     capacity_rule_to_dict,
 )
 from .core.tariffs.energidataservice import CURRENCY as DATAHUB_CURRENCY, GridCompany
-from .core.tariffs.issues import TariffError
+from .core.tariffs.issues import InputPath, TariffError
 from .core.tariffs.model import (
     COMPONENT_KINDS,
     DAY_KINDS,
     ExportPrice,
     Tariff,
-    component_from_dict,
     component_to_dict,
+    components_from_dicts,
     validate_tariff,
 )
 from .core.tariffs.presets import PRESET_REGIONS, PresetRegion, load_presets, preset
@@ -79,6 +80,7 @@ from .tariff_form import (
     CONF_VALID_TO,
     CONF_VAT_APPLIES,
     component_data,
+    component_form_key,
     component_form_values,
     component_label,
 )
@@ -162,9 +164,29 @@ def _text() -> selector.TextSelector:
     return selector.TextSelector()
 
 
-def _error(err: TariffError) -> tuple[dict[str, str], dict[str, str]]:
-    """The form error and its placeholders for a refusal of the tariff core."""
-    return {"base": err.issue.code}, dict(err.issue.placeholders)
+type FormKey = Callable[[InputPath], str | None]
+"""The form field an input of the tariff core is typed into, None when it is not on the form."""
+
+
+def _error(err: TariffError, form_key: FormKey) -> tuple[dict[str, str], dict[str, str]]:
+    """The form errors and their placeholders for a refusal of the tariff core.
+
+    The error goes on each field the refusal is about, and on the form itself when it is about
+    no field the form shows.
+    """
+    keys = [key for path in err.inputs if (key := form_key(path)) is not None]
+    return dict.fromkeys(keys or ["base"], err.issue.code), dict(err.issue.placeholders)
+
+
+def _fields_of(schema: vol.Schema) -> FormKey:
+    """The form key for inputs whose plain form uses the schema's own keys."""
+    keys = {str(marker) for marker in schema.schema}
+    return lambda path: str(path[0]) if path and path[0] in keys else None
+
+
+def _within(prefix: InputPath, form_key: FormKey) -> FormKey:
+    """``form_key`` for the inputs under ``prefix``; no other input is on the form."""
+    return lambda path: form_key(path[len(prefix) :]) if path[: len(prefix)] == prefix else None
 
 
 def _band_schema() -> vol.Schema:
@@ -509,12 +531,15 @@ class PriceOptimizerOptionsFlow(OptionsFlow):
         if user_input is not None:
             others = [c for index, c in enumerate(components) if index != self._editing]
             try:
-                component = component_from_dict(component_data(user_input))
-                earlier = [component_from_dict(c) for c in others]
-                validate_tariff(self._tariff(components=(*earlier, component)))
+                parsed = components_from_dicts([*others, component_data(user_input)])
+                validate_tariff(self._tariff(components=parsed))
             except TariffError as err:
-                errors, placeholders = _error(err)
+                # What is wrong with a stored component is not on this form.
+                typed_in = ("components", len(others))
+                form_key = _within(typed_in, lambda path: component_form_key(user_input, path))
+                errors, placeholders = _error(err, form_key)
             else:
+                component = parsed[-1]
                 if self._editing is None:
                     components.append(component_to_dict(component))
                 else:
@@ -563,14 +588,21 @@ class PriceOptimizerOptionsFlow(OptionsFlow):
         errors: dict[str, str] = {}
         placeholders: dict[str, str] = {}
         stored = self.config_entry.options.get(CONF_TARIFF) or {}
+        schema = vol.Schema(
+            {
+                vol.Optional(CONF_HOLIDAY_COUNTRY): selector.CountrySelector(
+                    selector.CountrySelectorConfig(countries=_holiday_countries())
+                )
+            }
+        )
         if user_input is not None:
             country = user_input.get(CONF_HOLIDAY_COUNTRY) or None
             components = self._working_components()
             try:
-                parsed = tuple(component_from_dict(c) for c in components)
+                parsed = components_from_dicts(components)
                 validate_tariff(self._tariff(components=parsed, holiday_country=country))
             except TariffError as err:
-                errors, placeholders = _error(err)
+                errors, placeholders = _error(err, _fields_of(schema))
             else:
                 return self._async_save(
                     {
@@ -584,13 +616,6 @@ class PriceOptimizerOptionsFlow(OptionsFlow):
         suggested = user_input or {
             CONF_HOLIDAY_COUNTRY: stored.get("holiday_country") or self.hass.config.country
         }
-        schema = vol.Schema(
-            {
-                vol.Optional(CONF_HOLIDAY_COUNTRY): selector.CountrySelector(
-                    selector.CountrySelectorConfig(countries=_holiday_countries())
-                )
-            }
-        )
         return self.async_show_form(
             step_id="manual_done",
             data_schema=self.add_suggested_values_to_schema(schema, suggested),
@@ -631,7 +656,8 @@ class PriceOptimizerOptionsFlow(OptionsFlow):
         try:
             parsed = capacity_rule_from_dict(rule)
         except TariffError as err:
-            errors, placeholders = _error(err)
+            # The rule's plain form uses the form's keys.
+            errors, placeholders = _error(err, _fields_of(schema))
             return self.async_show_form(
                 step_id=step_id,
                 data_schema=self.add_suggested_values_to_schema(schema, user_input),
@@ -755,7 +781,7 @@ class PriceOptimizerOptionsFlow(OptionsFlow):
             try:
                 validate_tariff(self._tariff(export=export))
             except TariffError as err:
-                errors, placeholders = _error(err)
+                errors, placeholders = _error(err, _within(("export",), _fields_of(schema)))
             else:
                 return self._async_save(
                     {

@@ -2,7 +2,8 @@
 
 The forms keep to what any user can type: a few bands per component, each with a price, the
 kinds of day, a start and an end time and at most one season. The core parses and validates
-what comes out, so every refusal is one of its translated :class:`TariffError` codes.
+what comes out, so every refusal is one of its translated :class:`TariffError` codes, and
+:func:`component_form_key` finds the field of the form a refusal is about.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Final
 
+from .core.tariffs.issues import InputPath
 from .core.tariffs.model import MINUTES_PER_DAY, format_minute
 
 CONF_NAME: Final = "name"
@@ -28,6 +30,15 @@ BAND_FIELDS: Final = (CONF_PRICE, CONF_DAYS, CONF_START, CONF_END, CONF_SEASON_F
 # Six bands cover night, day and peak in a winter and a summer season, as Danish grid tariffs
 # charge; more belongs in a preset or a fetched tariff.
 BAND_SECTIONS: Final = ("band_1", "band_2", "band_3", "band_4", "band_5", "band_6")
+# The component's own fields, under the same keys in its plain form and at the form's top level.
+COMPONENT_FIELDS: Final = (
+    CONF_NAME,
+    CONF_KIND,
+    CONF_BASE_PRICE,
+    CONF_VALID_FROM,
+    CONF_VALID_TO,
+    CONF_VAT_APPLIES,
+)
 
 
 def _filled(value: object) -> bool:
@@ -60,18 +71,41 @@ def band_data(band: Mapping[str, Any]) -> dict[str, Any] | None:
     return out
 
 
+def _filled_bands(user_input: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Each band section that is filled in, with its plain band, in the form's order."""
+    bands = ((key, band_data(user_input.get(key) or {})) for key in BAND_SECTIONS)
+    return [(key, band) for key, band in bands if band is not None]
+
+
 def component_data(user_input: Mapping[str, Any]) -> dict[str, Any]:
     """The plain component of the by-hand form, for ``component_from_dict`` to check."""
-    bands = [band_data(user_input.get(key) or {}) for key in BAND_SECTIONS]
     return {
         CONF_NAME: str(user_input.get(CONF_NAME, "")).strip(),
         CONF_KIND: user_input.get(CONF_KIND, "grid"),
         CONF_VALID_FROM: user_input.get(CONF_VALID_FROM),
         CONF_VALID_TO: user_input.get(CONF_VALID_TO) or None,
         CONF_BASE_PRICE: user_input.get(CONF_BASE_PRICE),
-        "bands": [band for band in bands if band is not None],
+        "bands": [band for _, band in _filled_bands(user_input)],
         CONF_VAT_APPLIES: bool(user_input.get(CONF_VAT_APPLIES, True)),
     }
+
+
+def component_form_key(user_input: Mapping[str, Any], path: InputPath) -> str | None:
+    """The key of the by-hand form to show a refusal at ``path`` of its component on.
+
+    Home Assistant keys form errors by the schema's top-level keys only, and the frontend shows
+    an error keyed by a section above that section; so whatever is wrong within a band goes on
+    its section. Bands left empty are not in the component, so its n-th band is the n-th
+    section filled in. None where no one field is to blame, as for bands that together leave
+    a gap.
+    """
+    match path:
+        case ("bands", int() as index, *_):
+            sections = [key for key, _ in _filled_bands(user_input)]
+            return sections[index] if index < len(sections) else None
+        case (str() as key, *_) if key in COMPONENT_FIELDS:
+            return key
+    return None
 
 
 def _time_field(clock: str) -> str:

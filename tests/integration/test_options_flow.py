@@ -248,23 +248,26 @@ async def test_a_tariff_is_typed_in_component_by_component(
 MANUAL = {**PRICES, CONF_TARIFF: {"source": "manual", "components": [STORED_GRID_FEE, STORED_TAX]}}
 
 
+# Home Assistant keys form errors by the schema's top-level keys, and its frontend shows an
+# error keyed by a section above that section: a band's error goes on the band's section.
 @pytest.mark.parametrize(
-    ("component", "code", "placeholders"),
+    ("component", "errors", "placeholders"),
     [
         (
             {
                 "band_1": {"price": 0.3, "start": "06:00:00", "end": "22:00:00"},
                 "band_2": {"price": 0.1, "start": "21:00:00", "end": "06:00:00"},
             },
-            "time_range_empty",
+            {"band_2": "time_range_empty"},
             {"component": "Peak", "start": "21:00", "end": "06:00"},
         ),
         (
+            # Both bands of an overlap are marked: either may be the one to correct.
             {
                 "band_1": {"price": 0.3, "start": "06:00:00", "end": "22:00:00"},
                 "band_2": {"price": 0.1, "start": "21:00:00", "end": "00:00:00"},
             },
-            "bands_overlap",
+            {"band_1": "bands_overlap", "band_2": "bands_overlap"},
             {
                 "component": "Peak",
                 "day": "01-01",
@@ -274,53 +277,81 @@ MANUAL = {**PRICES, CONF_TARIFF: {"source": "manual", "components": [STORED_GRID
             },
         ),
         (
-            # No base price: the night is left without a price.
+            # Sections left empty do not shift the band an error is shown on.
+            {
+                "base_price": 0.1,
+                "band_2": {"price": 0.3, "start": "06:00:00", "end": "22:00:00"},
+                "band_5": {"price": 0.5, "start": "17:00:00", "end": "20:00:00"},
+            },
+            {"band_2": "bands_overlap", "band_5": "bands_overlap"},
+            {
+                "component": "Peak",
+                "day": "01-01",
+                "day_kind": "workday",
+                "start": "17:00",
+                "end": "20:00",
+            },
+        ),
+        (
+            # No base price: the night is left without a price, by no one band.
             {"band_1": {"price": 0.3, "start": "06:00:00", "end": "22:00:00"}},
-            "bands_leave_gap",
+            {"base": "bands_leave_gap"},
             {"component": "Peak", "day": "01-01", "day_kind": "workday", "time": "00:00"},
         ),
         (
             {"base_price": 0.1, "valid_from": None},
-            "validity_missing",
+            {"valid_from": "validity_missing"},
             {"component": "Peak"},
         ),
         (
             {"base_price": 0.1, "valid_to": "2025-12-01"},
-            "validity_invalid",
+            {"valid_to": "validity_invalid"},
             {"component": "Peak", "valid_from": "2026-01-01", "valid_to": "2025-12-01"},
         ),
         (
             {"base_price": 0.1, "band_1": {"price": 0.2, "season_from": "10-01"}},
-            "season_invalid",
+            {"band_1": "season_invalid"},
             {"component": "Peak", "value": "None"},
         ),
         (
             {
                 "base_price": 0.1,
-                "band_1": {"price": 0.2, "season_from": "13-01", "season_to": "04-01"},
+                "band_3": {"price": 0.2, "season_from": "13-01", "season_to": "04-01"},
             },
-            "season_invalid",
+            {"band_3": "season_invalid"},
             {"component": "Peak", "value": "13-01"},
         ),
         (
             {"base_price": 0.1, "band_1": {"days": ["weekend"]}},
-            "field_missing",
+            {"band_1": "field_missing"},
             {"component": "Peak", "field": "price"},
         ),
         (
-            # A second version of a stored component must not be valid at the same time.
+            {"name": "  ", "base_price": 0.1},
+            {"name": "field_missing"},
+            {"component": "", "field": "name"},
+        ),
+        (
+            # A second version of a stored component must not be valid at the same time: the
+            # later one typed in starts too early.
             {"name": "Grid fee", "base_price": 0.25, "valid_from": "2026-06-01"},
-            "validity_overlap",
+            {"valid_from": "validity_overlap"},
             {"component": "Grid fee", "valid_from": "2026-06-01"},
+        ),
+        (
+            # The earlier one typed in ends too late (here: never).
+            {"name": "Grid fee", "base_price": 0.25, "valid_from": "2025-06-01"},
+            {"valid_to": "validity_overlap"},
+            {"component": "Grid fee", "valid_from": "2026-01-01"},
         ),
     ],
 )
 @pytest.mark.parametrize("stored", [MANUAL])
-async def test_each_refusal_of_a_component_is_a_translated_form_error(
+async def test_each_refusal_of_a_component_is_a_translated_error_on_its_field(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     component: dict[str, Any],
-    code: str,
+    errors: dict[str, str],
     placeholders: dict[str, str],
 ) -> None:
     result = await open_manual(hass, entry)
@@ -329,7 +360,7 @@ async def test_each_refusal_of_a_component_is_a_translated_form_error(
     result = await configure(hass, result, {k: v for k, v in data.items() if v is not None})
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "component"
-    assert result["errors"] == {"base": code}
+    assert result["errors"] == errors
     assert result["description_placeholders"] == placeholders
     # The input stays in the form to be corrected, and nothing stored is touched.
     assert suggested_values(result)["name"] == data["name"]
@@ -468,6 +499,7 @@ OVERLAPPING = {
 
 @pytest.mark.parametrize("stored", [OVERLAPPING])
 async def test_saving_checks_the_whole_tariff(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    # The two versions are not on this form, so the error is the form's.
     result = await open_manual(hass, entry)
     result = await choose(hass, result, "manual_done")
     assert suggested_values(result) == {"holiday_country": "NO"}
@@ -536,7 +568,7 @@ async def test_a_daily_peaks_step_rule_is_stored_and_shown_again(
     ],
 )
 @pytest.mark.parametrize("stored", [{**PRICES, CONF_CAPACITY: DAILY_PEAKS}])
-async def test_bad_steps_are_refused_with_a_translated_error(
+async def test_bad_steps_are_refused_with_a_translated_error_on_the_steps(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     steps: list[dict[str, float]],
@@ -549,10 +581,10 @@ async def test_bad_steps_are_refused_with_a_translated_error(
         hass, result, {"steps": steps, "peaks_counted": 3, "threshold_included": True}
     )
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": code}
+    assert result["errors"] == {"steps": code}
     assert result["description_placeholders"] == placeholders
     assert suggested_values(result)["steps"] == steps
-    assert entry.options[CONF_CAPACITY] == DAILY_PEAKS
+    assert entry.options == {**PRICES, CONF_CAPACITY: DAILY_PEAKS}
 
 
 async def test_a_monthly_peak_rule_is_stored_and_shown_again(
@@ -581,19 +613,23 @@ async def test_a_monthly_peak_rule_is_stored_and_shown_again(
     assert suggested_values(result) == {**form, "rolling_months": 12}
 
 
-async def test_a_negative_fee_per_kw_is_refused(
-    hass: HomeAssistant, entry: MockConfigEntry
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [({"fee_per_kw_month": -1.0}, "fee_per_kw_month"), ({"floor_kw": -0.5}, "floor_kw")],
+)
+@pytest.mark.parametrize("stored", [{**PRICES, CONF_CAPACITY: DAILY_PEAKS}])
+async def test_a_negative_monthly_peak_figure_is_refused_on_its_field(
+    hass: HomeAssistant, entry: MockConfigEntry, change: dict[str, float], field: str
 ) -> None:
     result = await open_options_step(hass, entry, "capacity")
     result = await configure(hass, result, {"capacity_kind": "monthly_peak"})
-    result = await configure(
-        hass,
-        result,
-        {"fee_per_kw_month": -1.0, "floor_kw": 2.5, "interval_minutes": "60", "rolling_months": 1},
-    )
-    assert result["errors"] == {"base": "capacity_rule_invalid"}
-    assert result["description_placeholders"] == {"field": "fee_per_kw_month", "value": "-1"}
-    assert CONF_CAPACITY not in entry.options
+    form = {"fee_per_kw_month": 4.0, "floor_kw": 2.5, "interval_minutes": "60", "rolling_months": 1}
+    result = await configure(hass, result, {**form, **change})
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {field: "capacity_rule_invalid"}
+    assert result["description_placeholders"] == {"field": field, "value": f"{change[field]:g}"}
+    # The daily-peaks rule stored before stays until a monthly-peak rule is accepted.
+    assert entry.options[CONF_CAPACITY] == DAILY_PEAKS
 
 
 @pytest.mark.parametrize("stored", [{**PRICES, CONF_CAPACITY: DAILY_PEAKS}])
@@ -639,16 +675,36 @@ async def test_export_prices_spot_fixed_and_none(
     assert entry.options == PRICES
 
 
-async def test_an_export_rate_that_is_not_a_number_is_refused(
-    hass: HomeAssistant, entry: MockConfigEntry
+STORED_EXPORT = {"kind": "spot", "multiplier": 0.9, "offset": -0.02, "fixed_rate": 0.0}
+
+
+@pytest.mark.parametrize(
+    ("kind", "form", "errors"),
+    [
+        ("fixed", {"fixed_rate": float("nan")}, {"fixed_rate": "export_invalid"}),
+        ("spot", {"multiplier": 1.0, "offset": float("nan")}, {"offset": "export_invalid"}),
+        (
+            "spot",
+            {"multiplier": float("nan"), "offset": float("nan")},
+            {"multiplier": "export_invalid", "offset": "export_invalid"},
+        ),
+    ],
+)
+@pytest.mark.parametrize("stored", [{**PRICES, CONF_EXPORT_PRICE: STORED_EXPORT}])
+async def test_an_export_rate_that_is_not_a_number_is_refused_on_its_field(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    kind: str,
+    form: dict[str, float],
+    errors: dict[str, str],
 ) -> None:
     result = await open_options_step(hass, entry, "export_price")
-    result = await configure(hass, result, {"export_kind": "fixed"})
-    result = await configure(hass, result, {"fixed_rate": float("nan")})
+    result = await configure(hass, result, {"export_kind": kind})
+    result = await configure(hass, result, form)
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "export_invalid"}
-    assert result["description_placeholders"] == {"kind": "fixed"}
-    assert entry.options == PRICES
+    assert result["errors"] == errors
+    assert result["description_placeholders"] == {"kind": kind}
+    assert entry.options == {**PRICES, CONF_EXPORT_PRICE: STORED_EXPORT}
 
 
 @pytest.mark.parametrize(

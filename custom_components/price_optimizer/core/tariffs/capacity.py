@@ -217,11 +217,13 @@ class CapacityTerms:
 def _non_negative(data: Mapping[str, Any], key: str, default: float | None) -> float:
     value = data.get(key, default)
     if value is None:
-        raise TariffError("field_missing", component="capacity", field=key)
+        raise TariffError("field_missing", at=[(key,)], component="capacity", field=key)
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise TariffError("field_invalid", component="capacity", field=key, value=value)
+        raise TariffError(
+            "field_invalid", at=[(key,)], component="capacity", field=key, value=value
+        )
     if value < 0:
-        raise TariffError("capacity_rule_invalid", field=key, value=value)
+        raise TariffError("capacity_rule_invalid", at=[(key,)], field=key, value=value)
     return float(value)
 
 
@@ -232,9 +234,19 @@ def capacity_rule_from_dict(data: Mapping[str, Any]) -> CapacityRule:
         interval = data.get("interval_minutes", 15)
         rolling = data.get("rolling_months", 1)
         if interval not in (15, 60):
-            raise TariffError("capacity_rule_invalid", field="interval_minutes", value=interval)
+            raise TariffError(
+                "capacity_rule_invalid",
+                at=[("interval_minutes",)],
+                field="interval_minutes",
+                value=interval,
+            )
         if not isinstance(rolling, int) or not 1 <= rolling <= MAX_ROLLING_MONTHS:
-            raise TariffError("capacity_rule_invalid", field="rolling_months", value=rolling)
+            raise TariffError(
+                "capacity_rule_invalid",
+                at=[("rolling_months",)],
+                field="rolling_months",
+                value=rolling,
+            )
         return MonthlyPeakRule(
             fee_per_kw_month=_non_negative(data, "fee_per_kw_month", None),
             floor_kw=_non_negative(data, "floor_kw", 0.0),
@@ -242,17 +254,27 @@ def capacity_rule_from_dict(data: Mapping[str, Any]) -> CapacityRule:
             rolling_months=rolling,
         )
     if kind != "daily_peaks_step":
-        raise TariffError("capacity_rule_invalid", field="kind", value=kind)
+        raise TariffError("capacity_rule_invalid", at=[("kind",)], field="kind", value=kind)
     counted = data.get("peaks_counted", 3)
     if not isinstance(counted, int) or isinstance(counted, bool) or counted < 1:
-        raise TariffError("capacity_rule_invalid", field="peaks_counted", value=counted)
+        raise TariffError(
+            "capacity_rule_invalid", at=[("peaks_counted",)], field="peaks_counted", value=counted
+        )
     raw_steps = data.get("steps")
     if not isinstance(raw_steps, list) or not raw_steps:
-        raise TariffError("capacity_steps_missing")
+        raise TariffError("capacity_steps_missing", at=[("steps",)])
     steps = []
+    # Steps are numbered from 1 for people and placed from 0 in the list.
     for number, raw in enumerate(raw_steps, 1):
+        place = number - 1
         if not isinstance(raw, Mapping):
-            raise TariffError("field_invalid", component="capacity", field="steps", value=raw)
+            raise TariffError(
+                "field_invalid",
+                at=[("steps", place)],
+                component="capacity",
+                field="steps",
+                value=raw,
+            )
         threshold = raw.get("threshold_kw")
         fee = raw.get("monthly_fee")
         for key, value in (("threshold_kw", threshold), ("monthly_fee", fee)):
@@ -261,16 +283,37 @@ def capacity_rule_from_dict(data: Mapping[str, Any]) -> CapacityRule:
                 or not isinstance(value, int | float)
                 or not math.isfinite(value)
             ):
-                raise TariffError("field_invalid", component="capacity", field=key, value=value)
+                raise TariffError(
+                    "field_invalid",
+                    at=[("steps", place, key)],
+                    component="capacity",
+                    field=key,
+                    value=value,
+                )
             if value < 0:
-                raise TariffError("capacity_step_negative", step=number, field=key, value=value)
+                raise TariffError(
+                    "capacity_step_negative",
+                    at=[("steps", place, key)],
+                    step=number,
+                    field=key,
+                    value=value,
+                )
         steps.append(CapacityStep(float(threshold), float(fee)))  # type: ignore[arg-type]
     if steps[0].threshold_kw != 0:
-        raise TariffError("capacity_steps_unordered", step=1, threshold_kw=steps[0].threshold_kw)
+        raise TariffError(
+            "capacity_steps_unordered",
+            at=[("steps", 0, "threshold_kw")],
+            step=1,
+            threshold_kw=steps[0].threshold_kw,
+        )
     for number, (lower, upper) in enumerate(pairwise(steps), 2):
         if upper.threshold_kw <= lower.threshold_kw:
+            # The step is out of order with the one before it: either threshold may be wrong.
             raise TariffError(
-                "capacity_steps_unordered", step=number, threshold_kw=upper.threshold_kw
+                "capacity_steps_unordered",
+                at=[("steps", number - 2, "threshold_kw"), ("steps", number - 1, "threshold_kw")],
+                step=number,
+                threshold_kw=upper.threshold_kw,
             )
     return DailyPeaksStepRule(
         steps=tuple(steps),

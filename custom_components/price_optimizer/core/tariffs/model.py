@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
-from .issues import TariffError
+from .issues import InputPath, TariffError, inputs_within
 
 DayKind = Literal["workday", "weekend", "holiday"]
 DAY_KINDS: tuple[DayKind, ...] = ("workday", "weekend", "holiday")
@@ -336,27 +336,31 @@ def validate_component(component: Component) -> None:
     if component.valid_to is not None and component.valid_to <= component.valid_from:
         raise TariffError(
             "validity_invalid",
+            at=[("valid_to",)],
             component=name,
             valid_from=component.valid_from.isoformat(),
             valid_to=component.valid_to.isoformat(),
         )
-    prices = [band.price for band in component.bands]
+    prices: list[tuple[InputPath, float]] = [
+        (("bands", index, "price"), band.price) for index, band in enumerate(component.bands)
+    ]
     if component.base_price is not None:
-        prices.append(component.base_price)
-    for price in prices:
+        prices.append((("base_price",), component.base_price))
+    for path, price in prices:
         if not math.isfinite(price):
-            raise TariffError("price_invalid", component=name, price=price)
-    for band in component.bands:
+            raise TariffError("price_invalid", at=[path], component=name, price=price)
+    for index, band in enumerate(component.bands):
         for r in band.time_ranges():
             if not 0 <= r.start_minute < r.end_minute <= MINUTES_PER_DAY:
                 raise TariffError(
                     "time_range_empty",
+                    at=[("bands", index, "times")],
                     component=name,
                     start=format_minute(r.start_minute),
                     end=format_minute(r.end_minute),
                 )
     for index, band in enumerate(component.bands):
-        for other in component.bands[index + 1 :]:
+        for later, other in enumerate(component.bands[index + 1 :], index + 1):
             shared = _ranges_overlap(band.time_ranges(), other.time_ranges())
             if shared is None:
                 continue
@@ -364,6 +368,7 @@ def validate_component(component: Component) -> None:
             if same_day is not None:
                 raise TariffError(
                     "bands_overlap",
+                    at=[("bands", index), ("bands", later)],
                     component=name,
                     day=same_day[0].strftime("%m-%d"),
                     day_kind=same_day[1],
@@ -389,8 +394,10 @@ def _check_coverage(component: Component) -> None:
                     break
                 covered = max(covered, end)
             if covered < MINUTES_PER_DAY:
+                # The bands leave the gap together: no one band is to blame.
                 raise TariffError(
                     "bands_leave_gap",
+                    at=[("bands",)],
                     component=component.name,
                     day=day.strftime("%m-%d"),
                     day_kind=kind,
@@ -403,36 +410,66 @@ def validate_tariff(tariff: Tariff) -> None:
     try:
         ZoneInfo(tariff.time_zone)
     except (ZoneInfoNotFoundError, ValueError) as err:
-        raise TariffError("time_zone_invalid", time_zone=tariff.time_zone) from err
+        raise TariffError(
+            "time_zone_invalid", at=[("time_zone",)], time_zone=tariff.time_zone
+        ) from err
     if not (math.isfinite(tariff.vat_rate) and 0 <= tariff.vat_rate < 1):
-        raise TariffError("vat_rate_invalid", vat_rate=tariff.vat_rate)
+        raise TariffError("vat_rate_invalid", at=[("vat_rate",)], vat_rate=tariff.vat_rate)
     if not math.isfinite(tariff.market_multiplier):
-        raise TariffError("price_invalid", component="market", price=tariff.market_multiplier)
+        raise TariffError(
+            "price_invalid",
+            at=[("market_multiplier",)],
+            component="market",
+            price=tariff.market_multiplier,
+        )
     if tariff.holiday_country is not None:
         try:
             holidays.country_holidays(tariff.holiday_country, subdiv=tariff.holiday_subdivision)
         except NotImplementedError as err:
+            calendar: list[InputPath] = [("holiday_country",)]
+            if tariff.holiday_subdivision is not None:
+                calendar.append(("holiday_subdivision",))
             raise TariffError(
                 "holiday_country_invalid",
+                at=calendar,
                 country=tariff.holiday_country,
                 subdivision=tariff.holiday_subdivision or "",
             ) from err
-    for component in tariff.components:
-        validate_component(component)
-    by_name: dict[str, list[Component]] = {}
-    for component in tariff.components:
-        by_name.setdefault(component.name, []).append(component)
+    for index, component in enumerate(tariff.components):
+        with inputs_within("components", index):
+            validate_component(component)
+    by_name: dict[str, list[tuple[int, Component]]] = {}
+    for index, component in enumerate(tariff.components):
+        by_name.setdefault(component.name, []).append((index, component))
     for name, versions in by_name.items():
-        versions.sort(key=lambda c: c.valid_from)
-        for earlier, later in pairwise(versions):
+        versions.sort(key=lambda version: version[1].valid_from)
+        for (earlier_index, earlier), (later_index, later) in pairwise(versions):
             if earlier.valid_to is None or earlier.valid_to > later.valid_from:
+                # Either the earlier version ends sooner or the later one starts later.
                 raise TariffError(
-                    "validity_overlap", component=name, valid_from=later.valid_from.isoformat()
+                    "validity_overlap",
+                    at=[
+                        ("components", earlier_index, "valid_to"),
+                        ("components", later_index, "valid_from"),
+                    ],
+                    component=name,
+                    valid_from=later.valid_from.isoformat(),
                 )
     if tariff.export is not None:
-        values = (tariff.export.multiplier, tariff.export.offset, tariff.export.fixed_rate)
-        if tariff.export.kind not in ("spot", "fixed") or not all(map(math.isfinite, values)):
-            raise TariffError("export_invalid", kind=tariff.export.kind)
+        _check_export(tariff.export)
+
+
+def _check_export(export: ExportPrice) -> None:
+    if export.kind not in ("spot", "fixed"):
+        raise TariffError("export_invalid", at=[("export", "kind")], kind=export.kind)
+    values = {
+        "multiplier": export.multiplier,
+        "offset": export.offset,
+        "fixed_rate": export.fixed_rate,
+    }
+    unusable = [("export", key) for key, value in values.items() if not math.isfinite(value)]
+    if unusable:
+        raise TariffError("export_invalid", at=unusable, kind=export.kind)
 
 
 # --- plain dicts ------------------------------------------------------------------------------
@@ -445,7 +482,7 @@ def _parse_minute(text: object, component: str) -> int:
             value = int(hours) * 60 + int(minutes)
             if int(minutes) < 60 and value <= MINUTES_PER_DAY:
                 return value
-    raise TariffError("time_invalid", component=component, time=text)
+    raise TariffError("time_invalid", at=[("times",)], component=component, time=text)
 
 
 def _parse_month_day(text: object, component: str) -> tuple[int, int]:
@@ -456,7 +493,7 @@ def _parse_month_day(text: object, component: str) -> tuple[int, int]:
             pass
         else:
             return parsed.month, parsed.day
-    raise TariffError("season_invalid", component=component, value=text)
+    raise TariffError("season_invalid", at=[("seasons",)], component=component, value=text)
 
 
 def _parse_date(value: object, component: str, key: str) -> date:
@@ -465,17 +502,15 @@ def _parse_date(value: object, component: str, key: str) -> date:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise TariffError("validity_invalid", component=component, **{key: value})
+    raise TariffError("validity_invalid", at=[(key,)], component=component, **{key: value})
 
 
 def _number(data: Mapping[str, Any], key: str, component: str, default: float | None) -> float:
     value = data.get(key, default)
     if value is None:
-        raise TariffError("field_missing", component=component, field=key)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TariffError("price_invalid", component=component, price=value)
-    if not math.isfinite(value):
-        raise TariffError("price_invalid", component=component, price=value)
+        raise TariffError("field_missing", at=[(key,)], component=component, field=key)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise TariffError("price_invalid", at=[(key,)], component=component, price=value)
     return float(value)
 
 
@@ -484,22 +519,28 @@ def band_from_dict(data: Mapping[str, Any], component: str) -> Band:
     times: list[TimeRange] = []
     for pair in data.get("times", ()):
         if not isinstance(pair, list | tuple) or len(pair) != 2:
-            raise TariffError("time_invalid", component=component, time=pair)
+            raise TariffError("time_invalid", at=[("times",)], component=component, time=pair)
         times.append(
             TimeRange(_parse_minute(pair[0], component), _parse_minute(pair[1], component))
         )
     days = data.get("days", ())
     for kind in days:
         if kind not in DAY_KINDS:
-            raise TariffError("day_kind_invalid", component=component, day_kind=kind)
+            raise TariffError(
+                "day_kind_invalid", at=[("days",)], component=component, day_kind=kind
+            )
     seasons = []
     for season in data.get("seasons", ()):
         if not isinstance(season, Mapping) or "from" not in season or "to" not in season:
-            raise TariffError("season_invalid", component=component, value=season)
+            raise TariffError(
+                "season_invalid", at=[("seasons",)], component=component, value=season
+            )
         start = _parse_month_day(season["from"], component)
         end = _parse_month_day(season["to"], component)
         if start == end:
-            raise TariffError("season_invalid", component=component, value=season["from"])
+            raise TariffError(
+                "season_invalid", at=[("seasons",)], component=component, value=season["from"]
+            )
         seasons.append(Season(start, end))
     return Band(
         price=_number(data, "price", component, None),
@@ -530,26 +571,39 @@ def component_from_dict(data: Mapping[str, Any]) -> Component:
     """A validated component from its plain form."""
     name = data.get("name")
     if not isinstance(name, str) or not name:
-        raise TariffError("field_missing", component="", field="name")
+        raise TariffError("field_missing", at=[("name",)], component="", field="name")
     kind = data.get("kind", "grid")
     if kind not in COMPONENT_KINDS:
-        raise TariffError("field_invalid", component=name, field="kind", value=kind)
+        raise TariffError("field_invalid", at=[("kind",)], component=name, field="kind", value=kind)
     if data.get("valid_from") is None:
-        raise TariffError("validity_missing", component=name)
+        raise TariffError("validity_missing", at=[("valid_from",)], component=name)
     valid_from = _parse_date(data["valid_from"], name, "valid_from")
     valid_to = data.get("valid_to")
     base = data.get("base_price")
+    bands = []
+    for index, band in enumerate(data.get("bands", ())):
+        with inputs_within("bands", index):
+            bands.append(band_from_dict(band, name))
     component = Component(
         name=name,
         kind=kind,
         valid_from=valid_from,
         valid_to=None if valid_to is None else _parse_date(valid_to, name, "valid_to"),
         base_price=None if base is None else _number(data, "base_price", name, None),
-        bands=tuple(band_from_dict(band, name) for band in data.get("bands", ())),
+        bands=tuple(bands),
         vat_applies=bool(data.get("vat_applies", True)),
     )
     validate_component(component)
     return component
+
+
+def components_from_dicts(items: Iterable[Mapping[str, Any]]) -> tuple[Component, ...]:
+    """Validated components from their plain forms, a refusal naming the list position."""
+    components = []
+    for index, item in enumerate(items):
+        with inputs_within("components", index):
+            components.append(component_from_dict(item))
+    return tuple(components)
 
 
 def component_to_dict(component: Component) -> dict[str, Any]:
@@ -568,7 +622,7 @@ def component_to_dict(component: Component) -> dict[str, Any]:
 def export_price_from_dict(data: object) -> ExportPrice:
     """A validated export price from its plain (stored) form."""
     if not isinstance(data, Mapping) or data.get("kind") not in ("spot", "fixed"):
-        raise TariffError("export_invalid", kind=str(data))
+        raise TariffError("export_invalid", at=[("kind",)], kind=str(data))
     return ExportPrice(
         kind=data["kind"],
         multiplier=_number(data, "multiplier", "export", 1.0),
@@ -581,9 +635,10 @@ def tariff_from_dict(data: Mapping[str, Any]) -> Tariff:
     """A validated tariff from its plain (stored) form."""
     for key in ("time_zone", "currency"):
         if not isinstance(data.get(key), str):
-            raise TariffError("field_missing", component="", field=key)
+            raise TariffError("field_missing", at=[(key,)], component="", field=key)
     export = data.get("export")
-    export_price = None if export is None else export_price_from_dict(export)
+    with inputs_within("export"):
+        export_price = None if export is None else export_price_from_dict(export)
     tariff = Tariff(
         time_zone=data["time_zone"],
         currency=data["currency"],
@@ -592,7 +647,7 @@ def tariff_from_dict(data: Mapping[str, Any]) -> Tariff:
         market_vat_applies=bool(data.get("market_vat_applies", True)),
         holiday_country=data.get("holiday_country"),
         holiday_subdivision=data.get("holiday_subdivision"),
-        components=tuple(component_from_dict(c) for c in data.get("components", ())),
+        components=components_from_dicts(data.get("components", ())),
         export=export_price,
     )
     validate_tariff(tariff)
