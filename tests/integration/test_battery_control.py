@@ -221,6 +221,36 @@ async def test_a_manual_change_is_not_fought_until_the_plan_changes_mode(
     assert mode_attributes(hass, battery_id)["override"] is False
 
 
+async def test_setting_the_planned_option_back_hands_the_inverter_back_to_the_plan(
+    hass: HomeAssistant,
+    exporting: MockConfigEntry,  # noqa: F811
+    inverter: None,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    set_soc(hass, "60")
+    battery_id = await add_controlled_battery(hass, exporting, SELECT, OPTIONS)
+    first = slots_from_next_boundary(exporting)[0]
+    assert first.mode is not None
+    await move_to(hass, freezer, first.start + timedelta(seconds=1))
+    planned = OPTIONS[first.mode]
+    chosen = next(option for option in OPTIONS.values() if option != planned)
+    for option in (chosen, planned):
+        await hass.services.async_call(
+            "input_select", "select_option", {"entity_id": SELECT, "option": option}, blocking=True
+        )
+        await hass.async_block_till_done()
+    assert mode_attributes(hass, battery_id)["override"] is False
+    journal = exporting.runtime_data.battery_actuator.diagnostics()["journal"]
+    assert journal["overridden_mode"] is None
+
+    # Back in the plan's hands, an inverter that comes back with another mode is set again.
+    attributes = dict(hass.states.get(SELECT).attributes)
+    hass.states.async_set(SELECT, "unavailable", attributes)
+    hass.states.async_set(SELECT, chosen, attributes)
+    await hass.async_block_till_done()
+    assert hass.states.get(SELECT).state == planned
+
+
 async def test_switching_automatic_control_off_leaves_the_inverter_alone(
     hass: HomeAssistant,
     exporting: MockConfigEntry,  # noqa: F811

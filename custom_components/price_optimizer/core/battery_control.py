@@ -9,7 +9,8 @@ over, so that
 * a command is sent only when the entity shows something else than the planned mode's value,
   and not again while it is on its way;
 * a state nobody asked for is a person's (or another automation's) choice: nothing is sent
-  until the plan moves on to another mode;
+  until the plan moves on to another mode (a moment without any planned mode is no such
+  move), or until the entity is set back to the planned mode's value;
 * after a restart the present slot's command is sent again, once, as an inverter that
   restarted too may have forgotten it.
 """
@@ -156,9 +157,11 @@ def command_due(
     """Return the journal as the present planned ``mode`` leaves it, and the value to send.
 
     ``state`` is what the entity shows now (None while it is missing or unavailable: nothing
-    can be sent to it then). A person's change ends when the plan moves on to another mode.
+    can be sent to it then). A person's change ends when the plan moves on to another mode;
+    a moment without a planned mode (no plan yet, a plan being made, no battery slot) is no
+    such move, so the change holds until a plan says something else.
     """
-    if journal.overridden_mode is not None and journal.overridden_mode != mode:
+    if mode is not None and journal.overridden_mode not in (None, mode):
         journal = replace(journal, overridden_mode=None)
     if mode is None or state is None or not journal.automatic or journal.overridden(mode):
         return journal, None
@@ -173,13 +176,19 @@ def command_due(
 def observe(
     control: BatteryControl, journal: ControlJournal, mode: BatteryMode | None, state: str
 ) -> tuple[ControlJournal, Observation]:
-    """Take in a new state of the entity while the plan has the battery in ``mode``."""
+    """Take in a new state of the entity while the plan has the battery in ``mode``.
+
+    A state that is the planned mode's value ends a person's change: whoever held the mode
+    off handed it back, and the plan sets the entity again from the next change on.
+    """
     if (
         journal.pending
         and journal.sent_value is not None
         and control.shows(state, journal.sent_value)
     ):
         return replace(journal, pending=False), "confirmed"
-    if mode is None or not journal.automatic or control.shows(state, control.value_for(mode)):
+    if mode is None or not journal.automatic:
         return replace(journal, pending=False), "in_line"
+    if control.shows(state, control.value_for(mode)):
+        return replace(journal, pending=False, overridden_mode=None), "in_line"
     return replace(journal, pending=False, overridden_mode=mode), "override"
