@@ -133,11 +133,15 @@ class ControlJournal:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ControlJournal:
-        """Rebuild a journal from :meth:`as_dict` output; unknown modes read as none."""
+        """Rebuild a journal from :meth:`as_dict` output; unknown modes and times read as none.
+
+        A Store edited by hand or written by another version must not keep the entry from
+        starting: what cannot be read is as if nothing had been sent.
+        """
         return cls(
-            sent_value=data.get("sent_value"),
+            sent_value=_value(data.get("sent_value")),
             sent_mode=_mode(data.get("sent_mode")),
-            sent_at=iso(from_iso(data.get("sent_at"))),
+            sent_at=_time(data.get("sent_at")),
             pending=bool(data.get("pending", False)),
             overridden_mode=_mode(data.get("overridden_mode")),
             automatic=bool(data.get("automatic", True)),
@@ -146,6 +150,21 @@ class ControlJournal:
 
 def _mode(value: Any) -> BatteryMode | None:
     return next((mode for mode in BATTERY_MODES if mode == value), None)
+
+
+def _value(value: Any) -> str | float | None:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    return value if isinstance(value, str) else float(value)
+
+
+def _time(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return iso(from_iso(value))
+    except ValueError:
+        return None
 
 
 def command_due(
