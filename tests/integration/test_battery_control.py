@@ -23,6 +23,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.price_optimizer.const import DOMAIN, SUBENTRY_BATTERY
 from custom_components.price_optimizer.core.optimizer import EnergySlot
+from custom_components.price_optimizer.diagnostics import async_get_config_entry_diagnostics
 
 from .appliances import move_to, suggested_values, with_changes
 from .test_battery import (
@@ -175,6 +176,12 @@ async def test_a_number_gets_the_mapped_value(
         assert slot.mode is not None
         await move_to(hass, freezer, slot.start + timedelta(seconds=1))
         assert float(hass.states.get(NUMBER).state) == SETPOINTS[slot.mode]
+
+    # Diagnostics say what the inverter is set through and what it was sent last.
+    diagnostics = (await async_get_config_entry_diagnostics(hass, exporting))["battery_control"]
+    assert diagnostics["control"] == {"entity_id": NUMBER, "values": SETPOINTS}
+    assert diagnostics["journal"]["sent_value"] == SETPOINTS[slot.mode]
+    assert diagnostics["journal"]["sent_mode"] == slot.mode
 
 
 async def test_a_manual_change_is_not_fought_until_the_plan_changes_mode(
