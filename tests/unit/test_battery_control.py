@@ -121,9 +121,7 @@ def test_a_select_shows_an_option_only_when_it_is_exactly_that_option(
         ("inf", 5000.0, False),
     ],
 )
-def test_a_number_shows_a_value_within_its_tolerance(
-    state: str, value: float, shown: bool
-) -> None:
+def test_a_number_shows_a_value_within_its_tolerance(state: str, value: float, shown: bool) -> None:
     assert NUMBER.shows(state, value) is shown
 
 
@@ -137,9 +135,7 @@ def test_a_number_shows_a_value_within_its_tolerance(
         (NUMBER, {"entity_id": "number.battery_setpoint", "values": SETPOINTS}),
     ],
 )
-def test_a_control_is_stored_and_read_back(
-    control: BatteryControl, stored: dict[str, Any]
-) -> None:
+def test_a_control_is_stored_and_read_back(control: BatteryControl, stored: dict[str, Any]) -> None:
     assert control.as_dict() == stored
     assert BatteryControl.from_dict(control.as_dict()) == control
     assert control_from_dict(control.as_dict()) == control
@@ -299,9 +295,7 @@ def test_the_planned_modes_value_is_sent_when_the_entity_shows_another(
 def test_nothing_is_sent_to_an_entity_that_shows_the_planned_value(
     control: BatteryControl, values: dict[BatteryMode, Any]
 ) -> None:
-    journal, value = command_due(
-        control, sent(values["hold"], "hold"), "hold", str(values["hold"])
-    )
+    journal, value = command_due(control, sent(values["hold"], "hold"), "hold", str(values["hold"]))
     # It shows what was sent: the command is no longer on its way.
     assert (journal, value) == (sent(values["hold"], "hold", pending=False), None)
 
