@@ -5,11 +5,11 @@ flows, and none of these issues has one.
 
 An entry's issues carry its entry id (the source is down, its data has gaps, its tariff was
 refused or has expired, its solar forecast cannot be used, its battery's state-of-charge
-sensor gives no number; an entry has one battery at most); an appliance's carry its subentry
-id (its plug did not confirm, MQTT is not there); the shipped models are the integration's,
-shared by every entry. None is fixable from the repairs dashboard: each is withdrawn by the
-code that raised it once the problem is gone, and an entry's and its appliances' go with the
-entry when it unloads or is removed.
+sensor gives no number or its inverter cannot be set; an entry has one battery at most); an
+appliance's carry its subentry id (its plug did not confirm, MQTT is not there); the shipped
+models are the integration's, shared by every entry. None is fixable from the repairs
+dashboard: each is withdrawn by the code that raised it once the problem is gone, and an
+entry's and its appliances' go with the entry when it unloads or is removed.
 
 The ids and translation keys are those of earlier releases, so an issue a person has open
 stays the same issue.
@@ -45,6 +45,7 @@ BASE_LOAD_SENSOR_CLASS: Final = "base_load_sensor_class"
 # One issue id; its translation key says which problem (``solar_`` + the core's code).
 SOLAR_FORECAST: Final = "solar_forecast"
 BATTERY_SOC_SENSOR: Final = "battery_soc_sensor"
+BATTERY_CONTROL_FAILED: Final = "battery_control_failed"
 ENTRY_ISSUES: Final = (
     SOURCE_UNAVAILABLE,
     DATA_QUALITY,
@@ -53,6 +54,7 @@ ENTRY_ISSUES: Final = (
     BASE_LOAD_SENSOR_CLASS,
     SOLAR_FORECAST,
     BATTERY_SOC_SENSOR,
+    BATTERY_CONTROL_FAILED,
 )
 APPLIANCE_ISSUES: Final = (MQTT_NOT_SET_UP, CONTROL_FAILED)
 
@@ -348,3 +350,36 @@ def async_raise_battery_soc_sensor(
 def async_clear_battery_soc_sensor(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Withdraw the battery sensor's issue: it reports a number, or is not the battery's now."""
     ir.async_delete_issue(hass, DOMAIN, issue_id(BATTERY_SOC_SENSOR, entry.entry_id))
+
+
+@callback
+def async_raise_battery_control_failed(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    *,
+    battery: str,
+    entity: str,
+    value: str,
+    attempts: int,
+    error: str,
+) -> None:
+    """Say that the battery's inverter entity refused the planned mode's value every time."""
+    _async_raise(
+        hass,
+        BATTERY_CONTROL_FAILED,
+        entry.entry_id,
+        ir.IssueSeverity.ERROR,
+        {
+            "battery": battery,
+            "entity": entity,
+            "value": value,
+            "attempts": str(attempts),
+            "error": error,
+        },
+    )
+
+
+@callback
+def async_clear_battery_control_failed(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Withdraw the inverter's failure: a command went through, or it is set no longer."""
+    ir.async_delete_issue(hass, DOMAIN, issue_id(BATTERY_CONTROL_FAILED, entry.entry_id))

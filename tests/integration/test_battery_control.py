@@ -10,18 +10,21 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 import json
 from pathlib import Path
+import string
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_RECONFIGURE
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import entity_registry as er
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.price_optimizer.const import DOMAIN, SUBENTRY_BATTERY
+from custom_components.price_optimizer.core.battery_control import ATTEMPTS, RETRY_AFTER
 from custom_components.price_optimizer.core.optimizer import EnergySlot
 from custom_components.price_optimizer.diagnostics import async_get_config_entry_diagnostics
 
@@ -326,6 +329,101 @@ async def test_after_a_restart_the_present_slots_option_is_sent_once(
     assert calls == [OPTIONS[planned.mode]] * 2
     journal = exporting.runtime_data.battery_actuator.diagnostics()["journal"]
     assert (journal["sent_value"], journal["pending"]) == (OPTIONS[planned.mode], False)
+
+
+def refusing_inverter(hass: HomeAssistant, refusals: int) -> list[str]:
+    """A select whose service fails its first ``refusals`` calls; return the options asked for."""
+    select = "select.inverter_mode"
+    hass.states.async_set(select, "Self use", {"options": list(OPTIONS.values())})
+    calls: list[str] = []
+
+    async def select_option(call: ServiceCall) -> None:
+        calls.append(call.data["option"])
+        if len(calls) <= refusals:
+            raise HomeAssistantError("the inverter did not answer")
+        hass.states.async_set(select, call.data["option"], {"options": list(OPTIONS.values())})
+
+    hass.services.async_register("select", "select_option", select_option)
+    return calls
+
+
+def control_issue(hass: HomeAssistant, priced: MockConfigEntry) -> ir.IssueEntry | None:
+    return ir.async_get(hass).async_get_issue(DOMAIN, f"battery_control_failed_{priced.entry_id}")
+
+
+async def reach_a_slot_of_another_mode(
+    hass: HomeAssistant, priced: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> EnergySlot:
+    planned = next(s for s in slots_from_next_boundary(priced) if s.mode != "self_consumption")
+    await move_to(hass, freezer, planned.start + timedelta(seconds=1))
+    return planned
+
+
+async def test_a_failed_command_is_sent_again_after_a_few_seconds(
+    hass: HomeAssistant,
+    exporting: MockConfigEntry,  # noqa: F811
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    calls = refusing_inverter(hass, refusals=2)
+    set_soc(hass, "60")
+    await add_controlled_battery(hass, exporting, "select.inverter_mode", OPTIONS)
+    planned = await reach_a_slot_of_another_mode(hass, exporting, freezer)
+    assert planned.mode is not None
+    option = OPTIONS[planned.mode]
+    assert calls == [option]
+    await wait_for(hass, freezer, RETRY_AFTER)
+    assert calls == [option] * 2
+    await wait_for(hass, freezer, RETRY_AFTER)
+    assert calls == [option] * 3
+    assert hass.states.get("select.inverter_mode").state == option
+    # Through on the third attempt: nothing to report, nothing more to send.
+    assert control_issue(hass, exporting) is None
+    await wait_for(hass, freezer, 3 * RETRY_AFTER)
+    assert calls == [option] * 3
+    assert exporting.runtime_data.battery_actuator.diagnostics()["journal"]["failures"] == 0
+
+
+async def test_an_inverter_that_refuses_every_attempt_raises_an_issue_until_one_goes_through(
+    hass: HomeAssistant,
+    exporting: MockConfigEntry,  # noqa: F811
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    calls = refusing_inverter(hass, refusals=ATTEMPTS)
+    set_soc(hass, "60")
+    await add_controlled_battery(hass, exporting, "select.inverter_mode", OPTIONS)
+    planned = await reach_a_slot_of_another_mode(hass, exporting, freezer)
+    assert planned.mode is not None
+    option = OPTIONS[planned.mode]
+    for _attempt in range(ATTEMPTS):
+        await wait_for(hass, freezer, RETRY_AFTER)
+    assert calls == [option] * ATTEMPTS
+    issue = control_issue(hass, exporting)
+    assert issue is not None
+    assert issue.severity is ir.IssueSeverity.ERROR
+    assert issue.translation_key == "battery_control_failed"
+    assert issue.translation_placeholders == {
+        "battery": "Home battery",
+        "entity": "select.inverter_mode",
+        "value": option,
+        "attempts": str(ATTEMPTS),
+        "error": "the inverter did not answer",
+    }
+    texts = TRANSLATIONS["issues"]["battery_control_failed"].values()
+    used = {name for text in texts for _, name, _, _ in string.Formatter().parse(text) if name}
+    assert used == set(issue.translation_placeholders)
+    # The attempts are spent: no more until the plan or a boundary asks again.
+    await wait_for(hass, freezer, 3 * RETRY_AFTER)
+    assert calls == [option] * ATTEMPTS
+
+    exporting.runtime_data.planner.async_request_plan()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert calls == [option] * (ATTEMPTS + 1)
+    assert hass.states.get("select.inverter_mode").state == option
+    assert control_issue(hass, exporting) is None
+
+
+async def wait_for(hass: HomeAssistant, freezer: FrozenDateTimeFactory, span: timedelta) -> None:
+    await move_to(hass, freezer, datetime.now(UTC) + span)
 
 
 async def test_the_battery_is_edited_with_its_control_kept(

@@ -14,6 +14,7 @@ from custom_components.price_optimizer.const import DOMAIN
 from custom_components.price_optimizer.core.solar import solar_issue
 from custom_components.price_optimizer.repair_issues import (
     MODEL_FILES_DAMAGED,
+    async_raise_battery_control_failed,
     async_raise_battery_soc_sensor,
     async_raise_control_failed,
     async_raise_model_files_damaged,
@@ -56,6 +57,15 @@ def raise_every_issue(hass: HomeAssistant, entry: MockConfigEntry, appliance_id:
         reason="soc_sensor_unavailable",
         since=dt_util.utcnow() - timedelta(hours=1),
     )
+    async_raise_battery_control_failed(
+        hass,
+        entry,
+        battery="Home battery",
+        entity="select.inverter_mode",
+        value="Force charge",
+        attempts=3,
+        error="timeout",
+    )
 
 
 def open_issues(hass: HomeAssistant) -> set[str]:
@@ -78,6 +88,7 @@ async def test_the_ids_of_earlier_releases_are_kept(
         f"solar_forecast_{loaded_entry.entry_id}",
         # New in this release: the battery's state-of-charge sensor (one battery per entry).
         f"battery_soc_sensor_{loaded_entry.entry_id}",
+        f"battery_control_failed_{loaded_entry.entry_id}",
     }
 
 
@@ -92,6 +103,7 @@ async def test_unloading_an_entry_withdraws_its_issues_and_its_appliances(
         f"mqtt_not_set_up_{dishwasher}",
         f"solar_forecast_{loaded_entry.entry_id}",
         f"battery_soc_sensor_{loaded_entry.entry_id}",
+        f"battery_control_failed_{loaded_entry.entry_id}",
         MODEL_FILES_DAMAGED,
     }
     assert await hass.config_entries.async_unload(loaded_entry.entry_id)

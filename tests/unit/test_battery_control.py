@@ -9,6 +9,7 @@ from hypothesis import given, strategies as st
 import pytest
 
 from custom_components.price_optimizer.core.battery_control import (
+    ATTEMPTS,
     NUMBER_TOLERANCE,
     BatteryControl,
     ControlJournal,
@@ -216,6 +217,7 @@ def test_any_control_survives_its_stored_form(
         sent("Force charge", "charge_grid"),
         sent(-5000.0, "discharge", pending=False, overridden_mode="discharge"),
         ControlJournal(overridden_mode="hold", automatic=False),
+        sent("Standby", "hold", pending=False, failures=2),
     ],
 )
 def test_a_journal_is_stored_and_read_back(journal: ControlJournal) -> None:
@@ -243,6 +245,10 @@ NO_MODES = {"sent_mode": None, "overridden_mode": None}
         ({"sent_value": {"option": "Standby"}}, {"sent_value": None}),
         ({"sent_value": True}, {"sent_value": None}),
         ({"sent_value": 5000}, {"sent_value": 5000.0}),
+        # A count of failures that is no count starts from none.
+        ({"failures": "two"}, {"failures": 0}),
+        ({"failures": -1}, {"failures": 0}),
+        ({"failures": True}, {"failures": 0}),
     ],
 )
 def test_what_a_journal_cannot_say_reads_as_none(
@@ -426,3 +432,45 @@ def test_a_change_while_a_command_is_on_its_way_ends_the_wait() -> None:
         replace(journal, pending=False),
         "in_line",
     )
+
+
+# --- a call that fails ----------------------------------------------------------------------
+
+
+def test_a_failed_call_is_tried_again_until_the_attempts_are_spent() -> None:
+    journal = ControlJournal().sending("Standby", "hold", SENT_AT)
+    for attempt in range(1, ATTEMPTS + 1):
+        journal, failure = journal.failed("Standby")
+        assert journal.failures == attempt
+        assert journal.pending is False
+        assert failure == ("retry" if attempt < ATTEMPTS else "failed")
+        # The same value sent again counts on.
+        journal = journal.sending("Standby", "hold", SENT_AT)
+    assert journal.failures == ATTEMPTS
+    # The next plan's try that fails is reported again, with its count.
+    assert journal.failed("Standby") == (
+        replace(journal, pending=False, failures=ATTEMPTS + 1),
+        "failed",
+    )
+
+
+def test_another_value_starts_its_own_count_and_a_call_that_goes_through_ends_it() -> None:
+    failing, _failure = ControlJournal().sending("Standby", "hold", SENT_AT).failed("Standby")
+    assert failing.failures == 1
+    assert failing.sending("Force charge", "charge_grid", SENT_AT).failures == 0
+    resent = failing.sending("Standby", "hold", SENT_AT)
+    assert resent.delivered("Standby").failures == 0
+    # A call for a value sent before answers for nothing.
+    assert resent.delivered("Force charge") == resent
+
+
+def test_a_failure_of_a_value_no_longer_on_its_way_is_no_ones() -> None:
+    journal = ControlJournal().sending("Force charge", "charge_grid", SENT_AT)
+    assert journal.failed("Standby") == (journal, None)
+    confirmed = replace(journal, pending=False)
+    assert confirmed.failed("Force charge") == (confirmed, None)
+
+
+def test_an_entity_showing_the_planned_value_ends_the_failures() -> None:
+    journal = sent("Standby", "hold", pending=False, failures=ATTEMPTS)
+    assert command_due(SELECT, journal, "hold", "Standby") == (replace(journal, failures=0), None)

@@ -12,7 +12,9 @@ over, so that
   until the plan moves on to another mode (a moment without any planned mode is no such
   move), or until the entity is set back to the planned mode's value;
 * after a restart the present slot's command is sent again, once, as an inverter that
-  restarted too may have forgotten it.
+  restarted too may have forgotten it;
+* a command whose service call fails is sent again after a while, as often as a plug's is;
+  after the last attempt the failure is reported, and the next plan or boundary tries again.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from typing import Any, Final, Literal
 
 from .convert import from_iso, iso
 from .optimizer.energy import BATTERY_MODES, BatteryMode
+from .plug_rules import CONFIRM_TIMEOUT, MAX_ATTEMPTS
 
 ControlKind = Literal["select", "number"]
 # The domains whose entities take each kind of command.
@@ -37,6 +40,10 @@ Observation = Literal["confirmed", "in_line", "override"]
 
 # A setpoint read back as "2999.9999" for 3000 is the value sent, not a person's change.
 NUMBER_TOLERANCE: Final = 1e-6
+# A failed call is tried again after the wait, and reported after the attempts, as a plug's is.
+RETRY_AFTER: Final = CONFIRM_TIMEOUT
+ATTEMPTS: Final = MAX_ATTEMPTS
+Failure = Literal["retry", "failed"]
 
 
 def control_kind(entity_id: str) -> ControlKind | None:
@@ -111,6 +118,35 @@ class ControlJournal:
     # while the plan stays in it.
     overridden_mode: BatteryMode | None = None
     automatic: bool = True
+    # The calls that failed in a row for ``sent_value``; 0 once one went through.
+    failures: int = 0
+
+    def sending(self, value: str | float, mode: BatteryMode, at: str) -> ControlJournal:
+        """Return the journal with ``value`` on its way (counting on the failures of the same)."""
+        return replace(
+            self,
+            sent_value=value,
+            sent_mode=mode,
+            sent_at=at,
+            pending=True,
+            failures=self.failures if value == self.sent_value else 0,
+        )
+
+    def delivered(self, value: str | float) -> ControlJournal:
+        """Return the journal once the entity's service took ``value`` without an error."""
+        return replace(self, failures=0) if value == self.sent_value else self
+
+    def failed(self, value: str | float) -> tuple[ControlJournal, Failure | None]:
+        """Return the journal after a call for ``value`` failed, and what follows.
+
+        ``retry``: it is sent again after :data:`RETRY_AFTER`; ``failed``: the attempts are
+        spent, the failure is reported and the next plan or boundary tries again. None: the
+        journal has moved on to another value meanwhile, and the failure is no one's.
+        """
+        if not self.pending or self.sent_value != value:
+            return self, None
+        journal = replace(self, pending=False, failures=self.failures + 1)
+        return journal, "retry" if journal.failures < ATTEMPTS else "failed"
 
     def resumed(self) -> ControlJournal:
         """Return the journal as a restart finds it: a command on its way is sent again."""
@@ -129,6 +165,7 @@ class ControlJournal:
             "pending": self.pending,
             "overridden_mode": self.overridden_mode,
             "automatic": self.automatic,
+            "failures": self.failures,
         }
 
     @classmethod
@@ -145,6 +182,7 @@ class ControlJournal:
             pending=bool(data.get("pending", False)),
             overridden_mode=_mode(data.get("overridden_mode")),
             automatic=bool(data.get("automatic", True)),
+            failures=_count(data.get("failures")),
         )
 
 
@@ -156,6 +194,12 @@ def _value(value: Any) -> str | float | None:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         return None
     return value if isinstance(value, str) else float(value)
+
+
+def _count(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return 0
+    return max(value, 0)
 
 
 def _time(value: Any) -> str | None:
@@ -186,7 +230,7 @@ def command_due(
         return journal, None
     value = control.value_for(mode)
     if control.shows(state, value):
-        return replace(journal, pending=False), None
+        return replace(journal, pending=False, failures=0), None
     if journal.pending and journal.sent_value == value:
         return journal, None  # on its way
     return journal, value
