@@ -223,8 +223,9 @@ class BatteryActuator:
             if generation == self._generation:
                 await self._async_failed(control, value, str(err))
             return
-        if generation == self._generation and self._journal.failures:
-            self._journal = self._journal.delivered(value)
+        delivered = self._journal.delivered(value)
+        if generation == self._generation and delivered != self._journal:
+            self._journal = delivered
             async_clear_battery_control_failed(self.hass, self._entry)
             await self._async_save()
 
