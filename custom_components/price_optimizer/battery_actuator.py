@@ -5,7 +5,9 @@ The battery subentry may name a ``select``/``input_select`` (an option per mode)
 of the battery's slot boundaries the rules of :mod:`.core.battery_control` say whether the
 entity must be set; this module calls its service and listens to its state. What was sent and
 whether a person took over persist in a Store: after a restart the present slot's command is
-sent again (once), and a mode someone else chose is left alone until the plan moves on.
+sent again (once), and a mode someone else chose is left alone until the plan moves on. A
+service call that fails is tried again a few seconds later, like a plug's command; when the
+attempts are spent a repair issue says so until a command goes through.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import CALLBACK_TYPE, Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import (
+    async_call_later,
     async_track_point_in_utc_time,
     async_track_state_change_event,
 )
@@ -26,8 +29,16 @@ from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
 from .const import LOGGER
-from .core.battery_control import BatteryControl, ControlJournal, command_due, observe
+from .core.battery_control import (
+    ATTEMPTS,
+    RETRY_AFTER,
+    BatteryControl,
+    ControlJournal,
+    command_due,
+    observe,
+)
 from .core.convert import iso
+from .repair_issues import async_clear_battery_control_failed, async_raise_battery_control_failed
 from .storage import battery_control_store
 
 if TYPE_CHECKING:
@@ -50,6 +61,7 @@ class BatteryActuator:
         self._journal = ControlJournal()
         self._unsubs: list[CALLBACK_TYPE] = []
         self._unsub_boundary: CALLBACK_TYPE | None = None
+        self._unsub_retry: CALLBACK_TYPE | None = None
         self._listeners: list[CALLBACK_TYPE] = []
         self._shown: tuple[bool, bool] | None = None
         self._stopped = True
@@ -85,6 +97,9 @@ class BatteryActuator:
             # What was sent to another entity says nothing about this one; the choice stays.
             journal = ControlJournal(automatic=journal.automatic)
         self._journal = journal
+        if journal.failures < ATTEMPTS:
+            # Another entity, or none: what failed before is no longer anyone's problem.
+            async_clear_battery_control_failed(self.hass, self._entry)
         self._stopped = False
         if self._control is not None:
             self._unsubs.append(
@@ -115,6 +130,7 @@ class BatteryActuator:
             unsub()
         self._unsubs.clear()
         self._set_boundary_timer(None)
+        self._cancel_retry()
         if self._control is not None:
             await self._async_save()
 
@@ -152,11 +168,15 @@ class BatteryActuator:
         mode = self._planned_mode()
         before = self._journal
         journal, value = command_due(control, before, mode, self._entity_state(control))
-        if value is not None:
+        if value is not None and value == before.sent_value and self._unsub_retry is not None:
+            # A plan made while the retry waits must not spend its attempts at once.
+            value = None
+        if value is not None and mode is not None:
             # From this moment it counts as sent: a plan made meanwhile must not send it twice.
-            journal = replace(
-                journal, sent_value=value, sent_mode=mode, sent_at=iso(now), pending=True
-            )
+            journal = journal.sending(value, mode, iso(now))
+            self._cancel_retry()
+        if before.failures and not journal.failures:
+            async_clear_battery_control_failed(self.hass, self._entry)
         self._journal = journal
         if value is not None:
             self._entry.async_create_task(
@@ -200,11 +220,53 @@ class BatteryActuator:
             )
         except (HomeAssistantError, vol.Invalid) as err:
             LOGGER.warning("Could not set %s to %s: %s", control.entity_id, value, err)
-            journal = self._journal
-            if generation == self._generation and journal.pending and journal.sent_value == value:
-                # Not on its way any more: the next plan or boundary tries again.
-                self._journal = replace(journal, pending=False)
-                await self._async_save()
+            if generation == self._generation:
+                await self._async_failed(control, value, str(err))
+            return
+        delivered = self._journal.delivered(value)
+        if generation == self._generation and delivered != self._journal:
+            self._journal = delivered
+            async_clear_battery_control_failed(self.hass, self._entry)
+            await self._async_save()
+
+    async def _async_failed(self, control: BatteryControl, value: str | float, error: str) -> None:
+        """Send ``value`` again after a while, or say the attempts are spent."""
+        self._journal, failure = self._journal.failed(value)
+        if failure is None:
+            return  # another value was sent meanwhile
+        await self._async_save()
+        if failure == "retry":
+            self._cancel_retry()
+
+            @callback
+            def _retry(_now: datetime) -> None:
+                self._unsub_retry = None
+                self._act()
+
+            self._unsub_retry = async_call_later(self.hass, RETRY_AFTER, _retry)
+            return
+        LOGGER.error(
+            "%s could not be set to %s in %s attempts; the next plan or slot tries again",
+            control.entity_id,
+            value,
+            self._journal.failures,
+        )
+        settings = self._planner.battery
+        async_raise_battery_control_failed(
+            self.hass,
+            self._entry,
+            battery=control.entity_id if settings is None else settings.name,
+            entity=control.entity_id,
+            value=str(value),
+            attempts=self._journal.failures,
+            error=error,
+        )
+
+    @callback
+    def _cancel_retry(self) -> None:
+        if self._unsub_retry is not None:
+            self._unsub_retry()
+            self._unsub_retry = None
 
     # --- what the entity reports ----------------------------------------------------------------
 

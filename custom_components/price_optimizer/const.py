@@ -79,3 +79,6 @@ CONF_ENTITY_KIND: Final = "entity_kind"
 
 # A problem that lasts this long becomes a repair issue; shorter ones are only findings.
 PERSISTENT_PROBLEM: Final = timedelta(hours=3)
+# The battery's state of charge is read at every plan: a sensor that gives none for this long
+# (not only while its integration starts) leaves every plan without the battery.
+SOC_SENSOR_PROBLEM: Final = timedelta(minutes=30)

@@ -36,7 +36,11 @@ TO_REDACT = {
 async def async_get_config_entry_diagnostics(
     hass: HomeAssistant, entry: PriceOptimizerConfigEntry
 ) -> dict[str, Any]:
-    """Return settings, source state, findings, appliances, their records, the plan, its solar."""
+    """Return settings, source state, findings, appliances, their records, the plan, its solar.
+
+    Also what was sent to the plugs and to the battery's inverter, and whether a person holds
+    the inverter's mode.
+    """
     coordinator = entry.runtime_data.coordinator
     planner = entry.runtime_data.planner
     data = coordinator.data
@@ -81,6 +85,7 @@ async def async_get_config_entry_diagnostics(
             "schedule": None if plan is None else plan.schedule.as_dict(),
         },
         "control": entry.runtime_data.actuator.diagnostics(),
+        "battery_control": entry.runtime_data.battery_actuator.diagnostics(),
         "household_load": entry.runtime_data.household.diagnostics(),
         "solar_forecast": {
             **planner.solar.diagnostics(),

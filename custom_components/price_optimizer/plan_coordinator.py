@@ -12,8 +12,9 @@ today; market and forecast slots once the forecast exists) and re-plans
 With a battery subentry, every plan starts from the state of charge its sensor reports and
 plans the battery with the appliances over the whole horizon. A sensor that is gone, not
 reporting or not a number leaves that plan without the battery, and the plan says why
-(``battery_issue``). The planner also re-plans when the sensor moves away from the plan by more
-than :data:`SOC_DRIFT_SHARE` of the capacity.
+(``battery_issue``); one that stays so becomes a repair issue (:mod:`.battery_soc_watch`). The
+planner also re-plans when the sensor moves away from the plan by more than
+:data:`SOC_DRIFT_SHARE` of the capacity.
 
 Every plan reads the household's solar forecast (:mod:`.solar_forecast`) and records which
 one it used, or why none, with the expected PV power on its price slots. The optimizer plans
@@ -47,6 +48,7 @@ from homeassistant.helpers.event import (
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
+from .battery_soc_watch import BatterySocWatch
 from .const import (
     CONF_CONTROL,
     CONF_HOUSEHOLD_LIMIT_KW,
@@ -240,6 +242,8 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
         self._household_request: PlanRequest | None = None
         self._battery_slot_under_way: EnergySlot | None = None
         self._unsub_soc: CALLBACK_TYPE | None = None
+        # A sensor that stays unusable becomes a repair issue; the plans only say why.
+        self._soc_watch = BatterySocWatch(hass, config_entry)
         self._store = plan_store(hass, config_entry.entry_id)
         self._records: dict[str, ApplianceRecord] = {}
         self._saved_records: dict[str, ApplianceRecord] = {}
@@ -527,6 +531,7 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
         if self._unsub_soc:
             self._unsub_soc()
             self._unsub_soc = None
+        self._soc_watch.async_follow(self.battery)
         if self.battery is not None:
             self._unsub_soc = async_track_state_change_event(
                 self.hass, self.battery.soc_sensor, self._async_soc_changed
@@ -664,5 +669,6 @@ class PlanCoordinator(DataUpdateCoordinator[PlanData]):
             if unsub:
                 unsub()
         self._unsub_change = self._unsub_feed = self._unsub_soc = None
+        self._soc_watch.async_stop()
         # A plan change waits minutes to be written; an unload must not leave it behind.
         await self._async_save()

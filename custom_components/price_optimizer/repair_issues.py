@@ -4,11 +4,12 @@ Not ``repairs.py``: Home Assistant takes a module of that name for a platform of
 flows, and none of these issues has one.
 
 An entry's issues carry its entry id (the source is down, its data has gaps, its tariff was
-refused or has expired, its solar forecast cannot be used); an appliance's carry its subentry
-id (its plug did not confirm, MQTT is not there); the shipped models are the integration's,
-shared by every entry. None is fixable from the repairs dashboard: each is withdrawn by the
-code that raised it once the problem is gone, and an entry's and its appliances' go with the
-entry when it unloads or is removed.
+refused or has expired, its solar forecast cannot be used, its battery's state-of-charge
+sensor gives no number or its inverter cannot be set; an entry has one battery at most); an
+appliance's carry its subentry id (its plug did not confirm, MQTT is not there); the shipped
+models are the integration's, shared by every entry. None is fixable from the repairs
+dashboard: each is withdrawn by the code that raised it once the problem is gone, and an
+entry's and its appliances' go with the entry when it unloads or is removed.
 
 The ids and translation keys are those of earlier releases, so an issue a person has open
 stays the same issue.
@@ -43,6 +44,8 @@ TARIFF_EXPIRED: Final = "tariff_expired"
 BASE_LOAD_SENSOR_CLASS: Final = "base_load_sensor_class"
 # One issue id; its translation key says which problem (``solar_`` + the core's code).
 SOLAR_FORECAST: Final = "solar_forecast"
+BATTERY_SOC_SENSOR: Final = "battery_soc_sensor"
+BATTERY_CONTROL_FAILED: Final = "battery_control_failed"
 ENTRY_ISSUES: Final = (
     SOURCE_UNAVAILABLE,
     DATA_QUALITY,
@@ -50,6 +53,8 @@ ENTRY_ISSUES: Final = (
     TARIFF_EXPIRED,
     BASE_LOAD_SENSOR_CLASS,
     SOLAR_FORECAST,
+    BATTERY_SOC_SENSOR,
+    BATTERY_CONTROL_FAILED,
 )
 APPLIANCE_ISSUES: Final = (MQTT_NOT_SET_UP, CONTROL_FAILED)
 
@@ -313,3 +318,68 @@ def async_raise_solar_forecast(
 def async_clear_solar_forecast(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Withdraw the solar forecast's issue: it is used again, or no longer configured."""
     ir.async_delete_issue(hass, DOMAIN, issue_id(SOLAR_FORECAST, entry.entry_id))
+
+
+@callback
+def async_raise_battery_soc_sensor(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    *,
+    battery: str,
+    sensor: str,
+    reason: str,
+    since: datetime,
+) -> None:
+    """Say that the battery's state-of-charge sensor has given no number since ``since``."""
+    _async_raise(
+        hass,
+        BATTERY_SOC_SENSOR,
+        entry.entry_id,
+        ir.IssueSeverity.WARNING,
+        {
+            "title": entry.title,
+            "battery": battery,
+            "sensor": sensor,
+            "reason": reason,
+            "since": _local_minute(since),
+        },
+    )
+
+
+@callback
+def async_clear_battery_soc_sensor(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Withdraw the battery sensor's issue: it reports a number, or is not the battery's now."""
+    ir.async_delete_issue(hass, DOMAIN, issue_id(BATTERY_SOC_SENSOR, entry.entry_id))
+
+
+@callback
+def async_raise_battery_control_failed(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    *,
+    battery: str,
+    entity: str,
+    value: str,
+    attempts: int,
+    error: str,
+) -> None:
+    """Say that the battery's inverter entity refused the planned mode's value every time."""
+    _async_raise(
+        hass,
+        BATTERY_CONTROL_FAILED,
+        entry.entry_id,
+        ir.IssueSeverity.ERROR,
+        {
+            "battery": battery,
+            "entity": entity,
+            "value": value,
+            "attempts": str(attempts),
+            "error": error,
+        },
+    )
+
+
+@callback
+def async_clear_battery_control_failed(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Withdraw the inverter's failure: a command went through, or it is set no longer."""
+    ir.async_delete_issue(hass, DOMAIN, issue_id(BATTERY_CONTROL_FAILED, entry.entry_id))

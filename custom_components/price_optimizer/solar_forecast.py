@@ -29,6 +29,7 @@ from homeassistant.core import HomeAssistant
 
 from .const import CONF_SOLAR_FORECAST, LOGGER, PERSISTENT_PROBLEM
 from .core.convert import iso
+from .core.issues import LastingProblem
 from .core.solar import (
     LONGEST_NIGHT,
     SolarForecast,
@@ -116,7 +117,7 @@ class SolarForecastReader:
         self.entry = entry
         self.last: SolarForPlan | None = None
         self._seen: dict[str, _Seen] = {}
-        self._problem_since: datetime | None = None
+        self._problem = LastingProblem(PERSISTENT_PROBLEM)
         self._last_good_at: datetime | None = None
 
     async def async_for_plan(self, now: datetime) -> SolarForPlan | None:
@@ -128,7 +129,7 @@ class SolarForecastReader:
         """
         configured = solar_source_of(self.entry.options)
         if configured is None:
-            self._problem_since = None
+            self._problem.gone()
             self._seen.clear()
             async_clear_solar_forecast(self.hass, self.entry)
             self.last = None
@@ -245,16 +246,14 @@ class SolarForecastReader:
     def _report(self, reading: SolarForPlan, now: datetime) -> None:
         """Raise the repair issue once a problem has lasted; withdraw it once it is gone."""
         if reading.issue is None:
-            self._problem_since = None
+            self._problem.gone()
             self._last_good_at = now
             async_clear_solar_forecast(self.hass, self.entry)
             return
         LOGGER.debug("%s plans without solar: %s", self.entry.title, reading.issue)
-        if self._problem_since is None:
-            self._problem_since = now
-        if now - self._problem_since >= PERSISTENT_PROBLEM:
+        if (since := self._problem.seen(now)) is not None:
             async_raise_solar_forecast(
-                self.hass, self.entry, reading.source.label, reading.issue, self._problem_since
+                self.hass, self.entry, reading.source.label, reading.issue, since
             )
 
     def diagnostics(self) -> dict[str, Any]:
@@ -263,7 +262,7 @@ class SolarForecastReader:
             "configured": self.entry.options.get(CONF_SOLAR_FORECAST),
             "last_reading": None if self.last is None else self.last.as_dict(),
             "last_good_at": iso(self._last_good_at),
-            "problem_since": iso(self._problem_since),
+            "problem_since": iso(self._problem.since),
         }
 
 

@@ -10,19 +10,23 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 import json
 from pathlib import Path
+import string
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import SOURCE_RECONFIGURE
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import entity_registry as er
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.price_optimizer.const import DOMAIN, SUBENTRY_BATTERY
+from custom_components.price_optimizer.core.battery_control import ATTEMPTS, RETRY_AFTER
 from custom_components.price_optimizer.core.optimizer import EnergySlot
+from custom_components.price_optimizer.diagnostics import async_get_config_entry_diagnostics
 
 from .appliances import move_to, suggested_values, with_changes
 from .test_battery import (
@@ -176,6 +180,12 @@ async def test_a_number_gets_the_mapped_value(
         await move_to(hass, freezer, slot.start + timedelta(seconds=1))
         assert float(hass.states.get(NUMBER).state) == SETPOINTS[slot.mode]
 
+    # Diagnostics say what the inverter is set through and what it was sent last.
+    diagnostics = (await async_get_config_entry_diagnostics(hass, exporting))["battery_control"]
+    assert diagnostics["control"] == {"entity_id": NUMBER, "values": SETPOINTS}
+    assert diagnostics["journal"]["sent_value"] == SETPOINTS[slot.mode]
+    assert diagnostics["journal"]["sent_mode"] == slot.mode
+
 
 async def test_a_manual_change_is_not_fought_until_the_plan_changes_mode(
     hass: HomeAssistant,
@@ -219,6 +229,36 @@ async def test_a_manual_change_is_not_fought_until_the_plan_changes_mode(
     await move_to(hass, freezer, change.start + timedelta(seconds=1))
     assert hass.states.get(SELECT).state == OPTIONS[change.mode]
     assert mode_attributes(hass, battery_id)["override"] is False
+
+
+async def test_setting_the_planned_option_back_hands_the_inverter_back_to_the_plan(
+    hass: HomeAssistant,
+    exporting: MockConfigEntry,  # noqa: F811
+    inverter: None,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    set_soc(hass, "60")
+    battery_id = await add_controlled_battery(hass, exporting, SELECT, OPTIONS)
+    first = slots_from_next_boundary(exporting)[0]
+    assert first.mode is not None
+    await move_to(hass, freezer, first.start + timedelta(seconds=1))
+    planned = OPTIONS[first.mode]
+    chosen = next(option for option in OPTIONS.values() if option != planned)
+    for option in (chosen, planned):
+        await hass.services.async_call(
+            "input_select", "select_option", {"entity_id": SELECT, "option": option}, blocking=True
+        )
+        await hass.async_block_till_done()
+    assert mode_attributes(hass, battery_id)["override"] is False
+    journal = exporting.runtime_data.battery_actuator.diagnostics()["journal"]
+    assert journal["overridden_mode"] is None
+
+    # Back in the plan's hands, an inverter that comes back with another mode is set again.
+    attributes = dict(hass.states.get(SELECT).attributes)
+    hass.states.async_set(SELECT, "unavailable", attributes)
+    hass.states.async_set(SELECT, chosen, attributes)
+    await hass.async_block_till_done()
+    assert hass.states.get(SELECT).state == planned
 
 
 async def test_switching_automatic_control_off_leaves_the_inverter_alone(
@@ -289,6 +329,101 @@ async def test_after_a_restart_the_present_slots_option_is_sent_once(
     assert calls == [OPTIONS[planned.mode]] * 2
     journal = exporting.runtime_data.battery_actuator.diagnostics()["journal"]
     assert (journal["sent_value"], journal["pending"]) == (OPTIONS[planned.mode], False)
+
+
+def refusing_inverter(hass: HomeAssistant, refusals: int) -> list[str]:
+    """A select whose service fails its first ``refusals`` calls; return the options asked for."""
+    select = "select.inverter_mode"
+    hass.states.async_set(select, "Self use", {"options": list(OPTIONS.values())})
+    calls: list[str] = []
+
+    async def select_option(call: ServiceCall) -> None:
+        calls.append(call.data["option"])
+        if len(calls) <= refusals:
+            raise HomeAssistantError("the inverter did not answer")
+        hass.states.async_set(select, call.data["option"], {"options": list(OPTIONS.values())})
+
+    hass.services.async_register("select", "select_option", select_option)
+    return calls
+
+
+def control_issue(hass: HomeAssistant, priced: MockConfigEntry) -> ir.IssueEntry | None:
+    return ir.async_get(hass).async_get_issue(DOMAIN, f"battery_control_failed_{priced.entry_id}")
+
+
+async def reach_a_slot_of_another_mode(
+    hass: HomeAssistant, priced: MockConfigEntry, freezer: FrozenDateTimeFactory
+) -> EnergySlot:
+    planned = next(s for s in slots_from_next_boundary(priced) if s.mode != "self_consumption")
+    await move_to(hass, freezer, planned.start + timedelta(seconds=1))
+    return planned
+
+
+async def test_a_failed_command_is_sent_again_after_a_few_seconds(
+    hass: HomeAssistant,
+    exporting: MockConfigEntry,  # noqa: F811
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    calls = refusing_inverter(hass, refusals=2)
+    set_soc(hass, "60")
+    await add_controlled_battery(hass, exporting, "select.inverter_mode", OPTIONS)
+    planned = await reach_a_slot_of_another_mode(hass, exporting, freezer)
+    assert planned.mode is not None
+    option = OPTIONS[planned.mode]
+    assert calls == [option]
+    await wait_for(hass, freezer, RETRY_AFTER)
+    assert calls == [option] * 2
+    await wait_for(hass, freezer, RETRY_AFTER)
+    assert calls == [option] * 3
+    assert hass.states.get("select.inverter_mode").state == option
+    # Through on the third attempt: nothing to report, nothing more to send.
+    assert control_issue(hass, exporting) is None
+    await wait_for(hass, freezer, 3 * RETRY_AFTER)
+    assert calls == [option] * 3
+    assert exporting.runtime_data.battery_actuator.diagnostics()["journal"]["failures"] == 0
+
+
+async def test_an_inverter_that_refuses_every_attempt_raises_an_issue_until_one_goes_through(
+    hass: HomeAssistant,
+    exporting: MockConfigEntry,  # noqa: F811
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    calls = refusing_inverter(hass, refusals=ATTEMPTS)
+    set_soc(hass, "60")
+    await add_controlled_battery(hass, exporting, "select.inverter_mode", OPTIONS)
+    planned = await reach_a_slot_of_another_mode(hass, exporting, freezer)
+    assert planned.mode is not None
+    option = OPTIONS[planned.mode]
+    for _attempt in range(ATTEMPTS):
+        await wait_for(hass, freezer, RETRY_AFTER)
+    assert calls == [option] * ATTEMPTS
+    issue = control_issue(hass, exporting)
+    assert issue is not None
+    assert issue.severity is ir.IssueSeverity.ERROR
+    assert issue.translation_key == "battery_control_failed"
+    assert issue.translation_placeholders == {
+        "battery": "Home battery",
+        "entity": "select.inverter_mode",
+        "value": option,
+        "attempts": str(ATTEMPTS),
+        "error": "the inverter did not answer",
+    }
+    texts = TRANSLATIONS["issues"]["battery_control_failed"].values()
+    used = {name for text in texts for _, name, _, _ in string.Formatter().parse(text) if name}
+    assert used == set(issue.translation_placeholders)
+    # The attempts are spent: no more until the plan or a boundary asks again.
+    await wait_for(hass, freezer, 3 * RETRY_AFTER)
+    assert calls == [option] * ATTEMPTS
+
+    exporting.runtime_data.planner.async_request_plan()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert calls == [option] * (ATTEMPTS + 1)
+    assert hass.states.get("select.inverter_mode").state == option
+    assert control_issue(hass, exporting) is None
+
+
+async def wait_for(hass: HomeAssistant, freezer: FrozenDateTimeFactory, span: timedelta) -> None:
+    await move_to(hass, freezer, datetime.now(UTC) + span)
 
 
 async def test_the_battery_is_edited_with_its_control_kept(

@@ -14,6 +14,8 @@ from custom_components.price_optimizer.const import DOMAIN
 from custom_components.price_optimizer.core.solar import solar_issue
 from custom_components.price_optimizer.repair_issues import (
     MODEL_FILES_DAMAGED,
+    async_raise_battery_control_failed,
+    async_raise_battery_soc_sensor,
     async_raise_control_failed,
     async_raise_model_files_damaged,
     async_raise_mqtt_not_set_up,
@@ -47,6 +49,23 @@ def raise_every_issue(hass: HomeAssistant, entry: MockConfigEntry, appliance_id:
         solar_issue("forecast_ended", ended="2026-11-24T15:00:00+00:00"),
         dt_util.utcnow() - timedelta(hours=4),
     )
+    async_raise_battery_soc_sensor(
+        hass,
+        entry,
+        battery="Home battery",
+        sensor="sensor.battery_soc",
+        reason="soc_sensor_unavailable",
+        since=dt_util.utcnow() - timedelta(hours=1),
+    )
+    async_raise_battery_control_failed(
+        hass,
+        entry,
+        battery="Home battery",
+        entity="select.inverter_mode",
+        value="Force charge",
+        attempts=3,
+        error="timeout",
+    )
 
 
 def open_issues(hass: HomeAssistant) -> set[str]:
@@ -67,6 +86,9 @@ async def test_the_ids_of_earlier_releases_are_kept(
         f"tariff_expired_{loaded_entry.entry_id}",
         f"base_load_sensor_class_{loaded_entry.entry_id}",
         f"solar_forecast_{loaded_entry.entry_id}",
+        # New in this release: the battery's state-of-charge sensor (one battery per entry).
+        f"battery_soc_sensor_{loaded_entry.entry_id}",
+        f"battery_control_failed_{loaded_entry.entry_id}",
     }
 
 
@@ -80,6 +102,8 @@ async def test_unloading_an_entry_withdraws_its_issues_and_its_appliances(
         f"control_failed_{dishwasher}",
         f"mqtt_not_set_up_{dishwasher}",
         f"solar_forecast_{loaded_entry.entry_id}",
+        f"battery_soc_sensor_{loaded_entry.entry_id}",
+        f"battery_control_failed_{loaded_entry.entry_id}",
         MODEL_FILES_DAMAGED,
     }
     assert await hass.config_entries.async_unload(loaded_entry.entry_id)
