@@ -111,7 +111,7 @@ async def _async_entry_updated(
         if planner.targets != targets:
             await runtime.actuator.async_follow_targets()
         await runtime.battery_actuator.async_follow_settings()
-        _async_update_appliance_devices(hass, entry, planner)
+        _async_name_subentry_devices(hass, entry, planner)
         _async_remove_stale_devices(hass, entry)
         planner.async_announce_configuration()
 
@@ -127,19 +127,24 @@ def _configuration(entry: PriceOptimizerConfigEntry) -> tuple[Any, ...]:
     )
 
 
-def _async_update_appliance_devices(
+def _async_name_subentry_devices(
     hass: HomeAssistant, entry: PriceOptimizerConfigEntry, planner: PlanCoordinator
 ) -> None:
-    """Name each appliance's device as its subentry, after an edit."""
+    """Name each appliance's and the battery's device as its subentry, after an edit."""
     registry = dr.async_get(hass)
+    battery = planner.battery
     for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
         for domain, key in device.identifiers:
-            if domain == DOMAIN and key in planner.appliances:
+            if domain != DOMAIN:
+                continue
+            if key in planner.appliances:
                 registry.async_update_device(
                     device.id,
                     name=entry.subentries[key].title,
                     model_id=planner.appliances[key].kind,
                 )
+            elif battery is not None and key == battery.subentry_id:
+                registry.async_update_device(device.id, name=entry.subentries[key].title)
 
 
 def _async_remove_stale_devices(hass: HomeAssistant, entry: PriceOptimizerConfigEntry) -> None:

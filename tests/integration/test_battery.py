@@ -21,7 +21,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.price_optimizer.const import CONF_EXPORT_PRICE, DOMAIN, SUBENTRY_BATTERY
 from custom_components.price_optimizer.core.optimizer import EnergyPlan
 
-from .appliances import add_appliance, move_to, suggested_values, with_changes
+from .appliances import add_appliance, device_of, move_to, suggested_values, with_changes
 from .conftest import AFTERNOON, replay_entry
 
 SOC = "sensor.inverter_battery_state_of_charge"
@@ -142,6 +142,30 @@ async def test_the_battery_is_edited_in_place(hass: HomeAssistant, entry: MockCo
     assert (planner.battery.capacity_kwh, planner.battery.may_export) == (13.5, True)
     assert planner.data.battery is not None
     assert planner.data.battery.capacity_kwh == 13.5
+
+
+async def test_renaming_the_battery_renames_its_device_and_entities(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    set_soc(hass, "50")
+    battery_id = await add_battery(hass, entry)
+    form = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_BATTERY),
+        context={"source": SOURCE_RECONFIGURE, "subentry_id": battery_id},
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        form["flow_id"], with_changes(suggested_values(form), {"name": "Garage battery"})
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done(wait_background_tasks=True)
+    device = device_of(hass, entry, battery_id)
+    assert device is not None
+    assert device.name == "Garage battery"
+    mode = er.async_get(hass).async_get_entity_id("sensor", DOMAIN, f"{battery_id}_battery_mode")
+    assert mode is not None
+    state = hass.states.get(mode)
+    assert state is not None
+    assert state.attributes["friendly_name"].startswith("Garage battery")
 
 
 # Export earns the spot price: the battery may sell at the evening peak what it bought cheaply.
