@@ -328,8 +328,8 @@ MANUAL = {**PRICES, CONF_TARIFF: {"source": "manual", "components": [STORED_GRID
         ),
         (
             {"name": "  ", "base_price": 0.1},
-            {"name": "field_missing"},
-            {"component": "", "field": "name"},
+            {"name": "name_missing"},
+            {},
         ),
         (
             # A second version of a stored component must not be valid at the same time: the

@@ -52,7 +52,7 @@ def test_a_refusal_that_names_no_input_is_about_the_whole_enclosing_one() -> Non
 @pytest.mark.parametrize(
     ("change", "code", "inputs"),
     [
-        ({"name": ""}, "field_missing", (("components", 0, "name"),)),
+        ({"name": ""}, "name_missing", (("components", 0, "name"),)),
         ({"kind": "levy"}, "field_invalid", (("components", 0, "kind"),)),
         ({"valid_from": None}, "validity_missing", (("components", 0, "valid_from"),)),
         ({"valid_from": "2023-02-30"}, "validity_invalid", (("components", 0, "valid_from"),)),

@@ -381,7 +381,7 @@ def test_export_price_built_in_code_is_validated_too() -> None:
 @pytest.mark.parametrize(
     ("change", "code"),
     [
-        ({"name": ""}, "field_missing"),
+        ({"name": ""}, "name_missing"),
         ({"kind": "levy"}, "field_invalid"),
         ({"valid_from": "2023-02-30"}, "validity_invalid"),
         ({"base_price": float("nan")}, "price_invalid"),

@@ -15,6 +15,7 @@ from typing import Literal
 from ..issues import Issue, placeholder_texts
 
 TariffIssueCode = Literal[
+    "name_missing",
     "field_missing",
     "field_invalid",
     "price_invalid",

@@ -571,7 +571,7 @@ def component_from_dict(data: Mapping[str, Any]) -> Component:
     """A validated component from its plain form."""
     name = data.get("name")
     if not isinstance(name, str) or not name:
-        raise TariffError("field_missing", at=[("name",)], component="", field="name")
+        raise TariffError("name_missing", at=[("name",)])
     kind = data.get("kind", "grid")
     if kind not in COMPONENT_KINDS:
         raise TariffError("field_invalid", at=[("kind",)], component=name, field="kind", value=kind)
@@ -635,7 +635,7 @@ def tariff_from_dict(data: Mapping[str, Any]) -> Tariff:
     """A validated tariff from its plain (stored) form."""
     for key in ("time_zone", "currency"):
         if not isinstance(data.get(key), str):
-            raise TariffError("field_missing", at=[(key,)], component="", field=key)
+            raise TariffError("field_missing", at=[(key,)], component="tariff", field=key)
     export = data.get("export")
     with inputs_within("export"):
         export_price = None if export is None else export_price_from_dict(export)
