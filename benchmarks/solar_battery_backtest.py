@@ -79,7 +79,12 @@ filling it in the afternoon; on a day the afternoon brings less sun than forecas
 battery stays emptier than a plain self-consumption inverter would have left it.
 ``appliances_and_battery_taking_surplus`` replays the same kind of plan (made from its own
 state of charge) with the battery taking the actual surplus it has room for wherever the plan
-holds it or charges less, to show what that indifference costs.
+holds it or charges less, to show what that indifference costs. Two more diagnostics split
+what the planned battery gains or loses: ``planned_appliances_battery_in_self_consumption``
+runs the co-optimised plan's appliances with the battery in self-consumption (from its own
+state of charge), so the battery's modes are compared with self-consumption on the same
+appliances; ``appliances_and_battery_solar_known`` plans each day knowing its actual PV (the
+base load still learnt), so what the solar forecast's error costs shows apart.
 
 **Battery.** 10 kWh usable (``min_soc`` 0), 5 kW each way, 95 % charge and 95 % discharge
 efficiency, half full at the first decision, grid charging allowed, no export from it. Its
@@ -190,6 +195,20 @@ Energies = Sequence[float] | FloatArray
 POLICIES: Final = ("no_optimisation", "appliances_only", "appliances_and_battery", "perfect")
 # The co-optimised plan, its battery taking the actual surplus where the plan holds it back.
 TAKING_SURPLUS: Final = "appliances_and_battery_taking_surplus"
+# The co-optimised plan's appliances with the battery in self-consumption: what following the
+# plan's battery modes adds to or takes from the bill, the appliances' placement aside.
+PLANNED_APPLIANCES_SELF_CONSUMPTION: Final = "planned_appliances_battery_in_self_consumption"
+# The co-optimised plan made knowing the day's actual PV (base load still learnt): what the
+# solar forecast's error costs the plan.
+SOLAR_KNOWN: Final = "appliances_and_battery_solar_known"
+DIAGNOSTICS: Final = (TAKING_SURPLUS, PLANNED_APPLIANCES_SELF_CONSUMPTION, SOLAR_KNOWN)
+DIAGNOSTIC_LABELS: Final = {
+    TAKING_SURPLUS: "  + battery taking the surplus",
+    PLANNED_APPLIANCES_SELF_CONSUMPTION: "  planned appliances, battery SC",
+    SOLAR_KNOWN: "  + battery, actual PV known",
+}
+# The policies whose battery is in self-consumption whatever their plan says.
+SELF_CONSUMING: Final = ("appliances_only", PLANNED_APPLIANCES_SELF_CONSUMPTION)
 
 
 @dataclass(frozen=True)
@@ -577,9 +596,9 @@ def replay_month(
             battery=battery,
             ledgers={
                 p: PolicyLedger(stored_kwh=BATTERY.stored_kwh)
-                for p in (*POLICIES, *((TAKING_SURPLUS,) if battery else ()))
+                for p in (*POLICIES, *(DIAGNOSTICS if battery else ()))
             },
-            solves={p: [] for p in (*POLICIES, TAKING_SURPLUS)},
+            solves={p: [] for p in (*POLICIES, *DIAGNOSTICS)},
         )
         for battery in (None, BATTERY)
     )
@@ -616,6 +635,11 @@ def replay_month(
             if battery is not None:
                 for policy in ("appliances_and_battery", TAKING_SURPLUS):
                     schedules[policy] = plan(replace(forecast, battery=_battery_of(case, policy)))
+                in_sc = PLANNED_APPLIANCES_SELF_CONSUMPTION
+                schedules[in_sc] = plan(replace(forecast, battery=_battery_of(case, in_sc)))
+                schedules[SOLAR_KNOWN] = plan(
+                    replace(forecast, solar=hindsight.solar, battery=_battery_of(case, SOLAR_KNOWN))
+                )
             # Without a battery both names stand for one plan: its solve counts once.
             solved = [*schedules] if battery is not None else ["appliances_only", "perfect"]
             for policy in solved:
@@ -634,7 +658,7 @@ def replay_month(
                 ledger = case.ledgers[policy]
                 ledger.blocked += blocked_occurrences(schedule)
                 commands = [SELF_CONSUMPTION] * len(actuals.starts)
-                if battery is not None and policy != "appliances_only":
+                if battery is not None and policy not in SELF_CONSUMING:
                     commands = planned_commands(schedule, actuals.starts)
                     out = plan_bound_violations(battery, planned_stored(schedule, actuals.starts))
                     if out:
@@ -713,11 +737,14 @@ def case_result(case: CaseReplay, month: Month) -> dict[str, Any]:
         },
         "soc_violations": ledgers["appliances_and_battery"].soc_violations,
         "soc_violations_by_policy": {p: ledgers[p].soc_violations for p in ledgers},
-        TAKING_SURPLUS: None
-        if TAKING_SURPLUS not in ledgers
-        else {
-            "bill": round(ledgers[TAKING_SURPLUS].bill, 2),
-            "bill_valuing_stored_energy": round(_valued_bill(ledgers[TAKING_SURPLUS], battery), 2),
+        **{
+            diagnostic: None
+            if diagnostic not in ledgers
+            else {
+                "bill": round(ledgers[diagnostic].bill, 2),
+                "bill_valuing_stored_energy": round(_valued_bill(ledgers[diagnostic], battery), 2),
+            }
+            for diagnostic in DIAGNOSTICS
         },
         "battery": None
         if battery is None
@@ -775,13 +802,14 @@ def print_table(cases: Sequence[dict[str, Any]]) -> None:
                 + " ".join(f"{bills[policy]:>10.2f}" for policy in POLICIES)
                 + f" {violations:>9}"
             )
-        taking = case[TAKING_SURPLUS]
-        if taking is not None:
-            print(
-                f"{'  + battery taking the surplus':<32} {'':>4} {'':>21} "
-                f"{taking['bill']:>10.2f} ({taking['bill_valuing_stored_energy']:.2f} valuing "
-                "stored energy)"
-            )
+        for diagnostic, label in DIAGNOSTIC_LABELS.items():
+            result = case[diagnostic]
+            if result is not None:
+                print(
+                    f"{label:<32} {'':>4} {'':>21} "
+                    f"{result['bill']:>10.2f} ({result['bill_valuing_stored_energy']:.2f} valuing "
+                    "stored energy)"
+                )
     print("bills in EUR: import x (spot + 2016 charges) x 1.19 - export x 12.31 ct")
 
 
