@@ -83,7 +83,8 @@ class BatteryActuator:
     @property
     def overridden(self) -> bool:
         """Return whether someone else's choice holds off the planned mode of this period."""
-        return self._control is not None and self._journal.overridden(self._planned_mode())
+        # Held too while no mode is planned (a plan without the battery for a moment).
+        return self._control is not None and self._journal.holds_override
 
     async def async_start(self) -> None:
         """Resume from the Store, watch the entity and the plan, and act on the present at once."""

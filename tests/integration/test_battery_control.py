@@ -20,6 +20,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -220,6 +221,21 @@ async def test_a_manual_change_is_not_fought_until_the_plan_changes_mode(
     # So does a restart: the override is kept with what was sent.
     assert await hass.config_entries.async_reload(exporting.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get(SELECT).state == chosen
+    assert mode_attributes(hass, battery_id)["override"] is True
+
+    # A plan without the battery (its sensor gone for a moment) plans no mode at all: that is
+    # no move to another mode, and the choice holds through it.
+    planner = exporting.runtime_data.planner
+    set_soc(hass, "unavailable")
+    planner.async_request_plan()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert planner.battery_slot_at(dt_util.utcnow()) is None
+    assert mode_attributes(hass, battery_id)["override"] is True
+    set_soc(hass, "60")
+    planner.async_request_plan()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert planner.battery_slot_at(dt_util.utcnow()) is not None
     assert hass.states.get(SELECT).state == chosen
     assert mode_attributes(hass, battery_id)["override"] is True
 

@@ -286,6 +286,21 @@ def test_an_override_holds_off_only_its_own_mode(
     assert journal.overridden(mode) is overridden
 
 
+@pytest.mark.parametrize(
+    ("journal", "held"),
+    [
+        (ControlJournal(), False),
+        (ControlJournal(overridden_mode="hold"), True),
+        # Switched off, the plan has no say: there is nothing to override.
+        (ControlJournal(overridden_mode="hold", automatic=False), False),
+    ],
+)
+def test_an_override_is_held_whatever_is_planned_at_the_moment(
+    journal: ControlJournal, held: bool
+) -> None:
+    assert journal.holds_override is held
+
+
 # --- when a command is due ------------------------------------------------------------------
 
 

@@ -152,6 +152,11 @@ class ControlJournal:
         """Return the journal as a restart finds it: a command on its way is sent again."""
         return replace(self, pending=False)
 
+    @property
+    def holds_override(self) -> bool:
+        """Return whether a person's change holds, whatever is planned at the moment."""
+        return self.automatic and self.overridden_mode is not None
+
     def overridden(self, mode: BatteryMode | None) -> bool:
         """Return whether a person's change holds off the commands of ``mode``."""
         return self.automatic and mode is not None and self.overridden_mode == mode
