@@ -371,6 +371,41 @@ def test_crosses_a_step_that_costs_less_than_the_cheap_hour_saves() -> None:
     assert schedule.savings == 0.0
 
 
+def test_a_run_that_would_reach_a_step_exactly_is_split_below_it() -> None:
+    """Half an hour at 2 kW is 1 kWh in one clock hour: exactly the 1 kW step, which counts.
+
+    Across the half hour the run takes 0.5 kWh from each of two hours and stays below.
+    """
+    start = datetime(2026, 1, 31, 19, tzinfo=UTC)
+    request = PlanRequest(
+        prices=_prices(start, QUARTER, [0] * 8),
+        now=start,
+        appliances=(
+            preset(
+                "custom",
+                "c0",
+                "C0",
+                power_kw=2.0,
+                duration=timedelta(minutes=30),
+                daily_ready_by=None,
+                earliest_start=start,
+                deadline=start + 2 * HOUR,
+            ),
+        ),
+        planning_step=QUARTER,
+        capacity=CapacityTerms(
+            rule=DailyPeaksStepRule(
+                steps=(CapacityStep(0.0, 0.0), CapacityStep(1.0, 1.0)), peaks_counted=1
+            ),
+            time_zone=OSLO,
+        ),
+    )
+    schedule = plan(request)
+    (run,) = schedule.plans[0].runs
+    assert run.start.minute == 45
+    assert schedule.capacity_cost == 0.0
+
+
 def test_savings_count_the_capacity_charge_on_both_sides() -> None:
     estimate = estimate_savings(_step_request(top_fee=50.0))
     assert estimate.run_now_cost == 53.0

@@ -29,8 +29,11 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 # A mean this far (kWh summed over the counted days) below a threshold that counts as reached
-# stays on the cheaper step: a model cannot tell "below" from "at".
-STEP_MARGIN: Final = 1e-6
+# stays on the cheaper step: a model cannot tell "below" from "at". It must clear the
+# solver's feasibility and integrality tolerances (1e-6, the latter times a step row's
+# coefficient of up to a few hundred kWh), or a plan exactly on the threshold passes as
+# below it; a watt-hour is far beyond them and far below anything a meter bills.
+STEP_MARGIN: Final = 1e-3
 
 
 class ModelBuilder(Protocol):
