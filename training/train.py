@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-import itertools
 import json
 from pathlib import Path
 import time
@@ -22,6 +21,7 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
+from custom_components.price_optimizer.core.forecast.blend_fit import best_convex_weights
 from custom_components.price_optimizer.core.forecast.features import (
     HORIZON_HOURS,
     InsufficientHistoryError,
@@ -41,7 +41,6 @@ from .data import DEFAULT_DATA_ROOT, WALL_CLOCK, Market, load_named
 from .dataset import Samples, build_samples, midnight_origins
 
 BLEND_SETS = (("linear", "cnn_lstm", "lightgbm"), ("cnn_lstm", "lightgbm"))
-WEIGHT_STEP = 0.05
 # A market's own blend needs enough validation days to be more than noise.
 MIN_MARKET_BLEND_ORIGINS = 60
 
@@ -221,34 +220,18 @@ def member_scores(
     return result
 
 
-def _simplex(members: int, step: float) -> list[tuple[float, ...]]:
-    grid = np.round(np.arange(0.0, 1.0 + step / 2, step), 6)
-    return [
-        (*combo, round(1.0 - sum(combo), 6))
-        for combo in itertools.product(grid, repeat=members - 1)
-        if sum(combo) <= 1.0 + 1e-9
-    ]
-
-
 def fit_blend(scores: dict[str, np.ndarray], members: tuple[str, ...]) -> tuple[Blend, float]:
-    """Return convex weights minimising the scale-free MAE, and bands from the residuals.
-
-    Errors are divided by each origin's price scale, so every market counts alike whatever
-    its currency or price level.
-    """
+    """Return convex weights minimising the scale-free MAE, and bands from the residuals."""
     usable = np.ones(scores["actual"].shape[0], dtype=bool)
     for name in members:
         usable &= np.isfinite(scores[name]).all(axis=1)
-    center = scores["center"][usable, None]
-    scale = scores["scale"][usable, None]
-    actual = center + scale * np.sinh(scores["actual"][usable])
-    best: tuple[float, tuple[float, ...]] = (np.inf, ())
-    for weights in _simplex(len(members), WEIGHT_STEP):
-        blended = sum(w * scores[name][usable] for w, name in zip(weights, members, strict=True))
-        error = np.mean(np.abs(center + scale * np.sinh(blended) - actual) / scale)
-        if error < best[0]:
-            best = (float(error), weights)
-    weights = dict(zip(members, best[1], strict=True))
+    weights, error = best_convex_weights(
+        {name: scores[name][usable] for name in members},
+        scores["actual"][usable],
+        scores["center"][usable, None],
+        scores["scale"][usable, None],
+        members,
+    )
     blended = sum(w * scores[name][usable] for name, w in weights.items())
     residual = scores["actual"][usable] - blended
     # Blends fitted on the first day only (the benchmark's case) repeat its bands on day two.
@@ -258,7 +241,7 @@ def fit_blend(scores: dict[str, np.ndarray], members: tuple[str, ...]) -> tuple[
         lower_offsets=np.tile(np.quantile(residual, 0.1, axis=0), repeats),
         upper_offsets=np.tile(np.quantile(residual, 0.9, axis=0), repeats),
     )
-    return blend, best[0]
+    return blend, error
 
 
 def torch_runner(model: CnnLstm) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
