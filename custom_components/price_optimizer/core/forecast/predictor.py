@@ -47,6 +47,7 @@ from .features import (
 from .linear import LOOKBACK_DAYS, LinearConfig, LinearForecast, fit_predict
 from .network import CnnLstmWeights, forward
 from .onnx import OnnxNetwork, OnnxTrees, onnx_runtime_available
+from .recalibration import IssuedForecast, Recalibration
 from .trees import TreeEnsemble
 
 METADATA_FILE: Final = "metadata.json"
@@ -115,6 +116,7 @@ class HourlyForecast:
     linear_windows: tuple[int, ...]
     exogenous_missing: tuple[str, ...]
     member_medians: Mapping[str, FloatArray] = field(default_factory=dict)
+    weights: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +128,7 @@ class Forecast:
     runtime: str
     linear_windows: tuple[int, ...]
     exogenous_missing: tuple[str, ...]
+    weights: Mapping[str, float] = field(default_factory=dict)
 
     def as_series(self, currency: str = "EUR") -> PriceSeries:
         """Return the slots as a series."""
@@ -400,6 +403,7 @@ class Forecaster:
         country: str | None,
         horizon_hours: int = HORIZON_HOURS,
         market: str | None = None,
+        recalibration: Recalibration | None = None,
     ) -> HourlyForecast:
         """Return the blended hourly forecast for ``horizon_hours`` from ``origin``."""
         medians, features, windows, missing = self.member_forecasts(
@@ -413,6 +417,7 @@ class Forecaster:
             missing=missing,
             horizon_hours=horizon_hours,
             market=market,
+            recalibration=recalibration,
         )
 
     def combine(
@@ -425,28 +430,54 @@ class Forecaster:
         missing: tuple[str, ...],
         horizon_hours: int,
         market: str | None,
+        recalibration: Recalibration | None = None,
     ) -> HourlyForecast:
-        """Blend the members' medians (model units) and add the bands, in prices."""
+        """Blend the members' medians (model units) and add the bands, in prices.
+
+        With a ``recalibration`` its weights and band widths serve, and it keeps the
+        forecast to score it once the market publishes its hours.
+        """
         key = blend_key(list(medians))
         blend = self.market_blends.get(market or "", {}).get(key) or self.blends[key]
+        weights: Mapping[str, float] = blend.weights
+        lower_offsets, upper_offsets = blend.lower_offsets, blend.upper_offsets
+        if recalibration is not None:
+            served = recalibration.calibrated(weights, lower_offsets, upper_offsets, medians)
+            weights = served.weights
+            lower_offsets, upper_offsets = served.lower_offsets, served.upper_offsets
         median = np.zeros(HORIZON_HOURS)
         total = 0.0
-        for name, weight in blend.weights.items():
+        for name, weight in weights.items():
             if weight > 0.0:
                 median += weight * medians[name]
                 total += weight
         median /= total
         keep = slice(0, horizon_hours)
+        if recalibration is not None:
+            recalibration.issue(
+                IssuedForecast(
+                    origin=origin,
+                    center=scaling.center,
+                    scale=scaling.scale,
+                    members={name: values[keep] for name, values in medians.items()},
+                    median=median[keep],
+                    lower_offsets=blend.lower_offsets[keep],
+                    upper_offsets=blend.upper_offsets[keep],
+                    served_lower=(median + lower_offsets)[keep],
+                    served_upper=(median + upper_offsets)[keep],
+                )
+            )
         return HourlyForecast(
             origin=origin,
-            lower=scaling.denormalise(median + blend.lower_offsets)[keep],
+            lower=scaling.denormalise(median + lower_offsets)[keep],
             median=scaling.denormalise(median)[keep],
-            upper=scaling.denormalise(median + blend.upper_offsets)[keep],
-            members=tuple(name for name in MEMBERS if blend.weights.get(name, 0.0) > 0.0),
+            upper=scaling.denormalise(median + upper_offsets)[keep],
+            members=tuple(name for name in MEMBERS if weights.get(name, 0.0) > 0.0),
             runtime=self.runtime,
             linear_windows=windows,
             exogenous_missing=missing,
             member_medians={name: scaling.denormalise(v)[keep] for name, v in medians.items()},
+            weights={name: round(weights[name], 4) for name in MEMBERS if name in weights},
         )
 
     # --- the integration's entry point ----------------------------------------------------
@@ -460,6 +491,7 @@ class Forecaster:
         exogenous: Mapping[str, PriceSeries] | None = None,
         horizon: timedelta = timedelta(hours=HORIZON_HOURS),
         market: str | None = None,
+        recalibration: Recalibration | None = None,
     ) -> Forecast:
         """Forecast from the end of the known prices, at their resolution.
 
@@ -467,7 +499,8 @@ class Forecaster:
         channel name, ``load`` and ``supply`` for the global models, any name for the
         refitted lasso) carry day-ahead forecasts in their ``price`` field. The forecast
         starts where the known prices end. ``market`` names
-        a training market (see ``metadata["ensemble_by_market"]``) whose own blend to use.
+        a training market (see ``metadata["ensemble_by_market"]``) whose own blend to use;
+        a ``recalibration`` (see :meth:`combine`) first scores what ``prices`` published.
 
         Raises:
             NotEnoughHistoryError: too few prices in the week before the end.
@@ -489,6 +522,8 @@ class Forecaster:
             for name, series in (exogenous or {}).items()
         }
         horizon_hours = min(math.ceil(horizon.total_seconds() / HOUR_SECONDS), HORIZON_HOURS)
+        if recalibration is not None:
+            score_published(recalibration, prices)
         try:
             result = self.predict_hourly(
                 origin,
@@ -498,6 +533,7 @@ class Forecaster:
                 country=country,
                 horizon_hours=horizon_hours,
                 market=market,
+                recalibration=recalibration,
             )
         except InsufficientHistoryError as error:
             ready = datetime.fromtimestamp(origin, UTC) + timedelta(
@@ -511,6 +547,7 @@ class Forecaster:
             runtime=result.runtime,
             linear_windows=result.linear_windows,
             exogenous_missing=result.exogenous_missing,
+            weights=result.weights,
         )
 
     def _hourly_means(
@@ -536,6 +573,17 @@ class Forecaster:
             values.flags.writeable = False
         self._hourly_cache[role] = (series.slots, start, hours, values)
         return values
+
+
+def score_published(recalibration: Recalibration, prices: PriceSeries) -> int:
+    """Score the recalibration's pending hours that ``prices`` publish in whole; return how many."""
+    if not recalibration.pending or prices.end is None:
+        return 0
+    first = min(recalibration.pending)
+    hours = (math.floor(prices.end.timestamp()) - first) // HOUR_SECONDS
+    if hours <= 0:
+        return 0
+    return recalibration.score(first, hourly_means(prices, first, hours))
 
 
 def hourly_means(
