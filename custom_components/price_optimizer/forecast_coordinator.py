@@ -23,6 +23,7 @@ from .core.forecast.accuracy import LiveAccuracy
 from .core.forecast.history import HourlyHistory
 from .core.forecast.markets import validated_market
 from .core.forecast.predictor import NotEnoughHistoryError
+from .core.forecast.recalibration import Recalibration
 from .core.prices import PriceSeries, PriceSlot
 from .core.sources.base import ExogenousSeries, SourceError
 from .core.sources.entity_formats import series_from_history
@@ -83,6 +84,9 @@ class ForecastData:
     runtime: str | None = None
     exogenous_missing: tuple[str, ...] = ()
     linear_windows: tuple[int, ...] = ()
+    weights: dict[str, float] = field(default_factory=dict)
+    band_factors: dict[str, float] = field(default_factory=dict)
+    recalibration_hours: int = 0
     history_hours: int = 0
     ready_at: datetime | None = None
     error: str | None = None
@@ -114,6 +118,7 @@ class ForecastCoordinator(DataUpdateCoordinator[ForecastData]):
         self._store = forecast_store(hass, config_entry.entry_id)
         self._history = HourlyHistory()
         self._accuracy = LiveAccuracy()
+        self._recalibration = Recalibration()
         self._inputs: tuple[Any, ...] | None = None
         self._backfilled = False
 
@@ -132,6 +137,7 @@ class ForecastCoordinator(DataUpdateCoordinator[ForecastData]):
         stored = await self._store.async_load() or {}
         self._history = HourlyHistory.from_dict(stored.get("history", {}))
         self._accuracy = LiveAccuracy.from_dict(stored.get("accuracy", {}))
+        self._recalibration = Recalibration.from_dict(stored.get("recalibration", {}))
         self._backfilled = bool(stored.get("backfilled"))
         await self.engine.async_load()
         self.config_entry.async_on_unload(self.prices.async_add_listener(self._prices_updated))
@@ -187,6 +193,7 @@ class ForecastCoordinator(DataUpdateCoordinator[ForecastData]):
             {
                 "history": self._history.as_dict(),
                 "accuracy": self._accuracy.as_dict(),
+                "recalibration": self._recalibration.as_dict(),
                 "backfilled": self._backfilled,
             }
         )
@@ -212,6 +219,7 @@ class ForecastCoordinator(DataUpdateCoordinator[ForecastData]):
                 self.hass.config.country,
                 exogenous_channels(exogenous),
                 validated_market(self.config_entry.data.get(CONF_AREA)),
+                recalibration=self._recalibration,
             )
         except NotEnoughHistoryError as err:
             LOGGER.info("%s: no forecast yet: %s", self.config_entry.title, err)
@@ -240,6 +248,12 @@ class ForecastCoordinator(DataUpdateCoordinator[ForecastData]):
             runtime=forecast.runtime,
             exogenous_missing=forecast.exogenous_missing,
             linear_windows=forecast.linear_windows,
+            weights=dict(forecast.weights),
+            band_factors={
+                side: round(factor, 3)
+                for side, factor in self._recalibration.band_factors().items()
+            },
+            recalibration_hours=sum(item.actual.size for item in self._recalibration.scored),
         )
 
     async def _async_backfill(self) -> None:

@@ -12,6 +12,7 @@ from homeassistant.core import HomeAssistant
 from .const import LOGGER
 from .core.forecast import MODELS_DIR
 from .core.forecast.predictor import ArtifactIntegrityError, Forecast, Forecaster
+from .core.forecast.recalibration import Recalibration
 from .core.prices import PriceSeries
 from .repair_issues import async_clear_model_files_damaged, async_raise_model_files_damaged
 
@@ -59,11 +60,24 @@ class ForecastEngine:
         country: str | None,
         exogenous: Mapping[str, PriceSeries],
         market: str | None,
+        *,
+        recalibration: Recalibration,
     ) -> Forecast:
-        """Forecast from the end of ``history`` in the executor."""
+        """Forecast from the end of ``history`` in the executor, recalibrating as it goes.
+
+        ``recalibration`` first scores what ``history`` published, then keeps this forecast;
+        it is changed in the executor, so its owner reads it only between forecasts.
+        """
         forecaster = self.forecaster
         if forecaster is None:
             raise RuntimeError("the forecast models are not loaded")
         return await self._hass.async_add_executor_job(
-            lambda: forecaster.predict(history, zone, country, exogenous=exogenous, market=market)
+            lambda: forecaster.predict(
+                history,
+                zone,
+                country,
+                exogenous=exogenous,
+                market=market,
+                recalibration=recalibration,
+            )
         )

@@ -41,7 +41,7 @@ class StoreKind:
 # 1.2 keeps the fetched Datahub tariff under "datahub"; 1.1 readers ignore it, and a 1.1 file
 # reads as an entry that has fetched none yet.
 PRICES: Final = StoreKind(suffix="", version=1, minor_version=2)
-FORECAST: Final = StoreKind(suffix=".forecast", version=1, minor_version=1)
+FORECAST: Final = StoreKind(suffix=".forecast", version=1, minor_version=2)
 PLAN: Final = StoreKind(suffix=".plan", version=1, minor_version=1)
 CONTROL: Final = StoreKind(suffix=".control", version=1, minor_version=1)
 HOUSEHOLD_LOAD: Final = StoreKind(suffix=".household_load", version=1, minor_version=1)

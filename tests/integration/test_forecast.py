@@ -20,6 +20,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.price_optimizer import forecast_engine as engine
 from custom_components.price_optimizer.const import DOMAIN
+from custom_components.price_optimizer.core.forecast.markets import validated_market
 from custom_components.price_optimizer.core.prices import PriceSeries
 from custom_components.price_optimizer.core.sources.replay import ReplaySource
 from custom_components.price_optimizer.precision import price
@@ -109,6 +110,18 @@ async def test_published_prices_replace_the_forecast_and_are_scored(
     assert sum(bucket["count"] for bucket in accuracy.attributes["horizons"].values()) == 24
     # The next forecast starts where the newly published prices end.
     assert runtime.forecast.data.origin == published.end
+    # The same hours, hourly, are scored for the recalibration; a week of them is needed
+    # before the blend weights and bands move from the shipped ones.
+    model = hass.states.get(MODEL)
+    assert model.attributes["recalibration_hours"] == 24
+    assert model.attributes["band_factors"] == {"lower": 1.0, "upper": 1.0}
+    forecaster = runtime.forecast.engine.forecaster
+    market = validated_market(entry.data["area"])
+    blend = forecaster.market_blends.get(market or "", forecaster.blends)
+    shipped = blend["linear+cnn_lstm+lightgbm"].weights
+    assert model.attributes["blend_weights"] == {
+        name: round(weight, 4) for name, weight in shipped.items()
+    }
 
 
 async def test_accuracy_is_shown_in_the_household_price(
@@ -141,6 +154,8 @@ async def test_forecast_and_accuracy_survive_a_restart(
     await hass.async_block_till_done(wait_background_tasks=True)
     history_hours = entry.runtime_data.forecast.data.history_hours
     accuracy = hass.states.get(ACCURACY).state
+    scored = entry.runtime_data.forecast.data.recalibration_hours
+    assert scored > 0
     assert await hass.config_entries.async_unload(entry.entry_id)
 
     with patch.object(ReplaySource, "async_fetch", return_value=PriceSeries()) as fetch:
@@ -151,6 +166,7 @@ async def test_forecast_and_accuracy_survive_a_restart(
     assert entry.runtime_data.forecast.data.history_hours == history_hours
     assert entry.runtime_data.forecast.data.status == "ok"
     assert hass.states.get(ACCURACY).state == accuracy
+    assert entry.runtime_data.forecast.data.recalibration_hours == scored
 
 
 async def test_too_little_history_says_when_forecasts_start(

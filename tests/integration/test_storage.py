@@ -138,7 +138,31 @@ async def test_todays_release_writes_files_shaped_as_the_fixture(
 
 
 # What a minor version added to a file since the release the fixtures were written by.
-ADDED_SINCE_RELEASE: dict[str, dict[str, Any]] = {"": {"datahub": "NoneType"}}
+ADDED_SINCE_RELEASE: dict[str, dict[str, Any]] = {
+    "": {"datahub": "NoneType"},
+    # The recalibration's pending forecasts, by origin: origin, center, scale, the members'
+    # medians, then the median, the shipped offsets and the served band, hour by hour.
+    ".forecast": {
+        "recalibration": shape(
+            {
+                "pending": [
+                    [
+                        0,
+                        [
+                            0,
+                            0.0,
+                            1.0,
+                            {name: [0.0] for name in ("cnn_lstm", "lightgbm", "linear")},
+                            *([0.0] for _ in range(5)),
+                        ],
+                    ]
+                ],
+                "scored": [],
+                "levels": {"lower": 0.9, "upper": 0.9},
+            }
+        )
+    },
+}
 
 
 @pytest.mark.parametrize("suffix", list(FILES))
