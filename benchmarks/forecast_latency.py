@@ -14,6 +14,10 @@ memory are its own. Per scenario (real prices, see ``SCENARIOS``) it measures, a
 - ``cold``: the first forecast of a new origin, the lasso refit included. The integration
   forecasts when new prices or input forecasts arrive, so most of its forecasts are cold
   ones, once or twice a day, in the executor;
+- ``recalibration``: every forecast is recalibrated as in the integration, from the
+  forecasts of the ``WINDOW_DAYS`` origins before the measured ones (made first, not
+  timed). A cold forecast scores the day before and so refits the blend weights and band
+  widths; ``recalibration_refit`` times that refit alone;
 - peak memory of one warm and one cold forecast: numpy's and Python's allocations
   (tracemalloc) and the growth of the resident set (peak RSS, which also sees ONNX
   Runtime's own allocations);
@@ -66,7 +70,12 @@ import numpy as np  # noqa: E402
 from benchmarks.prices import NORWAY, norway  # noqa: E402
 from custom_components.price_optimizer.core.forecast import MODELS_DIR  # noqa: E402
 from custom_components.price_optimizer.core.forecast.onnx import onnx_runtime_available  # noqa: E402
-from custom_components.price_optimizer.core.forecast.predictor import Forecast, Forecaster  # noqa: E402
+from custom_components.price_optimizer.core.forecast.predictor import (  # noqa: E402
+    Forecast,
+    Forecaster,
+    blend_key,
+)
+from custom_components.price_optimizer.core.forecast.recalibration import WINDOW_DAYS, Recalibration  # noqa: E402
 from custom_components.price_optimizer.core.prices import PriceSeries, PriceSlot  # noqa: E402
 from custom_components.price_optimizer.core.sources.replay import DATA_ZONE, load_table  # noqa: E402
 
@@ -90,16 +99,20 @@ class Inputs:
 
 @dataclass(frozen=True)
 class Scenario:
-    """Real prices ending at successive origins (one day apart) in one zone."""
+    """Real prices ending at successive origins (one day apart) in one zone.
+
+    ``inputs(primed, origins)`` returns the ``primed`` origins before the measured ones, then
+    ``origins`` measured ones.
+    """
 
     name: str
     description: str
     zone: ZoneInfo
     country: str
-    inputs: Callable[[int], list[Inputs]]
+    inputs: Callable[[int, int], list[Inputs]]
 
 
-def replay_de_lu(origins: int) -> list[Inputs]:
+def replay_de_lu(primed: int, origins: int) -> list[Inputs]:
     """Return 120 days of the bundled DE-LU prices before each origin (hourly, no exogenous)."""
     table = load_table()
     prices = table.prices["DE_LU"]
@@ -108,7 +121,7 @@ def replay_de_lu(origins: int) -> list[Inputs]:
     days = 120
     return [
         Inputs(PriceSeries(tuple(slots[day * 24 : (days + day) * 24])), {})
-        for day in range(origins)
+        for day in range(primed + origins)
     ]
 
 
@@ -136,17 +149,18 @@ def _norway_forecasts(since: datetime, until: datetime) -> dict[str, PriceSeries
     return series
 
 
-def norway_no1(first_origin: datetime, origins: int) -> list[Inputs]:
+def norway_no1(first_origin: datetime, primed: int, origins: int) -> list[Inputs]:
     """Return NO1 prices from three years before each origin, with the load and supply forecasts.
 
-    Exogenous forecasts reach two days past the origin, as day-ahead forecasts do.
+    ``first_origin`` is the first measured one. Exogenous forecasts reach two days past the
+    origin, as day-ahead forecasts do.
     """
     history = timedelta(days=1100)
-    since = first_origin - history
+    since = first_origin - timedelta(days=primed) - history
     prices = norway("NO_1", since=since).slots
     forecasts = _norway_forecasts(since, first_origin + timedelta(days=origins + 2))
     result = []
-    for day in range(origins):
+    for day in range(-primed, origins):
         origin = first_origin + timedelta(days=day)
         start = origin - history
         known = PriceSeries(tuple(s for s in prices if start <= s.start < origin))
@@ -174,7 +188,7 @@ SCENARIOS = (
         "(all four lasso windows)",
         OSLO,
         "NO",
-        lambda origins: norway_no1(datetime(2025, 8, 31, 22, tzinfo=UTC), origins),
+        partial(norway_no1, datetime(2025, 8, 31, 22, tzinfo=UTC)),
     ),
     Scenario(
         "NO1 3 y 15-min",
@@ -182,7 +196,7 @@ SCENARIOS = (
         "with load and wind+solar forecasts; forecast in 15-minute slots",
         OSLO,
         "NO",
-        lambda origins: norway_no1(datetime(2025, 11, 14, 23, tzinfo=UTC), origins),
+        partial(norway_no1, datetime(2025, 11, 14, 23, tzinfo=UTC)),
     ),
 )
 
@@ -238,7 +252,7 @@ def rebuilt(case: Inputs) -> Inputs:
     )
 
 
-def timed(predict: Callable[[Inputs], object], cases: list[Inputs]) -> dict[str, Any]:
+def timed(predict: Callable[[Any], object], cases: list[Any]) -> dict[str, Any]:
     """Return wall-clock and CPU time of ``predict`` on each case in turn.
 
     The machine is shared: a forecast that waits for the core takes longer on the clock but
@@ -252,6 +266,24 @@ def timed(predict: Callable[[Inputs], object], cases: list[Inputs]) -> dict[str,
         cpu.append(time.process_time() - started_cpu)
         wall.append(time.perf_counter() - started)
     return {"wall": summary(wall), "cpu": summary(cpu)}
+
+
+def timed_refit(
+    forecaster: Forecaster, recalibration: Recalibration, forecast: Forecast, runs: int = 20
+) -> dict[str, Any]:
+    """Return how many hours are scored, and the time of refitting weights and bands on them."""
+    members = list(forecast.weights)
+    blend = forecaster.blends[blend_key(members)]
+    medians = dict.fromkeys(members, np.zeros(0))
+
+    def refit(_: object) -> object:
+        fresh = Recalibration(recalibration.pending, recalibration.scored, recalibration.levels)
+        return fresh.calibrated(blend.weights, blend.lower_offsets, blend.upper_offsets, medians)
+
+    return {
+        "hours": sum(item.actual.size for item in recalibration.scored),
+        "timing": timed(refit, [None] * runs),
+    }
 
 
 def measure_runtime(
@@ -283,19 +315,33 @@ def measure_runtime(
         if scenario.name not in scenarios:
             continue
         try:
-            # Origins one day apart: the first for warm runs, then one per cold run, then
-            # two more, unseen, for the memory of a cold forecast.
-            cases = scenario.inputs(cold + 3)
+            # Origins one day apart: a window of them for the recalibration, the first
+            # measured for warm runs, then one per cold run, then two more, unseen, for the
+            # memory of a cold forecast.
+            primed = scenario.inputs(WINDOW_DAYS, cold + 3)
         except FileNotFoundError as error:
             results["scenarios"].append({"scenario": scenario.name, "skipped": str(error)})
             continue
+        recalibration = Recalibration()
 
-        def predict(case: Inputs, scenario: Scenario = scenario) -> Forecast:
+        def predict(
+            case: Inputs,
+            scenario: Scenario = scenario,
+            recalibration: Recalibration = recalibration,
+        ) -> Forecast:
             return forecaster.predict(
-                case.prices, scenario.zone, scenario.country, exogenous=case.exogenous
+                case.prices,
+                scenario.zone,
+                scenario.country,
+                exogenous=case.exogenous,
+                recalibration=recalibration,
             )
 
+        for case in primed[:WINDOW_DAYS]:
+            predict(case)
+        cases = primed[WINDOW_DAYS:]
         first = predict(cases[0])
+        refit = timed_refit(forecaster, recalibration, first)
         warm = timed(predict, [cases[0]] * warm_runs)
         rebuilt_ = timed(predict, [rebuilt(cases[0]) for _ in range(rebuilds)])
         cold_ = timed(predict, cases[1 : cold + 1])
@@ -311,6 +357,8 @@ def measure_runtime(
                 "forecast_slots": len(first.slots),
                 "members": list(first.members),
                 "linear_windows": list(first.linear_windows),
+                "recalibration_hours": refit["hours"],
+                "recalibration_refit": refit["timing"],
                 "warm": warm,
                 "rebuilt": rebuilt_,
                 "cold": cold_,
@@ -391,6 +439,16 @@ def print_table(results: dict[str, Any]) -> None:
                 f"{cold['cpu']['median_ms']:>8.1f} {cold['wall']['median_ms']:>6.1f} "
                 f"{f'<={target:g} {met}':>17} {alloc:>19} {resident:>18}"
             )
+    print()
+    print("recalibration: hours scored before the measured origin, refit ms (CPU, then clock)")
+    for run in results["runtimes"]:
+        for row in run.get("scenarios", []):
+            if "recalibration_refit" in row:
+                refit = row["recalibration_refit"]
+                print(
+                    f"{run['runtime']:<7} {row['scenario']:<15} {row['recalibration_hours']:>5} h "
+                    f"{refit['cpu']['median_ms']:>6.2f} {refit['wall']['median_ms']:>6.2f}"
+                )
     print()
     print(
         f"{'runtime':<7} {'load first ms':>13} {'load med ms':>11} {'RSS load MiB':>12} "

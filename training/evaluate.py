@@ -3,7 +3,9 @@
 For every day d of the test period the forecaster gets the prices up to the end of d-1
 and the exogenous day-ahead forecasts up to the end of d, never later, and forecasts the
 24 hours of d. The refitted lasso refits on each day's history; the static members were
-trained once before the test period.
+trained once before the test period. As in the integration, the blend weights and band
+widths are recalibrated from the forecasts of the days before, scored once their prices
+are known (``core.forecast.recalibration``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from tqdm import tqdm
 
 from custom_components.price_optimizer.core.forecast.features import HORIZON_HOURS
 from custom_components.price_optimizer.core.forecast.predictor import MEMBERS, Forecaster
+from custom_components.price_optimizer.core.forecast.recalibration import Recalibration
 
 from .data import Market
 from .dataset import midnight_origins
@@ -34,10 +37,14 @@ GLOBAL_BLEND = "global"
 RECALIBRATION = {
     "ours": (
         "static members trained once before the test period; lasso member refitted every day; "
-        "the market's own blend weights (fitted on its validation year)"
+        "blend weights and bands recalibrated every day from the scored days before, starting "
+        "from the market's own blend (fitted on its validation year)"
     ),
     "ours (global blend)": (
-        "as ours, with the blend weights fitted across all markets (what an unseen zone gets)"
+        "as ours, starting from the blend fitted across all markets (what an unseen zone gets)"
+    ),
+    "ours (no recalibration)": (
+        "as ours, with the market's validation-year blend weights and bands kept unchanged"
     ),
     "linear": "refitted every day on the history before it",
     "cnn_lstm": "trained once before the test period",
@@ -48,7 +55,8 @@ RECALIBRATION = {
 }
 OURS_WITH_GLOBAL_BLEND = (
     "static members trained once before the test period; lasso member refitted every day; "
-    "the blend weights fitted across all markets (what a zone without its own blend gets)"
+    "blend weights and bands recalibrated every day from the scored days before, starting "
+    "from the blend fitted across all markets (what a zone without its own blend gets)"
 )
 
 
@@ -68,6 +76,10 @@ class Backtest:
     naive: np.ndarray
     global_median: np.ndarray
     blend: str
+    static_median: np.ndarray
+    static_lower: np.ndarray
+    static_upper: np.ndarray
+    weights: list[dict[str, float]]
 
 
 def backtest(
@@ -93,9 +105,21 @@ def backtest(
     names = sorted(market.exogenous)
     rows: dict[str, list[np.ndarray]] = {
         key: []
-        for key in ("actual", "median", "lower", "upper", "naive", "global_median", *MEMBERS)
+        for key in (
+            "actual",
+            "median",
+            "lower",
+            "upper",
+            "naive",
+            "global_median",
+            "static_median",
+            "static_lower",
+            "static_upper",
+            *MEMBERS,
+        )
     }
-    days, served = [], {}
+    days, served, weights = [], {}, []
+    recalibrations = {"market": Recalibration(), "global": Recalibration(), "static": None}
     for origin in tqdm(origins, desc=f"backtest {market.name}", disable=not progress):
         actual = market.prices[origin : origin + DAY]
         if actual.size < DAY or not np.isfinite(actual).all():
@@ -114,20 +138,28 @@ def backtest(
             country=market.country,
             horizon_hours=DAY,
         )
+        hour_start = int(market.hour_starts[origin])
         combined = {
             blend: forecaster.combine(
-                int(market.hour_starts[origin]),
+                hour_start,
                 medians,
                 features.scaling,
                 windows=windows,
                 missing=missing,
                 horizon_hours=DAY,
-                market=blend_market if blend == "market" else None,
+                market=None if blend == "global" else blend_market,
+                recalibration=recalibration,
             )
-            for blend in ("market", "global")
+            for blend, recalibration in recalibrations.items()
         }
+        for recalibration in recalibrations.values():
+            if recalibration is not None:
+                recalibration.score(hour_start, actual)
         result = combined["market"]
         rows["global_median"].append(combined["global"].median)
+        rows["static_median"].append(combined["static"].median)
+        rows["static_lower"].append(combined["static"].lower)
+        rows["static_upper"].append(combined["static"].upper)
         rows["actual"].append(actual)
         rows["naive"].append(market.prices[origin - WEEK : origin - WEEK + DAY])
         rows["median"].append(result.median)
@@ -135,6 +167,7 @@ def backtest(
         rows["upper"].append(result.upper)
         for name in MEMBERS:
             rows[name].append(result.member_medians.get(name, np.full(DAY, np.nan)))
+        weights.append(dict(result.weights))
         key = "+".join(result.members)
         served[key] = served.get(key, 0) + 1
         days.append(
@@ -157,6 +190,10 @@ def backtest(
         naive=arrays["naive"],
         global_median=arrays["global_median"],
         blend=blend_market if blend_market in forecaster.market_blends else GLOBAL_BLEND,
+        static_median=arrays["static_median"],
+        static_lower=arrays["static_lower"],
+        static_upper=arrays["static_upper"],
+        weights=weights,
     )
 
 
@@ -178,6 +215,10 @@ def metrics_document(
     rows["ours"] = ours
     if not np.allclose(result.global_median, result.median):
         rows["ours (global blend)"] = summary(actual, result.global_median, naive)
+    rows["ours (no recalibration)"] = summary(actual, result.static_median, naive)
+    rows["ours (no recalibration)"]["coverage_p10_p90"] = coverage(
+        actual, result.static_lower, result.static_upper
+    )
     for name, values in result.members.items():
         if np.isfinite(values).all():
             rows[name] = summary(actual, values, naive)
@@ -189,9 +230,11 @@ def metrics_document(
         for name, row in rows.items():
             if name in {"weekly naive", "LEAR Ensemble"}:
                 continue
-            values = {"ours": result.median, "ours (global blend)": result.global_median}.get(
-                name, result.members.get(name, (references or {}).get(name))
-            )
+            values = {
+                "ours": result.median,
+                "ours (global blend)": result.global_median,
+                "ours (no recalibration)": result.static_median,
+            }.get(name, result.members.get(name, (references or {}).get(name)))
             if values is not None:
                 row["dm_p_value_vs_lear"] = diebold_mariano_p_value(actual, lear, values)
     for name, row in rows.items():
@@ -215,6 +258,13 @@ def metrics_document(
             "runtime": result.runtime,
             "served": result.served,
             "blend": result.blend,
+            "recalibrated_weights": {
+                "mean": {
+                    name: round(float(np.mean([day.get(name, 0.0) for day in result.weights])), 3)
+                    for name in MEMBERS
+                },
+                "last_day": result.weights[-1],
+            },
         },
         "metrics": rows,
     }
