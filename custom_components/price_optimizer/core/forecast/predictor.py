@@ -40,7 +40,6 @@ from .features import (
     build_features,
     calendar_features,
     fill_gaps,
-    local_seconds,
     local_weekdays,
     without_unknown_values,
 )
@@ -48,6 +47,7 @@ from .linear import LOOKBACK_DAYS, LinearConfig, LinearForecast, fit_predict
 from .network import CnnLstmWeights, forward
 from .onnx import OnnxNetwork, OnnxTrees, onnx_runtime_available
 from .recalibration import IssuedForecast, Recalibration
+from .sub_hour import SHAPE_DAYS, SubHourShape
 from .trees import TreeEnsemble
 
 METADATA_FILE: Final = "metadata.json"
@@ -665,25 +665,17 @@ def _slot_starts(slots: Sequence[PriceSlot], seconds: FloatArray) -> FloatArray:
     return starts
 
 
-def _quarter_profile(prices: PriceSeries, zone: tzinfo, resolution: timedelta) -> FloatArray:
-    """Return the mean offset of each sub-hour slot from its hour, per local hour, last week."""
+def sub_hour_shape(prices: PriceSeries, resolution: timedelta) -> SubHourShape:
+    """Return the shape within the hour that the recent slots of ``resolution`` show."""
     step = int(resolution.total_seconds())
-    parts = HOUR_SECONDS // step
     if prices.end is None:
-        return np.zeros((24, parts))
+        return SubHourShape.flat(HOUR_SECONDS // step)
     end = int(prices.end.timestamp())
-    starts, seconds, values = _slot_arrays(_slots_between(prices, end - 7 * DAY_SECONDS, end))
+    starts, seconds, values = _slot_arrays(
+        _slots_between(prices, end - SHAPE_DAYS * DAY_SECONDS - HOUR_SECONDS, end)
+    )
     fine = seconds == step
-    starts, values = starts[fine].astype(np.int64), values[fine]
-    # Only hours whose every part is known give a shape.
-    _, position, known = np.unique(starts // HOUR_SECONDS, return_inverse=True, return_counts=True)
-    whole = (known == parts)[position]
-    hour_means = np.bincount(position, values)[position] / parts
-    local = local_seconds(starts, zone) % DAY_SECONDS
-    cell = (local // HOUR_SECONDS) * parts + (local % HOUR_SECONDS // 60 * 60) // step
-    offsets = np.bincount(cell[whole], (values - hour_means)[whole], minlength=24 * parts)
-    counts = np.bincount(cell[whole], minlength=24 * parts)
-    return np.where(counts > 0, offsets / np.maximum(counts, 1), 0.0).reshape(24, parts)
+    return SubHourShape.learn(starts[fine].astype(np.int64), values[fine], step, end)
 
 
 def expand_to_resolution(
@@ -691,33 +683,34 @@ def expand_to_resolution(
 ) -> tuple[PriceSlot, ...]:
     """Return forecast slots at ``resolution`` after the known prices.
 
-    Finer slots add last week's typical shape within each local hour to the hourly forecast.
+    Finer slots add the shape within the hour that the recent prices show (see
+    ``sub_hour``), ramping with the forecast's neighbouring hours.
     """
     known_end = prices.end
     assert known_end is not None
     hour = timedelta(hours=1)
     step = resolution if resolution < hour else hour
-    profile = _quarter_profile(prices, zone, step) if step < hour else np.zeros((24, 1))
-    parts = profile.shape[1]
+    shape = sub_hour_shape(prices, step) if step < hour else SubHourShape.flat(1)
+    before = hourly_means(prices, result.origin - HOUR_SECONDS, 1)[0]
+    offsets = shape.offsets(result.median, float(before)).tolist()
     step_seconds = int(step.total_seconds())
-    hour_starts = result.origin + HOUR_SECONDS * np.arange(result.median.size, dtype=np.int64)
-    local_hours = (local_seconds(hour_starts, zone) % DAY_SECONDS // HOUR_SECONDS).tolist()
     known_until = known_end.timestamp()
     slots = []
-    for index, hour_start in enumerate(hour_starts.tolist()):
-        for part in range(parts):
+    for index in range(result.median.size):
+        hour_start = result.origin + index * HOUR_SECONDS
+        for part in range(shape.parts):
             start = hour_start + part * step_seconds
             if start < known_until:
                 continue
-            shape = float(profile[local_hours[index], part])
+            offset = offsets[index][part]
             slots.append(
                 PriceSlot(
                     start=datetime.fromtimestamp(start, UTC),
                     duration=step,
-                    price=float(result.median[index]) + shape,
+                    price=float(result.median[index]) + offset,
                     origin="forecast",
-                    lower=float(result.lower[index]) + shape,
-                    upper=float(result.upper[index]) + shape,
+                    lower=float(result.lower[index]) + offset,
+                    upper=float(result.upper[index]) + offset,
                 )
             )
     return tuple(slots)
