@@ -232,6 +232,7 @@ FORECAST_SENSORS: tuple[EntrySensorDescription[ForecastCoordinator], ...] = (
             "horizons": {
                 name: {
                     "mae": _scaled(bucket["mae"], forecast),
+                    "band_coverage": bucket["band_coverage"],
                     "count": bucket["count"],
                 }
                 for name, bucket in _accuracy(forecast).get("buckets", {}).items()

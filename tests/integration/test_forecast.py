@@ -86,6 +86,11 @@ async def test_published_prices_replace_the_forecast_and_are_scored(
         for slot in runtime.forecast.data.forecast
         if slot.origin == "forecast"
     }
+    tomorrow_bands = {
+        slot.start: (slot.lower, slot.upper)
+        for slot in runtime.forecast.data.forecast
+        if slot.origin == "forecast"
+    }
     assert hass.states.get(ACCURACY).state == "unknown"
 
     freezer.move_to(MORNING.replace(hour=12, minute=55))
@@ -108,6 +113,16 @@ async def test_published_prices_replace_the_forecast_and_are_scored(
     assert float(accuracy.state) == pytest.approx(price(expected_mae))
     assert accuracy.attributes["count"] == 24
     assert sum(bucket["count"] for bucket in accuracy.attributes["horizons"].values()) == 24
+    inside = [
+        tomorrow_bands[slot.start][0] <= slot.price <= tomorrow_bands[slot.start][1]
+        for slot in published
+        if slot.start in tomorrow_forecast
+    ]
+    assert accuracy.attributes["band_coverage"] == pytest.approx(sum(inside) / 24)
+    horizons = accuracy.attributes["horizons"].values()
+    assert sum(
+        bucket["band_coverage"] * bucket["count"] for bucket in horizons if bucket["count"]
+    ) == pytest.approx(sum(inside))
     # The next forecast starts where the newly published prices end.
     assert runtime.forecast.data.origin == published.end
     # The same hours, hourly, are scored for the recalibration; a week of them is needed

@@ -179,6 +179,12 @@ def test_the_state_survives_a_restart_and_damaged_state_starts_afresh() -> None:
         )
     assert Recalibration.from_dict({"levels": {"lower": "x"}}).levels == Recalibration().levels
     assert not Recalibration.from_dict({"scored": [[1, 2]]}).scored
+    stored = recalibration.as_dict()
+    stored["scored"][0][1] = stored["scored"][0][1][:-1]
+    assert not Recalibration.from_dict(stored).scored
+    stored = recalibration.as_dict()
+    stored["pending"][0][1][4] = [0.0]
+    assert not Recalibration.from_dict(stored).pending
 
 
 def test_the_weight_search_finds_a_blend_on_its_grid() -> None:

@@ -83,6 +83,11 @@ class IssuedForecast:
         """Rebuild from :meth:`as_list` output."""
         origin, center, scale, members, *arrays = data
         median, lower, upper, served_lower, served_upper = (_array(values) for values in arrays)
+        if any(
+            values.size != median.size
+            for values in (lower, upper, served_lower, served_upper, *map(_array, members.values()))
+        ):
+            raise ValueError("the hours of a kept forecast differ in length")
         return cls(
             int(origin),
             float(center),
@@ -293,6 +298,8 @@ class Recalibration:
                 ScoredHours(IssuedForecast.from_list(forecast), _array(actual))
                 for forecast, actual in data.get("scored", ())
             ]
+            if any(item.actual.size != item.forecast.median.size for item in scored):
+                raise ValueError("a scored forecast and its prices differ in length")
             levels = {side: float(data.get("levels", {})[side]) for side in SIDES}
         except (KeyError, TypeError, ValueError):
             return cls()
