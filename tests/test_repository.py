@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.translations import TRANSLATIONS
+
 ROOT = Path(__file__).resolve().parent.parent
 INTEGRATION = ROOT / "custom_components" / "price_optimizer"
 MANIFEST = json.loads((INTEGRATION / "manifest.json").read_text())
-TRANSLATIONS = json.loads((INTEGRATION / "translations" / "en.json").read_text())
 ICONS = json.loads((INTEGRATION / "icons.json").read_text())
 SERVICES = yaml.safe_load((INTEGRATION / "services.yaml").read_text())
 PLATFORMS = ("sensor", "binary_sensor", "switch", "calendar")

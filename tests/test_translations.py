@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-import json
 from pathlib import Path
 import re
 
 import pytest
 
+from tests.translations import TRANSLATIONS
+
 ROOT = Path(__file__).resolve().parent.parent
 INTEGRATION = ROOT / "custom_components" / "price_optimizer"
-TRANSLATIONS = json.loads((INTEGRATION / "translations" / "en.json").read_text())
 
 # What intl-messageformat reads as an argument name here: an identifier, nothing fancier.
 ARGUMENT = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*")

@@ -8,8 +8,6 @@ a select whose service only records what it was asked, like an inverter that ans
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-import json
-from pathlib import Path
 import string
 from typing import Any
 
@@ -28,6 +26,7 @@ from custom_components.price_optimizer.const import DOMAIN, SUBENTRY_BATTERY
 from custom_components.price_optimizer.core.battery_control import ATTEMPTS, RETRY_AFTER
 from custom_components.price_optimizer.core.optimizer import EnergySlot
 from custom_components.price_optimizer.diagnostics import async_get_config_entry_diagnostics
+from tests.translations import TRANSLATIONS
 
 from .appliances import move_to, suggested_values, with_changes
 from .test_battery import (
@@ -42,12 +41,6 @@ from .test_battery import (
 
 pytestmark = pytest.mark.usefixtures("market_prices_only")
 
-TRANSLATIONS = json.loads(
-    (
-        Path(__file__).resolve().parents[2]
-        / "custom_components/price_optimizer/translations/en.json"
-    ).read_text()
-)
 SELECT = "input_select.inverter_mode"
 NUMBER = "input_number.battery_setpoint"
 OPTIONS = {

@@ -8,8 +8,6 @@ by then fires.
 from __future__ import annotations
 
 from datetime import timedelta
-import json
-from pathlib import Path
 import string
 
 from freezegun.api import FrozenDateTimeFactory
@@ -21,6 +19,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.price_optimizer.const import DOMAIN, SUBENTRY_BATTERY
+from tests.translations import TRANSLATIONS
 
 from .appliances import move_to, suggested_values, with_changes
 from .test_battery import (
@@ -32,12 +31,6 @@ from .test_battery import (
 
 pytestmark = pytest.mark.usefixtures("market_prices_only")
 
-TRANSLATIONS = json.loads(
-    (
-        Path(__file__).resolve().parents[2]
-        / "custom_components/price_optimizer/translations/en.json"
-    ).read_text()
-)
 OTHER_SOC = "sensor.second_inverter_battery_state_of_charge"
 # How long a sensor may give no number before the issue is raised.
 HALF_HOUR = timedelta(minutes=30)

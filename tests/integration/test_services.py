@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
@@ -20,12 +17,9 @@ from custom_components.price_optimizer.precision import (
     rounded,
 )
 from custom_components.price_optimizer.sensor import APPLIANCE_SENSORS, FORECAST_SENSORS, SENSORS
+from tests.translations import TRANSLATIONS
 
 from .conftest import AFTERNOON, replay_entry
-
-TRANSLATIONS = (
-    Path(__file__).resolve().parents[2] / "custom_components/price_optimizer/translations/en.json"
-)
 
 
 async def test_get_prices_returns_today_and_tomorrow(
@@ -116,7 +110,7 @@ async def test_prices_with_vat_carry_no_float_noise(
 
 
 def test_every_action_that_answers_prices_or_money_states_their_precision() -> None:
-    services = json.loads(TRANSLATIONS.read_text())["services"]
+    services = TRANSLATIONS["services"]
     for action in ("get_prices", "get_forecast", "find_cheapest_window", "estimate_savings"):
         assert f"{PRICE_DECIMALS} decimals" in services[action]["description"], action
     for action in ("find_cheapest_window", "estimate_savings", "get_plan"):

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
-import json
 import math
-from pathlib import Path
 import string
 from typing import get_args
 
@@ -28,13 +26,8 @@ from custom_components.price_optimizer.core.optimizer import (
 from custom_components.price_optimizer.core.optimizer.battery import Battery
 from custom_components.price_optimizer.core.plug_target import TopicProblem
 from custom_components.price_optimizer.core.prices import PriceSeries, PriceSlot
+from tests.translations import TRANSLATIONS
 
-TRANSLATIONS = json.loads(
-    (
-        Path(__file__).resolve().parents[2]
-        / "custom_components/price_optimizer/translations/en.json"
-    ).read_text()
-)
 T0 = datetime(2026, 3, 2, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 PRICES = PriceSeries(tuple(PriceSlot(T0 + i * HOUR, HOUR, p) for i, p in enumerate([1, 2, 3, 4])))

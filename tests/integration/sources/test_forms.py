@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from homeassistant.helpers import selector
 import pytest
 
 from custom_components.price_optimizer.config_flow import FORMS
-
-TRANSLATIONS = json.loads(
-    (
-        Path(__file__).resolve().parents[3]
-        / "custom_components/price_optimizer/translations/en.json"
-    ).read_text()
-)
+from tests.translations import TRANSLATIONS
 
 
 @pytest.mark.parametrize("source", list(FORMS))

@@ -2,17 +2,8 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 from custom_components.price_optimizer.core.tariffs.issues import TARIFF_ISSUE_CODES
-
-TRANSLATIONS = json.loads(
-    (
-        Path(__file__).resolve().parents[3]
-        / "custom_components/price_optimizer/translations/en.json"
-    ).read_text()
-)
+from tests.translations import TRANSLATIONS
 
 
 def test_every_tariff_issue_code_is_a_translated_form_error() -> None:
