@@ -85,7 +85,7 @@ class ForecastData:
     exogenous_missing: tuple[str, ...] = ()
     linear_windows: tuple[int, ...] = ()
     weights: dict[str, float] = field(default_factory=dict)
-    band_factors: dict[str, float] = field(default_factory=dict)
+    band_factors: dict[str, list[float]] = field(default_factory=dict)
     recalibration_hours: int = 0
     history_hours: int = 0
     ready_at: datetime | None = None
@@ -250,8 +250,8 @@ class ForecastCoordinator(DataUpdateCoordinator[ForecastData]):
             linear_windows=forecast.linear_windows,
             weights=dict(forecast.weights),
             band_factors={
-                side: round(factor, 3)
-                for side, factor in self._recalibration.band_factors().items()
+                side: [round(factor, 3) for factor in by_day]
+                for side, by_day in self._recalibration.band_factors().items()
             },
             recalibration_hours=sum(item.actual.size for item in self._recalibration.scored),
         )

@@ -129,7 +129,7 @@ async def test_published_prices_replace_the_forecast_and_are_scored(
     # before the blend weights and bands move from the shipped ones.
     model = hass.states.get(MODEL)
     assert model.attributes["recalibration_hours"] == 24
-    assert model.attributes["band_factors"] == {"lower": 1.0, "upper": 1.0}
+    assert model.attributes["band_factors"] == {"lower": [1.0, 1.0], "upper": [1.0, 1.0]}
     forecaster = runtime.forecast.engine.forecaster
     market = validated_market(entry.data["area"])
     blend = forecaster.market_blends.get(market or "", forecaster.blends)

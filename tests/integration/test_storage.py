@@ -141,7 +141,8 @@ async def test_todays_release_writes_files_shaped_as_the_fixture(
 ADDED_SINCE_RELEASE: dict[str, dict[str, Any]] = {
     "": {"datahub": "NoneType"},
     # The recalibration's pending forecasts, by origin: origin, center, scale, the members'
-    # medians, then the median, the shipped offsets and the served band, hour by hour.
+    # medians, then the median, the shipped offsets and the served band, hour by hour, and
+    # the hours from the origin it was issued at.
     ".forecast": {
         "recalibration": shape(
             {
@@ -154,6 +155,7 @@ ADDED_SINCE_RELEASE: dict[str, dict[str, Any]] = {
                             1.0,
                             {name: [0.0] for name in ("cnn_lstm", "lightgbm", "linear")},
                             *([0.0] for _ in range(5)),
+                            0,
                         ],
                     ]
                 ],

@@ -84,11 +84,37 @@ def test_band_factors_are_the_recent_errors_in_band_widths() -> None:
         medians = {"cnn_lstm": np.zeros(DAY), "lightgbm": np.zeros(DAY)}
         serve_day(recalibration, day, medians, np.full(DAY, 1.0))
     factors = recalibration.band_factors()
-    assert factors["upper"] == pytest.approx(2.0)
-    assert factors["lower"] == 0.0
+    # Only the first day ahead was scored: the second takes the same, pooled, factor.
+    assert factors["upper"] == pytest.approx([2.0, 2.0])
+    assert factors["lower"] == [0.0, 0.0]
     served = recalibration.calibrated(SHIPPED, LOWER, UPPER, {"cnn_lstm": np.zeros(DAY)})
     np.testing.assert_allclose(served.upper_offsets, 1.0)
     np.testing.assert_allclose(served.lower_offsets, 0.0)
+
+
+def test_each_day_ahead_gets_the_band_its_own_errors_need() -> None:
+    """Two-day forecasts: the second day's prices miss by twice as much as the first's."""
+    recalibration = Recalibration()
+    hours = 2 * DAY
+    lower, upper = np.full(hours, -0.5), np.full(hours, 0.5)
+    for day in range(14):
+        origin = T0 + day * DAY * HOUR_SECONDS
+        median = np.zeros(hours)
+        recalibration.issue(
+            IssuedForecast(origin, 0.0, 1.0, {}, median, lower, upper, median + lower, upper)
+        )
+        # Each day publishes the first day of today's forecast and the second of yesterday's.
+        recalibration.score(origin, np.sinh(np.full(DAY, 0.5)))
+    factors = recalibration.band_factors()
+    assert factors["upper"] == pytest.approx([1.0, 1.0])
+    kept = recalibration.as_dict()
+    for item in kept["scored"]:
+        if item[2][0] >= DAY:
+            item[1] = [1.0] * len(item[1])
+    doubled = Recalibration.from_dict(kept)
+    assert doubled.band_factors()["upper"] == pytest.approx([1.0, 2.0])
+    served = doubled.calibrated({"lightgbm": 1.0}, lower, upper, {"lightgbm": np.zeros(hours)})
+    np.testing.assert_allclose(served.upper_offsets, [0.5] * DAY + [1.0] * DAY)
 
 
 def test_each_miss_moves_its_side_level_by_the_adaptation_step() -> None:

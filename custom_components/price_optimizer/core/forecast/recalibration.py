@@ -7,10 +7,10 @@ scores it
 
 - refits the convex blend weights with the same search training uses, shrunk toward the
   shipped weights while fewer than ``WINDOW_DAYS`` of scores are held, and
-- widens or narrows the shipped band of each horizon hour by a factor per side: the
-  quantile of the recent errors in units of that band (split conformal on a rolling
-  window), at a level that adaptive conformal inference moves after each scored batch,
-  up when the band missed more often than its 10 % and down when less.
+- widens or narrows the shipped band of each horizon hour by a factor per side and day
+  ahead: the quantile of the recent errors of that day ahead in units of that band (split
+  conformal on a rolling window), at a level that adaptive conformal inference moves after
+  each scored batch, up when the band missed more often than its 10 % and down when less.
 
 Everything works in model units (``asinh((price - center) / scale)`` of each forecast's
 own scaling), so a change of price level neither inflates the errors nor the bands.
@@ -25,7 +25,7 @@ from typing import Any, Final
 import numpy as np
 
 from .blend_fit import best_convex_weights
-from .features import HOUR_SECONDS, BoolArray, FloatArray, LevelScaling
+from .features import HORIZON_HOURS, HOUR_SECONDS, BoolArray, FloatArray, IntArray, LevelScaling
 
 WINDOW_DAYS: Final = 28
 WINDOW_SECONDS: Final = WINDOW_DAYS * 24 * HOUR_SECONDS
@@ -58,6 +58,8 @@ class IssuedForecast:
     upper_offsets: FloatArray
     served_lower: FloatArray
     served_upper: FloatArray
+    # Hours from the origin it was issued at to its first hour here.
+    lead: int = 0
 
     def as_list(self) -> list[Any]:
         """Return a JSON-safe form."""
@@ -76,12 +78,13 @@ class IssuedForecast:
                     self.served_upper,
                 )
             ),
+            self.lead,
         ]
 
     @classmethod
     def from_list(cls, data: Sequence[Any]) -> IssuedForecast:
         """Rebuild from :meth:`as_list` output."""
-        origin, center, scale, members, *arrays = data
+        origin, center, scale, members, *arrays, lead = data
         median, lower, upper, served_lower, served_upper = (_array(values) for values in arrays)
         if any(
             values.size != median.size
@@ -98,17 +101,18 @@ class IssuedForecast:
             upper,
             served_lower,
             served_upper,
+            int(lead),
         )
 
     def after(self, hours: int) -> IssuedForecast:
         """Return the forecast from its hour ``hours`` on, with the origin moved there."""
-        return self._taken(slice(hours, None), self.origin + hours * HOUR_SECONDS)
+        return self._taken(slice(hours, None), self.origin + hours * HOUR_SECONDS, hours)
 
     def taken(self, keep: slice | BoolArray) -> IssuedForecast:
         """Return the hours ``keep`` selects; the origin stays, as the window's age."""
-        return self._taken(keep, self.origin)
+        return self._taken(keep, self.origin, 0)
 
-    def _taken(self, keep: slice | BoolArray, origin: int) -> IssuedForecast:
+    def _taken(self, keep: slice | BoolArray, origin: int, skipped: int) -> IssuedForecast:
         return IssuedForecast(
             origin,
             self.center,
@@ -119,15 +123,20 @@ class IssuedForecast:
             self.upper_offsets[keep],
             self.served_lower[keep],
             self.served_upper[keep],
+            self.lead + skipped,
         )
 
 
 @dataclass(frozen=True, slots=True)
 class ScoredHours:
-    """Scored hours of one forecast and their published prices (model units)."""
+    """Scored hours of one forecast, their published prices (model units) and their leads.
+
+    ``leads`` are the hours from the origin the forecast was issued at to each hour.
+    """
 
     forecast: IssuedForecast
     actual: FloatArray
+    leads: IntArray
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +160,9 @@ class Recalibration:
     _weights: dict[tuple[tuple[str, float], ...], dict[str, float]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
-    _factors: dict[str, float] | None = field(default=None, init=False, repr=False, compare=False)
+    _factors: dict[int, dict[str, list[float]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def calibrated(
         self,
@@ -170,11 +181,13 @@ class Recalibration:
         weights = self._weights.get(key)
         if weights is None:
             weights = self._weights[key] = self._fitted_weights(shipped_weights, members)
-        factors = self.band_factors()
+        days = -(-lower_offsets.size // 24)
+        factors = self.band_factors(days)
+        day = np.arange(lower_offsets.size) // 24
         return Calibrated(
             weights=weights,
-            lower_offsets=np.minimum(lower_offsets, 0.0) * factors["lower"],
-            upper_offsets=np.maximum(upper_offsets, 0.0) * factors["upper"],
+            lower_offsets=np.minimum(lower_offsets, 0.0) * np.asarray(factors["lower"])[day],
+            upper_offsets=np.maximum(upper_offsets, 0.0) * np.asarray(factors["upper"])[day],
         )
 
     def _fitted_weights(
@@ -208,22 +221,33 @@ class Recalibration:
                 }
         return weights
 
-    def band_factors(self) -> dict[str, float]:
-        """Return how many shipped band widths each side's recent errors reach, at its level.
+    def band_factors(self, days: int = HORIZON_HOURS // 24) -> dict[str, list[float]]:
+        """Return, per side and day ahead, how many shipped band widths the recent errors reach.
 
-        One (the shipped band) while fewer than ``MIN_SCORED_HOURS`` are scored; never
-        below zero, so the band always holds the median.
+        Each day ahead takes the quantile of its own scores, at its side's level, once it
+        has ``MIN_SCORED_HOURS`` of them, and of all scores until then; one (the shipped
+        band) while fewer than that are scored in all. Never below zero, so the band always
+        holds the median.
         """
-        if self._factors is None:
-            if sum(item.actual.size for item in self.scored) < MIN_SCORED_HOURS:
-                self._factors = dict.fromkeys(SIDES, 1.0)
-            else:
-                scores = band_scores(self.scored)
-                self._factors = {
-                    side: max(0.0, float(np.quantile(scores[side], self.levels[side])))
-                    for side in SIDES
-                }
-        return dict(self._factors)
+        if days not in self._factors:
+            self._factors[days] = self._band_factors(days)
+        return {side: list(values) for side, values in self._factors[days].items()}
+
+    def _band_factors(self, days: int) -> dict[str, list[float]]:
+        if sum(item.actual.size for item in self.scored) < MIN_SCORED_HOURS:
+            return {side: [1.0] * days for side in SIDES}
+        scores = band_scores(self.scored)
+        day = np.concatenate([item.leads for item in self.scored]) // 24
+        factors: dict[str, list[float]] = {}
+        for side in SIDES:
+            pooled = float(np.quantile(scores[side], self.levels[side]))
+            factors[side] = [
+                max(0.0, float(np.quantile(scores[side][day == ahead], self.levels[side])))
+                if np.count_nonzero(day == ahead) >= MIN_SCORED_HOURS
+                else max(0.0, pooled)
+                for ahead in range(days)
+            ]
+        return factors
 
     def issue(self, forecast: IssuedForecast) -> None:
         """Keep a served forecast until its hours are published; it replaces one of its origin.
@@ -254,7 +278,8 @@ class Recalibration:
                 actual = LevelScaling(forecast.center, forecast.scale).normalise(published[known])
                 batch = forecast.taken(known)
                 self._adapt(batch, actual)
-                self.scored.append(ScoredHours(batch, actual))
+                leads = forecast.lead + np.flatnonzero(known)
+                self.scored.append(ScoredHours(batch, actual, leads.astype(np.int64)))
                 scored += actual.size
                 remaining = forecast.after(int(np.flatnonzero(known)[-1]) + 1)
             if remaining.median.size == 0 or remaining.origin < newest - PENDING_SECONDS:
@@ -264,7 +289,7 @@ class Recalibration:
         kept = [item for item in self.scored if item.forecast.origin >= newest - WINDOW_SECONDS]
         if scored or len(kept) < len(self.scored):
             self._weights.clear()
-            self._factors = None
+            self._factors.clear()
         self.scored = kept
         return scored
 
@@ -282,7 +307,10 @@ class Recalibration:
         """Return a JSON-safe form for the Store."""
         return {
             "pending": [[origin, forecast.as_list()] for origin, forecast in self.pending.items()],
-            "scored": [[item.forecast.as_list(), _rounded(item.actual)] for item in self.scored],
+            "scored": [
+                [item.forecast.as_list(), _rounded(item.actual), item.leads.tolist()]
+                for item in self.scored
+            ],
             "levels": dict(self.levels),
         }
 
@@ -295,10 +323,17 @@ class Recalibration:
                 for origin, forecast in data.get("pending", ())
             }
             scored = [
-                ScoredHours(IssuedForecast.from_list(forecast), _array(actual))
-                for forecast, actual in data.get("scored", ())
+                ScoredHours(
+                    IssuedForecast.from_list(forecast),
+                    _array(actual),
+                    np.array(leads, dtype=np.int64),
+                )
+                for forecast, actual, leads in data.get("scored", ())
             ]
-            if any(item.actual.size != item.forecast.median.size for item in scored):
+            if any(
+                item.actual.size != item.forecast.median.size or item.leads.size != item.actual.size
+                for item in scored
+            ):
                 raise ValueError("a scored forecast and its prices differ in length")
             levels = {side: float(data.get("levels", {})[side]) for side in SIDES}
         except (KeyError, TypeError, ValueError):
