@@ -5,7 +5,9 @@ data before any test period: the CNN-LSTM and the LightGBM trees (numpy, or both
 ONNX Runtime when present), and a lasso refitted here from the given history for each new
 origin. A member that cannot serve (too little history for the lasso) leaves the others
 with their own fitted weights. Bands are the blend's validation errors, in model units,
-around its median.
+around its median. With a ``Recalibration`` the weights and band widths follow the entry's
+own scored forecasts instead (``recalibration``); slots finer than an hour get the shape
+within the hour that the recent prices show (``sub_hour``).
 """
 
 from __future__ import annotations
