@@ -281,7 +281,7 @@ def timed_refit(
         return fresh.calibrated(blend.weights, blend.lower_offsets, blend.upper_offsets, medians)
 
     return {
-        "hours": sum(item.actual.size for item in recalibration.scored),
+        "hours": recalibration.scored_hours,
         "timing": timed(refit, [None] * runs),
     }
 

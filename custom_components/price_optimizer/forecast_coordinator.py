@@ -253,7 +253,7 @@ class ForecastCoordinator(DataUpdateCoordinator[ForecastData]):
                 side: [round(factor, 3) for factor in by_day]
                 for side, by_day in self._recalibration.band_factors().items()
             },
-            recalibration_hours=sum(item.actual.size for item in self._recalibration.scored),
+            recalibration_hours=self._recalibration.scored_hours,
         )
 
     async def _async_backfill(self) -> None:

@@ -542,7 +542,7 @@ class Forecaster:
                 hours=MIN_KNOWN_HOURS - error.known_hours
             )
             raise NotEnoughHistoryError(error.known_hours, ready) from error
-        slots = expand_to_resolution(result, prices, zone, resolution)
+        slots = expand_to_resolution(result, prices, resolution)
         return Forecast(
             slots=slots,
             members=result.members,
@@ -681,7 +681,7 @@ def sub_hour_shape(prices: PriceSeries, resolution: timedelta) -> SubHourShape:
 
 
 def expand_to_resolution(
-    result: HourlyForecast, prices: PriceSeries, zone: tzinfo, resolution: timedelta
+    result: HourlyForecast, prices: PriceSeries, resolution: timedelta
 ) -> tuple[PriceSlot, ...]:
     """Return forecast slots at ``resolution`` after the known prices.
 

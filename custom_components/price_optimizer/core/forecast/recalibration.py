@@ -84,18 +84,19 @@ class IssuedForecast:
     @classmethod
     def from_list(cls, data: Sequence[Any]) -> IssuedForecast:
         """Rebuild from :meth:`as_list` output."""
-        origin, center, scale, members, *arrays, lead = data
+        origin, center, scale, stored_members, *arrays, lead = data
         median, lower, upper, served_lower, served_upper = (_array(values) for values in arrays)
+        members = {str(name): _array(values) for name, values in stored_members.items()}
         if any(
             values.size != median.size
-            for values in (lower, upper, served_lower, served_upper, *map(_array, members.values()))
+            for values in (lower, upper, served_lower, served_upper, *members.values())
         ):
             raise ValueError("the hours of a kept forecast differ in length")
         return cls(
             int(origin),
             float(center),
             float(scale),
-            {str(name): _array(values) for name, values in members.items()},
+            members,
             median,
             lower,
             upper,
@@ -163,6 +164,11 @@ class Recalibration:
     _factors: dict[int, dict[str, list[float]]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+
+    @property
+    def scored_hours(self) -> int:
+        """Return how many hours the window holds scores of."""
+        return sum(item.actual.size for item in self.scored)
 
     def calibrated(
         self,
@@ -234,7 +240,7 @@ class Recalibration:
         return {side: list(values) for side, values in self._factors[days].items()}
 
     def _band_factors(self, days: int) -> dict[str, list[float]]:
-        if sum(item.actual.size for item in self.scored) < MIN_SCORED_HOURS:
+        if self.scored_hours < MIN_SCORED_HOURS:
             return {side: [1.0] * days for side in SIDES}
         scores = band_scores(self.scored)
         day = np.concatenate([item.leads for item in self.scored]) // 24
