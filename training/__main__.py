@@ -229,20 +229,10 @@ def evaluate_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def record_cutoffs_command(args: argparse.Namespace) -> int:
-    """Write each member's training cut-offs into exported models' ``metadata.json``.
+def _recorded_splits(args: argparse.Namespace, training: dict[str, Any]) -> list[Any] | None:
+    """Return the splits this configuration and data give, if they are the ones recorded."""
+    from .train import TrainConfig, spans_of, training_splits  # noqa: PLC0415
 
-    For models exported before the export wrote them: the cut-offs are rebuilt from the
-    training configuration and the data, and written only if they give the very spans
-    the metadata recorded.
-    """
-    from custom_components.price_optimizer.core.forecast.predictor import METADATA_FILE  # noqa: PLC0415
-
-    from .train import TrainConfig, member_cutoffs, spans_of, training_splits  # noqa: PLC0415
-
-    path = args.models / METADATA_FILE
-    metadata = json.loads(path.read_text(encoding="utf-8"))
-    training = metadata["training"]
     config = TrainConfig(
         data_sets=tuple(training["spans"]),
         cutoffs=dict(item.partition("=")[::2] for item in args.cutoff),
@@ -257,6 +247,26 @@ def record_cutoffs_command(args: argparse.Namespace) -> int:
             "this configuration and data give other spans than the metadata records",
             file=sys.stderr,
         )
+        return None
+    return splits
+
+
+def record_cutoffs_command(args: argparse.Namespace) -> int:
+    """Write each member's training cut-offs into exported models' ``metadata.json``.
+
+    For models exported before the export wrote them: the cut-offs are rebuilt from the
+    training configuration and the data, and written only if they give the very spans
+    the metadata recorded.
+    """
+    from custom_components.price_optimizer.core.forecast.predictor import METADATA_FILE  # noqa: PLC0415
+
+    from .train import member_cutoffs  # noqa: PLC0415
+
+    path = args.models / METADATA_FILE
+    metadata = json.loads(path.read_text(encoding="utf-8"))
+    training = metadata["training"]
+    splits = _recorded_splits(args, training)
+    if splits is None:
         return 2
     cutoffs = member_cutoffs(splits)
     # Keep the cut-offs beside the spans they explain.
@@ -269,6 +279,55 @@ def record_cutoffs_command(args: argparse.Namespace) -> int:
     rows = [{"data set": name, **item} for name, item in cutoffs["cnn_lstm"]["data_sets"].items()]
     print(table(rows, ["data set", "from", "fitted_before", "read_before"]))
     print(f"wrote the cut-offs of every member into {path}")
+    return 0
+
+
+def week_ahead_command(args: argparse.Namespace) -> int:
+    """Write the lasso's bands up to a week into exported models, or into a run and its models.
+
+    For models exported before training fitted them. With ``--run`` the splits come from
+    its configuration and its ``run.json`` keeps the bands, so a new export of it serves a
+    week; without, they are rebuilt and checked as ``record-cutoffs`` does.
+    """
+    from custom_components.price_optimizer.core.forecast.predictor import METADATA_FILE  # noqa: PLC0415
+
+    from .train import TrainConfig, training_splits  # noqa: PLC0415
+    from .week_ahead import week_ahead_bands  # noqa: PLC0415
+
+    path = args.models / METADATA_FILE
+    metadata = json.loads(path.read_text(encoding="utf-8"))
+    if args.run is not None:
+        report = json.loads((args.run / "run.json").read_text(encoding="utf-8"))
+        splits = training_splits(TrainConfig.from_dict(report["config"]))
+    else:
+        recorded = _recorded_splits(args, metadata["training"])
+        if recorded is None:
+            return 2
+        splits = recorded
+    linear = LinearConfig.from_dict(metadata["linear"])
+    bands = week_ahead_bands(linear, splits, workers=args.workers, progress=not args.no_progress)
+    if not bands:
+        print("no validation origin has a week of prices after it", file=sys.stderr)
+        return 2
+    metadata.update(bands)
+    path.write_text(json.dumps(metadata, indent=2), encoding="utf-8")
+    if args.run is not None:
+        report.update(bands)
+        (args.run / "run.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    week = bands["week_ahead"]
+    rows = [
+        {
+            "day ahead": day + 3,
+            "p10 offset": round(float(np.mean(week["lower_offsets"][day * 24 : day * 24 + 24])), 3),
+            "p90 offset": round(float(np.mean(week["upper_offsets"][day * 24 : day * 24 + 24])), 3),
+        }
+        for day in range(len(week["lower_offsets"]) // 24)
+    ]
+    print(table(rows, ["day ahead", "p10 offset", "p90 offset"]))
+    print(
+        f"wrote week-ahead bands from {week['origins']} origins "
+        f"({len(bands['week_ahead_by_market'])} markets of their own) into {path}"
+    )
     return 0
 
 
@@ -350,6 +409,22 @@ def parser() -> argparse.ArgumentParser:
     record.add_argument("--max-history-days", type=int, default=None)
     record.add_argument("--min-training-days", type=int, default=120)
     record.set_defaults(handler=record_cutoffs_command)
+
+    week = commands.add_parser(
+        "week-ahead", help="write the lasso's bands up to a week into exported models"
+    )
+    week.add_argument("--models", type=Path, default=MODELS_DIR)
+    week.add_argument(
+        "--run", type=Path, default=None, help="the run the models came from (its splits)"
+    )
+    week.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT)
+    week.add_argument("--cutoff", action="append", default=[], metavar="DATA_SET=YYYY-MM-DD")
+    week.add_argument("--validation-days", type=int, default=364)
+    week.add_argument("--max-history-days", type=int, default=None)
+    week.add_argument("--min-training-days", type=int, default=120)
+    week.add_argument("--workers", type=int, default=2)
+    week.add_argument("--no-progress", action="store_true")
+    week.set_defaults(handler=week_ahead_command)
     return main
 
 

@@ -245,6 +245,8 @@ def export(
             "linear": report["config"]["linear"],
             "ensemble": report["ensemble"],
             "ensemble_by_market": report.get("ensemble_by_market", {}),
+            # Runs saved before the week-ahead bands existed serve two days.
+            **{key: report[key] for key in ("week_ahead", "week_ahead_by_market") if key in report},
             "training": {
                 "spans": report["spans"],
                 "cutoffs": cutoffs_of(report),

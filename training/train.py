@@ -334,6 +334,11 @@ def run_training(config: TrainConfig, out: Path, progress: bool = True) -> dict[
                 blend_key(members): fit_blend(market_scores, members)[0] for members in BLEND_SETS
             }
     timings["blend_s"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    from .week_ahead import week_ahead_bands  # noqa: PLC0415 (it builds on this module)
+
+    week_ahead = week_ahead_bands(config.linear, splits, progress=progress)
+    timings["week_ahead_s"] = time.perf_counter() - mark
     timings["total_s"] = time.perf_counter() - started
 
     torch.save(network.state_dict(), out / "cnn_lstm.pt")
@@ -350,6 +355,7 @@ def run_training(config: TrainConfig, out: Path, progress: bool = True) -> dict[
             market: {key: blend.as_dict() for key, blend in entries.items()}
             for market, entries in market_blends.items()
         },
+        **week_ahead,
         "validation_scaled_mae": {"blends": blend_errors, "members": single_errors},
         "timings": timings,
     }

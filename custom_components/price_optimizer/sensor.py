@@ -203,7 +203,7 @@ def _model_attributes(forecast: ForecastCoordinator, now: datetime) -> dict[str,
         "lasso_windows_days": list(data.linear_windows),
         "history_hours": data.history_hours,
         "ready_at": data.ready_at,
-        "horizon_hours": metadata.get("horizon_hours"),
+        "horizon_hours": forecaster.max_horizon_hours if forecaster else None,
         "benchmark_mae": {
             market: round(entry["metrics"]["ours"]["mae"], 3)
             for market, entry in metadata.get("metrics", {}).items()

@@ -141,8 +141,9 @@ async def test_todays_release_writes_files_shaped_as_the_fixture(
 ADDED_SINCE_RELEASE: dict[str, dict[str, Any]] = {
     "": {"datahub": "NoneType"},
     # The recalibration's pending forecasts, by origin: origin, center, scale, the members'
-    # medians, then the median, the shipped offsets and the served band, hour by hour, and
-    # the hours from the origin it was issued at.
+    # medians (the static members' end after two days of the week: null), then the median,
+    # the shipped offsets and the served band, hour by hour, and the hours from the origin
+    # it was issued at.
     ".forecast": {
         "recalibration": shape(
             {
@@ -153,7 +154,11 @@ ADDED_SINCE_RELEASE: dict[str, dict[str, Any]] = {
                             0,
                             0.0,
                             1.0,
-                            {name: [0.0] for name in ("cnn_lstm", "lightgbm", "linear")},
+                            {
+                                "cnn_lstm": [0.0, None],
+                                "lightgbm": [0.0, None],
+                                "linear": [0.0],
+                            },
                             *([0.0] for _ in range(5)),
                             0,
                         ],

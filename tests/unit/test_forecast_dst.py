@@ -1,4 +1,4 @@
-"""Forecasts across the clock changes cover the 23- and 25-hour local days exactly."""
+"""Forecasts across the clock changes cover the 23- and 25-hour local days exactly, a week ahead."""
 
 from __future__ import annotations
 
@@ -64,6 +64,29 @@ def assert_contiguous_with_bands(series: PriceSeries) -> None:
             timedelta(minutes=15),
             id="fall-back-quarter-hours",
         ),
+        # The same changes on the fourth day ahead, where the lasso serves alone.
+        pytest.param(
+            lambda: deepforkit("DE_LU"),
+            "Europe/Berlin",
+            "DE",
+            "deepforkit-DE_LU",
+            datetime(2023, 3, 21, 23, tzinfo=UTC),
+            date(2023, 3, 26),
+            23,
+            timedelta(hours=1),
+            id="spring-forward-on-day-five",
+        ),
+        pytest.param(
+            lambda: norway("NO_1", since=datetime(2025, 6, 1, tzinfo=UTC)),
+            "Europe/Oslo",
+            "NO",
+            "nor-epf-NO_1",
+            datetime(2025, 10, 21, 22, tzinfo=UTC),
+            date(2025, 10, 26),
+            100,
+            timedelta(minutes=15),
+            id="fall-back-quarter-hours-on-day-five",
+        ),
     ],
 )
 def test_clock_change_day_is_covered_exactly(
@@ -87,4 +110,5 @@ def test_clock_change_day_is_covered_exactly(
     on_the_day = day_of(forecast, change_day, local)
     assert len(on_the_day.slots) == slots
     assert {slot.duration for slot in on_the_day.slots} == {duration}
-    assert forecast.end == known_until + timedelta(hours=48)
+    # A week from the end of the known prices, in UTC hours, whatever the local days hold.
+    assert forecast.end == known_until + timedelta(hours=7 * 24)

@@ -79,12 +79,12 @@ def test_loads_with_onnx_only_when_onnxruntime_is_importable(forecaster: Forecas
     assert (MODELS / METADATA_FILE).is_file()
 
 
-def test_forecasts_two_days_after_the_known_prices_with_bands(forecaster: Forecaster) -> None:
+def test_forecasts_a_week_after_the_known_prices_with_bands(forecaster: Forecaster) -> None:
     prices = hourly_series(real_prices(120))
     forecast = forecaster.predict(prices, BERLIN, "DE")
     assert prices.end is not None
     assert forecast.slots[0].start == prices.end
-    assert forecast.slots[-1].end - prices.end >= timedelta(hours=36)
+    assert forecast.slots[-1].end - prices.end == timedelta(hours=168)
     assert all(slot.origin == "forecast" and slot.duration == HOUR for slot in forecast.slots)
     for slot in forecast.slots:
         assert slot.lower is not None
@@ -98,6 +98,62 @@ def test_forecasts_two_days_after_the_known_prices_with_bands(forecaster: Foreca
     assert len(series) == len(forecast.slots)
 
 
+def test_past_two_days_the_lasso_serves_alone_with_its_own_bands(
+    forecaster: Forecaster,
+) -> None:
+    assert forecaster.week_ahead is not None
+    origin = int(T0.timestamp()) + 120 * 24 * 3600
+    prices = real_prices(120)
+    medians, features, windows, missing = forecaster.member_forecasts(
+        origin, prices, {}, zone=BERLIN, country="DE", horizon_hours=168
+    )
+    assert {name: values.size for name, values in medians.items()} == dict.fromkeys(
+        ("cnn_lstm", "lightgbm", "linear"), 168
+    )
+    assert np.isnan(medians["cnn_lstm"][48:]).all()
+    assert np.isfinite(medians["linear"]).all()
+    week = forecaster.combine(
+        origin,
+        medians,
+        features.scaling,
+        windows=windows,
+        missing=missing,
+        horizon_hours=168,
+        market=None,
+    )
+    scaling = features.scaling
+    assert week.median[48:] == pytest.approx(scaling.denormalise(medians["linear"][48:]))
+    assert week.lower[48:] == pytest.approx(
+        scaling.denormalise(medians["linear"][48:] + forecaster.week_ahead.lower_offsets)
+    )
+    two_days = forecaster.combine(
+        origin,
+        medians,
+        features.scaling,
+        windows=windows,
+        missing=missing,
+        horizon_hours=48,
+        market=None,
+    )
+    assert week.median[:48] == pytest.approx(two_days.median)
+    # Without the lasso, or without its long bands, the forecast ends with the static members.
+    static = {name: medians[name] for name in ("cnn_lstm", "lightgbm")}
+    alone = forecaster.combine(
+        origin,
+        static,
+        features.scaling,
+        windows=(),
+        missing=missing,
+        horizon_hours=168,
+        market=None,
+    )
+    assert alone.median.size == 48
+    without_bands = {key: v for key, v in forecaster.metadata.items() if key != "week_ahead"}
+    older = Forecaster(without_bands, forecaster.network, forecaster.trees, "numpy")
+    assert older.max_horizon_hours == 48
+    assert len(older.predict(hourly_series(prices), BERLIN, "DE").slots) == 48
+
+
 def test_beats_the_weekly_naive_forecast_on_real_prices(forecaster: Forecaster) -> None:
     prices = real_prices(340)
     ours, naive = [], []
@@ -105,10 +161,14 @@ def test_beats_the_weekly_naive_forecast_on_real_prices(forecaster: Forecaster) 
         start = REPLAY_START + (day - 95) * 24 * HOUR
         history = hourly_series(prices[(day - 95) * 24 : day * 24], start=start)
         forecast = forecaster.predict(history, BERLIN, "DE")
-        actual = prices[day * 24 : day * 24 + 48]
-        ours.append(np.abs(np.array([slot.price for slot in forecast.slots]) - actual).mean())
-        naive.append(np.abs(prices[day * 24 - 168 : day * 24 - 120] - actual).mean())
-    assert np.mean(ours) < 0.9 * np.mean(naive)
+        assert len(forecast.slots) == 168
+        actual = prices[day * 24 : day * 24 + 168]
+        errors = np.abs(np.array([slot.price for slot in forecast.slots]) - actual)
+        ours.append(errors.reshape(7, 24).mean(axis=1))
+        naive.append(np.abs(prices[day * 24 - 168 : day * 24] - actual).reshape(7, 24).mean(axis=1))
+    # The first two days (the blend) and the week as a whole (the lasso after them).
+    assert np.mean(np.array(ours)[:, :2]) < 0.9 * np.mean(np.array(naive)[:, :2])
+    assert np.mean(ours) < np.mean(naive)
 
 
 def test_forecast_is_the_same_in_any_unit(forecaster: Forecaster) -> None:
@@ -127,6 +187,7 @@ def test_without_enough_history_for_the_lasso_the_static_members_serve(
     assert forecast.members == ("cnn_lstm", "lightgbm")
     assert forecast.linear_windows == ()
     assert blend_key(forecast.members) in forecaster.blends
+    assert len(forecast.slots) == 48
 
 
 def test_too_little_history_says_when_forecasts_start(forecaster: Forecaster) -> None:
@@ -144,7 +205,7 @@ def test_gaps_in_the_history_are_bridged(forecaster: Forecaster) -> None:
     prices = hourly_series(real_prices(90))
     slots = [s for i, s in enumerate(prices.slots) if not 2100 <= i < 2110]
     forecast = forecaster.predict(PriceSeries(tuple(slots)), BERLIN, "DE")
-    assert len(forecast.slots) == 48
+    assert len(forecast.slots) == 168
     assert all(np.isfinite(slot.price) for slot in forecast.slots)
 
 
@@ -159,7 +220,7 @@ def test_quarter_hour_prices_give_quarter_hour_forecasts_with_their_shape(
         for q in range(4)
     )
     forecast = forecaster.predict(PriceSeries(slots), BERLIN, "DE")
-    assert len(forecast.slots) == 48 * 4
+    assert len(forecast.slots) == 168 * 4
     assert all(slot.duration == QUARTER for slot in forecast.slots)
     first_hour = [slot.price for slot in forecast.slots[:4]]
     assert np.diff(first_hour) == pytest.approx([2.0, 2.0, 2.0])

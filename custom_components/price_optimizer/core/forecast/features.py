@@ -28,7 +28,10 @@ DAY_SECONDS: Final = 86400
 # 1970-01-01 was a Thursday (Monday is 0).
 EPOCH_WEEKDAY: Final = 3
 HISTORY_HOURS: Final = 168
+# The static members (network and trees) forecast two days; the refitted lasso goes on to a
+# week, which the forecast serves where the models carry bands for it.
 HORIZON_HOURS: Final = 48
+WEEK_HORIZON_HOURS: Final = 7 * 24
 PRICE_LAGS: Final = (1, 2, 3, 24, 48, 168)
 ROLLING_WINDOWS: Final = (3, 6, 12, 24, 72, 168)
 EXOGENOUS_CHANNELS: Final = ("load", "supply")

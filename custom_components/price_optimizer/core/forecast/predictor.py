@@ -8,6 +8,10 @@ with their own fitted weights. Bands are the blend's validation errors, in model
 around its median. With a ``Recalibration`` the weights and band widths follow the entry's
 own scored forecasts instead (``recalibration``); slots finer than an hour get the shape
 within the hour that the recent prices show (``sub_hour``).
+
+Past the static members' two days the lasso, which forecasts each day ahead directly,
+serves alone up to a week, with bands from its own validation errors at those horizons
+(``metadata["week_ahead"]``); models without them stop at two days.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from .features import (
     HORIZON_HOURS,
     HOUR_SECONDS,
     MIN_KNOWN_HOURS,
+    WEEK_HORIZON_HOURS,
     FeatureSet,
     FloatArray,
     ForecastInputs,
@@ -246,6 +251,13 @@ class Forecaster:
             market: {key: Blend.from_dict(value) for key, value in blends.items()}
             for market, blends in metadata.get("ensemble_by_market", {}).items()
         }
+        # The lasso's bands past the static members' horizon, from its hour HORIZON_HOURS on.
+        week_ahead = metadata.get("week_ahead")
+        self.week_ahead = Blend.from_dict(week_ahead) if week_ahead else None
+        self.market_week_ahead = {
+            market: Blend.from_dict(value)
+            for market, value in metadata.get("week_ahead_by_market", {}).items()
+        }
         self._linear_cache: tuple[LinearInputs, LinearForecast | None] | None = None
         # Hourly means of the last call's series, by role: a refresh that passes the same
         # series again (the same slot tuple) skips reading tens of thousands of slots.
@@ -290,6 +302,11 @@ class Forecaster:
         return str(self.metadata["model_version"])
 
     @property
+    def max_horizon_hours(self) -> int:
+        """Return how far the models forecast: a week with the lasso's long bands, else two days."""
+        return WEEK_HORIZON_HOURS if self.week_ahead is not None else HORIZON_HOURS
+
+    @property
     def history_hours_wanted(self) -> int:
         """Return how many hours of history let every member serve."""
         return (max(self.linear_config.windows) + LOOKBACK_DAYS) * 24
@@ -309,8 +326,11 @@ class Forecaster:
         """Return each serving member's median (model units), the features and what was used.
 
         ``prices`` are hourly and end just before ``origin`` (epoch seconds, a whole hour);
-        each ``exogenous`` array starts with them and runs ``HORIZON_HOURS`` past the origin.
+        each ``exogenous`` array starts with them and runs ``horizon_hours`` past the origin.
+        Every median covers ``max(horizon_hours, HORIZON_HOURS)`` hours; the static members'
+        are NaN past ``HORIZON_HOURS``.
         """
+        span = max(horizon_hours, HORIZON_HOURS)
         hours = prices.size
         context = min(hours, CONTEXT_HOURS)
         starts = origin + HOUR_SECONDS * np.arange(-context, HORIZON_HOURS, dtype=np.int64)
@@ -336,16 +356,16 @@ class Forecaster:
         )
         medians: dict[str, FloatArray] = {}
         if self.network is not None:
-            medians["cnn_lstm"] = self.network(features.sequence[None], features.horizon[None])[
-                0, :, 1
-            ]
+            medians["cnn_lstm"] = _padded(
+                self.network(features.sequence[None], features.horizon[None])[0, :, 1], span
+            )
         if self.trees is not None:
-            medians["lightgbm"] = self.trees.predict(features.tabular)
+            medians["lightgbm"] = _padded(self.trees.predict(features.tabular), span)
         blocks = math.ceil(horizon_hours / 24)
         linear = self.linear_forecast(origin, prices, exogenous, zone, blocks)
         windows: tuple[int, ...] = ()
         if linear is not None:
-            values = np.full(HORIZON_HOURS, np.nan)
+            values = np.full(span, np.nan)
             values[: linear.prices.size] = features.scaling.normalise(linear.prices)
             medians["linear"] = values
             windows = linear.windows
@@ -436,13 +456,23 @@ class Forecaster:
     ) -> HourlyForecast:
         """Blend the members' medians (model units) and add the bands, in prices.
 
-        With a ``recalibration`` its weights and band widths serve, and it keeps the
-        forecast to score it once the market publishes its hours.
+        Past ``HORIZON_HOURS`` the lasso serves alone with its long bands; without either
+        the forecast ends there. With a ``recalibration`` its weights and band widths
+        serve, and it keeps the forecast to score it once the market publishes its hours.
         """
         key = blend_key(list(medians))
         blend = self.market_blends.get(market or "", {}).get(key) or self.blends[key]
+        week = self.market_week_ahead.get(market or "") or self.week_ahead
+        if week is None or "linear" not in medians:
+            horizon_hours = min(horizon_hours, HORIZON_HOURS)
+        later = max(horizon_hours - HORIZON_HOURS, 0)
+        shipped_lower, shipped_upper = blend.lower_offsets, blend.upper_offsets
+        if later:
+            assert week is not None
+            shipped_lower = np.concatenate((shipped_lower, week.lower_offsets[:later]))
+            shipped_upper = np.concatenate((shipped_upper, week.upper_offsets[:later]))
         weights: Mapping[str, float] = blend.weights
-        lower_offsets, upper_offsets = blend.lower_offsets, blend.upper_offsets
+        lower_offsets, upper_offsets = shipped_lower, shipped_upper
         if recalibration is not None:
             served = recalibration.calibrated(weights, lower_offsets, upper_offsets, medians)
             weights = served.weights
@@ -451,9 +481,13 @@ class Forecaster:
         total = 0.0
         for name, weight in weights.items():
             if weight > 0.0:
-                median += weight * medians[name]
+                median += weight * medians[name][:HORIZON_HOURS]
                 total += weight
         median /= total
+        if later:
+            median = np.concatenate(
+                (median, medians["linear"][HORIZON_HOURS : HORIZON_HOURS + later])
+            )
         keep = slice(0, horizon_hours)
         if recalibration is not None:
             recalibration.issue(
@@ -463,8 +497,8 @@ class Forecaster:
                     scale=scaling.scale,
                     members={name: values[keep] for name, values in medians.items()},
                     median=median[keep],
-                    lower_offsets=blend.lower_offsets[keep],
-                    upper_offsets=blend.upper_offsets[keep],
+                    lower_offsets=shipped_lower[keep],
+                    upper_offsets=shipped_upper[keep],
                     served_lower=(median + lower_offsets)[keep],
                     served_upper=(median + upper_offsets)[keep],
                 )
@@ -491,7 +525,7 @@ class Forecaster:
         country: str | None = None,
         *,
         exogenous: Mapping[str, PriceSeries] | None = None,
-        horizon: timedelta = timedelta(hours=HORIZON_HOURS),
+        horizon: timedelta | None = None,
         market: str | None = None,
         recalibration: Recalibration | None = None,
     ) -> Forecast:
@@ -503,6 +537,7 @@ class Forecaster:
         starts where the known prices end. ``market`` names
         a training market (see ``metadata["ensemble_by_market"]``) whose own blend to use;
         a ``recalibration`` (see :meth:`combine`) first scores what ``prices`` published.
+        ``horizon`` defaults to, and stops at, :attr:`max_horizon_hours`.
 
         Raises:
             NotEnoughHistoryError: too few prices in the week before the end.
@@ -519,11 +554,15 @@ class Forecaster:
         first = origin - hours * HOUR_SECONDS
         previous, self._hourly_cache = self._hourly_cache, {}
         hourly = self._hourly_means(None, prices, first, hours, previous)
+        horizon_hours = self.max_horizon_hours
+        if horizon is not None:
+            horizon_hours = min(math.ceil(horizon.total_seconds() / HOUR_SECONDS), horizon_hours)
         channels = {
-            name: self._hourly_means(name, series, first, hours + HORIZON_HOURS, previous)
+            name: self._hourly_means(
+                name, series, first, hours + max(horizon_hours, HORIZON_HOURS), previous
+            )
             for name, series in (exogenous or {}).items()
         }
-        horizon_hours = min(math.ceil(horizon.total_seconds() / HOUR_SECONDS), HORIZON_HOURS)
         if recalibration is not None:
             score_published(recalibration, prices)
         try:
@@ -575,6 +614,12 @@ class Forecaster:
             values.flags.writeable = False
         self._hourly_cache[role] = (series.slots, start, hours, values)
         return values
+
+
+def _padded(values: FloatArray, hours: int) -> FloatArray:
+    padded = np.full(hours, np.nan)
+    padded[: values.size] = values
+    return padded
 
 
 def score_published(recalibration: Recalibration, prices: PriceSeries) -> int:
