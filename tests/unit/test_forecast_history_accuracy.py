@@ -65,24 +65,26 @@ def test_history_grows_both_ways_keeps_gaps_and_newer_prices_win() -> None:
 def test_live_accuracy_scores_each_published_slot_once_by_horizon() -> None:
     accuracy = LiveAccuracy()
     origin = T0
-    accuracy.issue(origin, series(T0, HOUR, [10.0] * 30, origin="forecast"))
-    published = series(T0, HOUR, [float(i) for i in range(14)])
-    assert accuracy.score(published, T0 + 14 * HOUR) == 14
-    assert accuracy.score(published, T0 + 14 * HOUR) == 0
+    accuracy.issue(origin, series(T0, HOUR, [10.0] * 40, origin="forecast"))
+    published = series(T0, HOUR, [float(i) for i in range(26)])
+    assert accuracy.score(published, T0 + 26 * HOUR) == 26
+    assert accuracy.score(published, T0 + 26 * HOUR) == 0
     summary = accuracy.summary()
-    errors = [10.0 - i for i in range(14)]
-    assert summary["mae"] == pytest.approx(sum(abs(e) for e in errors) / 14)
-    assert summary["bias"] == pytest.approx(sum(errors) / 14)
-    assert summary["buckets"]["0-12h"]["count"] == 12
-    assert summary["buckets"]["12-24h"]["count"] == 2
-    assert summary["buckets"]["24-36h"]["mae"] is None
+    errors = [10.0 - i for i in range(26)]
+    assert summary["mae"] == pytest.approx(sum(abs(e) for e in errors) / 26)
+    assert summary["bias"] == pytest.approx(sum(errors) / 26)
+    assert list(summary["buckets"]) == [f"{24 * d}-{24 * d + 24}h" for d in range(7)]
+    assert summary["buckets"]["0-24h"]["count"] == 24
+    assert summary["buckets"]["24-48h"]["count"] == 2
+    assert summary["buckets"]["24-48h"]["mae"] == pytest.approx((14.0 + 15.0) / 2)
+    assert summary["buckets"]["48-72h"]["mae"] is None
     # The band is the forecast plus and minus one: only 9, 10 and 11 fall inside.
-    assert summary["band_coverage"] == pytest.approx(3 / 14)
+    assert summary["band_coverage"] == pytest.approx(3 / 26)
     assert accuracy.summary(scale=2.5)["mae"] == pytest.approx(summary["mae"] * 2.5)
 
     restored = LiveAccuracy.from_dict(accuracy.as_dict())
     assert restored.summary() == summary
-    assert len(restored.pending[origin]) == 16
+    assert len(restored.pending[origin]) == 14
 
 
 def test_forecasts_that_can_no_longer_be_scored_are_dropped() -> None:

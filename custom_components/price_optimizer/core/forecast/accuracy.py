@@ -13,15 +13,16 @@ from typing import Any, Final
 
 from ..prices import PriceSeries
 
-# Hours after the forecast origin (the end of the prices known when it was made).
-HORIZON_BUCKETS: Final = ((0, 12), (12, 24), (24, 36), (36, 48))
+# Hours after the forecast origin (the end of the prices known when it was made): a bucket
+# per day ahead, up to the week the forecast reaches.
+HORIZON_BUCKETS: Final = tuple((24 * day, 24 * day + 24) for day in range(7))
 ROLLING_WINDOW: Final = timedelta(days=30)
 # A forecast whose slots are all in the past by this much can no longer be scored.
 PENDING_KEPT: Final = timedelta(days=3)
 
 
 def bucket_name(low: int, high: int) -> str:
-    """Return the name of a horizon bucket, e.g. ``12-24h``."""
+    """Return the name of a horizon bucket, e.g. ``24-48h``."""
     return f"{low}-{high}h"
 
 
