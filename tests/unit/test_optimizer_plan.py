@@ -119,6 +119,28 @@ def test_quarter_hours_with_hourly_forecast_beyond() -> None:
     assert only_plan(schedule, "cautious").planned_cost == pytest.approx(1.5)
 
 
+def test_plans_reach_two_forecast_days_unless_a_one_off_window_reaches_further() -> None:
+    # A day published, then six days of hourly forecast whose cheapest hour is on day five.
+    published = [PriceSlot(T0 + i * HOUR, HOUR, 5.0) for i in range(24)]
+    forecast = [
+        PriceSlot(T0 + i * HOUR, HOUR, 1.0 if i == 24 * 5 + 3 else 4.0, origin="forecast")
+        for i in range(24, 24 * 7)
+    ]
+    prices = PriceSeries(tuple(published + forecast))
+    open_ended = preset("ev_charger", "ev", "EV", daily_ready_by=None, duration=HOUR)
+    schedule = plan(request(prices, [open_ended]))
+    assert only_plan(schedule, "ev").due == T0 + 3 * 24 * HOUR
+    assert only_plan(schedule, "ev").start < T0 + 3 * 24 * HOUR
+
+    weekend = one_off("dryer", "dryer", T0, T0 + 6 * 24 * HOUR, duration=HOUR)
+    schedule = plan(request(prices, [weekend]))
+    assert only_plan(schedule, "dryer").start == T0 + (24 * 5 + 3) * HOUR
+
+    later = one_off("dryer", "later", T0 + 4 * 24 * HOUR, None, duration=HOUR)  # type: ignore[arg-type]
+    schedule = plan(request(prices, [later]))
+    assert only_plan(schedule, "later").start == T0 + (24 * 5 + 3) * HOUR
+
+
 def test_daily_ready_by_follows_local_time_across_the_autumn_change() -> None:
     # 2025-10-26 in Berlin has 25 hours; 07:00 local is 06:00 UTC that day.
     start = datetime(2025, 10, 25, 22, tzinfo=UTC)

@@ -39,6 +39,10 @@ HOUR: Final = timedelta(hours=1)
 PLANNING_STEP: Final = timedelta(minutes=15)
 # Seconds one solve may take (see PlanRequest).
 DEFAULT_TIME_LIMIT: Final = 1.0
+# Plans reach this far into the forecast past the published prices, and further only for a
+# one-off run whose own window does: the far days are the least sure part of the forecast,
+# and a week of quarter-hours with a battery is several times the work of two days.
+FORECAST_PLANNED: Final = timedelta(hours=48)
 # Energy and power comparisons tolerate float noise from slot arithmetic.
 EPSILON: Final = 1e-9
 
@@ -367,9 +371,29 @@ def _local(day: date, moment: object, zone: tzinfo) -> datetime:
     return local.astimezone(UTC).astimezone(zone).astimezone(UTC)
 
 
+def planned_prices(request: PlanRequest) -> PriceSeries:
+    """Return the prices the plan covers: up to :data:`FORECAST_PLANNED` past the published.
+
+    A one-off appliance's deadline (or, without one, its earliest start plus as much)
+    reaches further, up to the end of the forecast.
+    """
+    prices = request.prices
+    if prices.start is None:
+        return prices
+    published = [slot.end for slot in prices if slot.origin != "forecast"]
+    reach = max(*published, prices.start, request.now) + FORECAST_PLANNED
+    for appliance in request.appliances:
+        if appliance.deadline is not None:
+            reach = max(reach, appliance.deadline)
+        elif appliance.earliest_start is not None:
+            reach = max(reach, appliance.earliest_start + FORECAST_PLANNED)
+    return prices.between(prices.start, reach)
+
+
 def build_problem(request: PlanRequest) -> Problem:
     """Expand appliances into jobs on one grid, fix running cycles, and explain what cannot be."""
-    grid, median, upper = build_grid(request.prices, request.now, request.planning_step)
+    prices = planned_prices(request)
+    grid, median, upper = build_grid(prices, request.now, request.planning_step)
     fixed_kw = np.zeros(grid.count)
     jobs: list[Job] = []
     running: list[RunningCycle] = []
