@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from statistics import fmean
 from typing import Any
 
@@ -203,7 +203,12 @@ def _model_attributes(forecast: ForecastCoordinator, now: datetime) -> dict[str,
         "lasso_windows_days": list(data.linear_windows),
         "history_hours": data.history_hours,
         "ready_at": data.ready_at,
-        "horizon_hours": forecaster.max_horizon_hours if forecaster else None,
+        # How far the forecast served reaches: a week, or two days while the lasso cannot serve.
+        "horizon_hours": (
+            round((data.forecast.end - data.origin) / timedelta(hours=1))
+            if data.forecast.end is not None and data.origin is not None
+            else None
+        ),
         "benchmark_mae": {
             market: round(entry["metrics"]["ours"]["mae"], 3)
             for market, entry in metadata.get("metrics", {}).items()

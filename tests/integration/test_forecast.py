@@ -43,7 +43,7 @@ async def setup_at(
     await hass.async_block_till_done(wait_background_tasks=True)
 
 
-async def test_forecast_fills_36_hours_beyond_the_published_prices(
+async def test_forecast_fills_a_week_beyond_the_published_prices(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
     runtime = loaded_entry.runtime_data
@@ -53,7 +53,7 @@ async def test_forecast_fills_36_hours_beyond_the_published_prices(
 
     assert runtime.forecast.data.status == "ok"
     assert forecast_slots[0].start == known.end
-    assert forecast_slots[-1].end - known.end >= timedelta(hours=36)
+    assert forecast_slots[-1].end - known.end == timedelta(hours=168)
     assert all(s.lower <= s.price <= s.upper for s in forecast_slots)
     # Known prices win: every published slot is in the plan exactly as published.
     assert [slot for slot in plan if slot.origin == "market"] == list(known)
@@ -73,6 +73,7 @@ async def test_forecast_fills_36_hours_beyond_the_published_prices(
     assert set(model.attributes["members"]) == {"linear", "cnn_lstm", "lightgbm"}
     assert set(model.attributes["inputs_missing"]) == {"load", "supply"}
     assert model.attributes["history_hours"] >= 92 * 24
+    assert model.attributes["horizon_hours"] == 168
 
 
 async def test_published_prices_replace_the_forecast_and_are_scored(
@@ -129,7 +130,7 @@ async def test_published_prices_replace_the_forecast_and_are_scored(
     # before the blend weights and bands move from the shipped ones.
     model = hass.states.get(MODEL)
     assert model.attributes["recalibration_hours"] == 24
-    assert model.attributes["band_factors"] == {"lower": [1.0, 1.0], "upper": [1.0, 1.0]}
+    assert model.attributes["band_factors"] == {"lower": [1.0] * 7, "upper": [1.0] * 7}
     forecaster = runtime.forecast.engine.forecaster
     market = validated_market(entry.data["area"])
     blend = forecaster.market_blends.get(market or "", forecaster.blends)

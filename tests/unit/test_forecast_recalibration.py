@@ -84,9 +84,9 @@ def test_band_factors_are_the_recent_errors_in_band_widths() -> None:
         medians = {"cnn_lstm": np.zeros(DAY), "lightgbm": np.zeros(DAY)}
         serve_day(recalibration, day, medians, np.full(DAY, 1.0))
     factors = recalibration.band_factors()
-    # Only the first day ahead was scored: the second takes the same, pooled, factor.
-    assert factors["upper"] == pytest.approx([2.0, 2.0])
-    assert factors["lower"] == [0.0, 0.0]
+    # Only the first day ahead was scored: the later ones take the same, pooled, factor.
+    assert factors["upper"] == pytest.approx([2.0] * 7)
+    assert factors["lower"] == [0.0] * 7
     served = recalibration.calibrated(SHIPPED, LOWER, UPPER, {"cnn_lstm": np.zeros(DAY)})
     np.testing.assert_allclose(served.upper_offsets, 1.0)
     np.testing.assert_allclose(served.lower_offsets, 0.0)
@@ -105,14 +105,14 @@ def test_each_day_ahead_gets_the_band_its_own_errors_need() -> None:
         )
         # Each day publishes the first day of today's forecast and the second of yesterday's.
         recalibration.score(origin, np.sinh(np.full(DAY, 0.5)))
-    factors = recalibration.band_factors()
+    factors = recalibration.band_factors(2)
     assert factors["upper"] == pytest.approx([1.0, 1.0])
     kept = recalibration.as_dict()
     for item in kept["scored"]:
         if item[2][0] >= DAY:
             item[1] = [1.0] * len(item[1])
     doubled = Recalibration.from_dict(kept)
-    assert doubled.band_factors()["upper"] == pytest.approx([1.0, 2.0])
+    assert doubled.band_factors(2)["upper"] == pytest.approx([1.0, 2.0])
     served = doubled.calibrated({"lightgbm": 1.0}, lower, upper, {"lightgbm": np.zeros(hours)})
     np.testing.assert_allclose(served.upper_offsets, [0.5] * DAY + [1.0] * DAY)
 

@@ -25,7 +25,14 @@ from typing import Any, Final
 import numpy as np
 
 from .blend_fit import best_convex_weights
-from .features import HORIZON_HOURS, HOUR_SECONDS, BoolArray, FloatArray, IntArray, LevelScaling
+from .features import (
+    HOUR_SECONDS,
+    WEEK_HORIZON_HOURS,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    LevelScaling,
+)
 
 WINDOW_DAYS: Final = 28
 WINDOW_SECONDS: Final = WINDOW_DAYS * 24 * HOUR_SECONDS
@@ -227,7 +234,7 @@ class Recalibration:
                 }
         return weights
 
-    def band_factors(self, days: int = HORIZON_HOURS // 24) -> dict[str, list[float]]:
+    def band_factors(self, days: int = WEEK_HORIZON_HOURS // 24) -> dict[str, list[float]]:
         """Return, per side and day ahead, how many shipped band widths the recent errors reach.
 
         Each day ahead takes the quantile of its own scores, at its side's level, once it
