@@ -165,7 +165,7 @@ ADDED_SINCE_RELEASE: dict[str, dict[str, Any]] = {
                     ]
                 ],
                 "scored": [],
-                "levels": {"lower": 0.9, "upper": 0.9},
+                "levels": {"lower": [0.9], "upper": [0.9]},
             }
         )
     },

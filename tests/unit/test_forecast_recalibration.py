@@ -123,11 +123,34 @@ def test_each_miss_moves_its_side_level_by_the_adaptation_step() -> None:
     # Six hours above the band, two below, sixteen inside it.
     actual = np.array([0.9] * 6 + [-0.9] * 2 + [0.0] * 16)
     serve_day(recalibration, 0, medians, actual)
+    # Only the first day ahead was scored: the other days' levels stay.
     assert recalibration.levels["upper"] == pytest.approx(
-        1 - MISS_TARGET + ADAPTATION_STEP * (6 - DAY * MISS_TARGET)
+        [1 - MISS_TARGET + ADAPTATION_STEP * (6 - DAY * MISS_TARGET)] + [1 - MISS_TARGET] * 6
     )
-    assert recalibration.levels["lower"] == pytest.approx(
+    assert recalibration.levels["lower"][0] == pytest.approx(
         1 - MISS_TARGET + ADAPTATION_STEP * (2 - DAY * MISS_TARGET)
+    )
+
+
+def test_each_day_ahead_moves_its_own_level() -> None:
+    """A day publishes a day of each of the week's forecasts: each moves its day's level."""
+    recalibration = Recalibration()
+    hours = 7 * DAY
+    lower, upper = np.full(hours, -0.5), np.full(hours, 0.5)
+    for day in range(7):
+        origin = T0 + day * DAY * HOUR_SECONDS
+        median = np.zeros(hours)
+        recalibration.issue(
+            IssuedForecast(origin, 0.0, 1.0, {}, median, lower, upper, median + lower, upper)
+        )
+    # Day 6 publishes the seventh day of the first forecast, ... the first of the last.
+    # Half its hours above the band: each day ahead sees twelve misses, not seven times that.
+    published = np.sinh(np.array([0.9] * (DAY // 2) + [0.0] * (DAY // 2)))
+    recalibration.score(T0 + 6 * DAY * HOUR_SECONDS, published)
+    step = ADAPTATION_STEP * (DAY // 2 - DAY * MISS_TARGET)
+    assert recalibration.levels["upper"] == pytest.approx([1 - MISS_TARGET + step] * 7)
+    assert recalibration.levels["lower"] == pytest.approx(
+        [1 - MISS_TARGET - ADAPTATION_STEP * DAY * MISS_TARGET] * 7
     )
 
 
@@ -204,6 +227,8 @@ def test_the_state_survives_a_restart_and_damaged_state_starts_afresh() -> None:
             kept.forecast.members["lightgbm"], original.forecast.members["lightgbm"], atol=1e-6
         )
     assert Recalibration.from_dict({"levels": {"lower": "x"}}).levels == Recalibration().levels
+    shared = Recalibration.from_dict({"levels": {"lower": 0.8, "upper": 0.95}}).levels
+    assert shared == {"lower": [0.8] * 7, "upper": [0.95] * 7}
     assert not Recalibration.from_dict({"scored": [[1, 2]]}).scored
     stored = recalibration.as_dict()
     stored["scored"][0][1] = stored["scored"][0][1][:-1]

@@ -9,8 +9,11 @@ scores it
   shipped weights while fewer than ``WINDOW_DAYS`` of scores are held, and
 - widens or narrows the shipped band of each horizon hour by a factor per side and day
   ahead: the quantile of the recent errors of that day ahead in units of that band (split
-  conformal on a rolling window), at a level that adaptive conformal inference moves after
-  each scored batch, up when the band missed more often than its 10 % and down when less.
+  conformal on a rolling window), at a level of that side and day ahead that adaptive
+  conformal inference moves after each scored batch, up when the band missed more often
+  than its 10 % and down when less. One level per day ahead, as one ACI process per
+  horizon: a day publishes a day of each of the week's overlapping forecasts, and a shared
+  level would take seven times the step for it and swing.
 
 Everything works in model units (``asinh((price - center) / scale)`` of each forecast's
 own scaling), so a change of price level neither inflates the errors nor the bands.
@@ -47,6 +50,7 @@ MISS_TARGET: Final = 0.1
 ADAPTATION_STEP: Final = 0.005
 LEVEL_RANGE: Final = (0.5, 0.995)
 SIDES: Final = ("lower", "upper")
+DAYS_AHEAD: Final = WEEK_HORIZON_HOURS // 24
 # Offsets narrower than this (model units) are treated as this, so a score never divides
 # by almost nothing.
 MIN_OFFSET: Final = 1e-3
@@ -162,7 +166,10 @@ class Recalibration:
 
     pending: dict[int, IssuedForecast] = field(default_factory=dict)
     scored: list[ScoredHours] = field(default_factory=list)
-    levels: dict[str, float] = field(default_factory=lambda: dict.fromkeys(SIDES, 1 - MISS_TARGET))
+    # Per side, the quantile level of each day ahead.
+    levels: dict[str, list[float]] = field(
+        default_factory=lambda: {side: [1 - MISS_TARGET] * DAYS_AHEAD for side in SIDES}
+    )
     # What the scores give changes only when they do: a forecast of the same origin, or a
     # refresh, reuses it.
     _weights: dict[tuple[tuple[str, float], ...], dict[str, float]] = field(
@@ -234,13 +241,13 @@ class Recalibration:
                 }
         return weights
 
-    def band_factors(self, days: int = WEEK_HORIZON_HOURS // 24) -> dict[str, list[float]]:
+    def band_factors(self, days: int = DAYS_AHEAD) -> dict[str, list[float]]:
         """Return, per side and day ahead, how many shipped band widths the recent errors reach.
 
-        Each day ahead takes the quantile of its own scores, at its side's level, once it
-        has ``MIN_SCORED_HOURS`` of them, and of all scores until then; one (the shipped
-        band) while fewer than that are scored in all. Never below zero, so the band always
-        holds the median.
+        Each day ahead takes the quantile of its own scores, at its own level of that side,
+        once it has ``MIN_SCORED_HOURS`` of them, and of all scores until then; one (the
+        shipped band) while fewer than that are scored in all. Never below zero, so the band
+        always holds the median.
         """
         if days not in self._factors:
             self._factors[days] = self._band_factors(days)
@@ -253,13 +260,12 @@ class Recalibration:
         day = np.concatenate([item.leads for item in self.scored]) // 24
         factors: dict[str, list[float]] = {}
         for side in SIDES:
-            pooled = float(np.quantile(scores[side], self.levels[side]))
-            factors[side] = [
-                max(0.0, float(np.quantile(scores[side][day == ahead], self.levels[side])))
-                if np.count_nonzero(day == ahead) >= MIN_SCORED_HOURS
-                else max(0.0, pooled)
-                for ahead in range(days)
-            ]
+            factors[side] = []
+            for ahead in range(days):
+                level = self.levels[side][min(ahead, DAYS_AHEAD - 1)]
+                own = day == ahead
+                values = scores[side][own] if own.sum() >= MIN_SCORED_HOURS else scores[side]
+                factors[side].append(max(0.0, float(np.quantile(values, level))))
         return factors
 
     def issue(self, forecast: IssuedForecast) -> None:
@@ -290,8 +296,8 @@ class Recalibration:
             if known.any():
                 actual = LevelScaling(forecast.center, forecast.scale).normalise(published[known])
                 batch = forecast.taken(known)
-                self._adapt(batch, actual)
                 leads = forecast.lead + np.flatnonzero(known)
+                self._adapt(batch, actual, leads)
                 self.scored.append(ScoredHours(batch, actual, leads.astype(np.int64)))
                 scored += actual.size
                 remaining = forecast.after(int(np.flatnonzero(known)[-1]) + 1)
@@ -306,15 +312,19 @@ class Recalibration:
         self.scored = kept
         return scored
 
-    def _adapt(self, batch: IssuedForecast, actual: FloatArray) -> None:
+    def _adapt(self, batch: IssuedForecast, actual: FloatArray, leads: IntArray) -> None:
         misses = {
             "lower": actual < batch.served_lower,
             "upper": actual > batch.served_upper,
         }
+        day = np.minimum(leads // 24, DAYS_AHEAD - 1)
         low, high = LEVEL_RANGE
         for side in SIDES:
-            step = ADAPTATION_STEP * float(np.sum(misses[side] - MISS_TARGET))
-            self.levels[side] = min(high, max(low, self.levels[side] + step))
+            levels = self.levels[side]
+            for ahead in np.unique(day).tolist():
+                hours = day == ahead
+                step = ADAPTATION_STEP * float(np.sum(misses[side][hours] - MISS_TARGET))
+                levels[ahead] = min(high, max(low, levels[ahead] + step))
 
     def as_dict(self) -> dict[str, Any]:
         """Return a JSON-safe form for the Store."""
@@ -324,7 +334,7 @@ class Recalibration:
                 [item.forecast.as_list(), _rounded(item.actual), item.leads.tolist()]
                 for item in self.scored
             ],
-            "levels": dict(self.levels),
+            "levels": {side: list(values) for side, values in self.levels.items()},
         }
 
     @classmethod
@@ -348,7 +358,7 @@ class Recalibration:
                 for item in scored
             ):
                 raise ValueError("a scored forecast and its prices differ in length")
-            levels = {side: float(data.get("levels", {})[side]) for side in SIDES}
+            levels = {side: _levels(data.get("levels", {})[side]) for side in SIDES}
         except (KeyError, TypeError, ValueError):
             return cls()
         return cls(pending, scored, levels)
@@ -369,6 +379,16 @@ def band_scores(scored: Sequence[ScoredHours]) -> dict[str, FloatArray]:
         "lower": (median - actual) / np.maximum(-lower, MIN_OFFSET),
         "upper": (actual - median) / np.maximum(upper, MIN_OFFSET),
     }
+
+
+def _levels(stored: float | Sequence[float]) -> list[float]:
+    """Return a side's level per day ahead; one level for every day was kept at first."""
+    if isinstance(stored, (int, float)):
+        return [float(stored)] * DAYS_AHEAD
+    levels = [float(value) for value in stored]
+    if len(levels) != DAYS_AHEAD:
+        raise ValueError("a level for each day ahead is needed")
+    return levels
 
 
 def _rounded(values: FloatArray) -> list[float | None]:
