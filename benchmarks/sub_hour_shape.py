@@ -14,7 +14,16 @@ quarter-hours (MAE, EUR/MWh):
 
 Each is applied to the actual hourly means (the shape's own error) and to the integration's
 hourly forecast (numpy, with the zone's day-ahead load and wind/solar forecasts, no
-recalibration). Prints the table and writes ``benchmarks/results/sub_hour_shape.json``:
+recalibration).
+
+A native quarter-hour model can learn only from the 15-minute prices, which start on
+2025-10-01. So from 2025-12-03 (the first day with the lasso's shortest window, 56 days, and
+its week of lags in quarter-hours) the lasso is also fitted on 96 quarter-hours a day and
+compared with the same lasso, on the same 56 days of the same prices, fitted on their hourly
+means and given the ramp; both read prices only. The served forecast with the ramp is
+scored on those days too.
+
+Prints the tables and writes ``benchmarks/results/sub_hour_shape.json``:
 
     scripts/in-venv ha-newest python -m benchmarks.sub_hour_shape
 """
@@ -33,7 +42,16 @@ import numpy as np
 
 from benchmarks.prices import norway, norway_exogenous
 from custom_components.price_optimizer.core.forecast import MODELS_DIR
-from custom_components.price_optimizer.core.forecast.features import HOUR_SECONDS, FloatArray
+from custom_components.price_optimizer.core.forecast.features import (
+    HOUR_SECONDS,
+    FloatArray,
+    local_weekdays,
+)
+from custom_components.price_optimizer.core.forecast.linear import (
+    LOOKBACK_DAYS,
+    LinearConfig,
+    fit_predict,
+)
 from custom_components.price_optimizer.core.forecast.predictor import (
     Forecaster,
     hourly_means,
@@ -48,6 +66,9 @@ FIRST_DAY = datetime(2025, 10, 29, tzinfo=OSLO)
 LAST_DAY = datetime(2025, 12, 30, tzinfo=OSLO)
 HISTORY_SINCE = datetime(2022, 9, 1, tzinfo=UTC)
 SHAPES = ("flat", "week mean", "ramp")
+NATIVE_WINDOW_DAYS = 56
+NATIVE_FIRST_DAY = datetime(2025, 12, 3, tzinfo=OSLO)
+NATIVE = ("native quarter-hour lasso", "hourly lasso + ramp", "served forecast + ramp")
 RESULTS = Path(__file__).resolve().parent / "results" / "sub_hour_shape.json"
 
 
@@ -92,6 +113,33 @@ def shaped(name: str, hourly: FloatArray, known: PriceSeries, origin: int) -> Fl
     return hourly[:, None] + shape.offsets(hourly / 1000, float(before)) * 1000
 
 
+def lasso_day(day_prices: FloatArray, origin: int) -> FloatArray:
+    """Return the lasso's next day from ``day_prices`` ([days, slots a day], prices only)."""
+    days = day_prices.shape[0]
+    noons = origin + HOUR_SECONDS * (24 * np.arange(-days, 1, dtype=np.int64) + 12)
+    result = fit_predict(
+        day_prices,
+        np.zeros((days + 1, day_prices.shape[1], 0)),
+        local_weekdays(noons, OSLO),
+        1,
+        LinearConfig(windows=(NATIVE_WINDOW_DAYS,)),
+    )
+    assert result is not None
+    return result.prices
+
+
+def native_errors(known: PriceSeries, origin: int, actual: FloatArray) -> dict[str, float]:
+    """Return the MAE of the native quarter-hour lasso and of the hourly one with the ramp."""
+    days = NATIVE_WINDOW_DAYS + LOOKBACK_DAYS
+    fine = quarters(known, origin - days * 24 * HOUR_SECONDS, days * 24)
+    native = lasso_day(fine.reshape(days, 96), origin).reshape(24, 4)
+    hourly = lasso_day(fine.mean(axis=1).reshape(days, 24), origin)
+    return {
+        NATIVE[0]: float(np.abs(native - actual).mean()),
+        NATIVE[1]: float(np.abs(shaped("ramp", hourly, known, origin) - actual).mean()),
+    }
+
+
 def run_zone(forecaster: Forecaster, zone: str) -> dict[str, Any]:
     """Forecast every day of the period in one zone; return each shape's MAE."""
     prices = norway(zone, since=HISTORY_SINCE)
@@ -99,6 +147,7 @@ def run_zone(forecaster: Forecaster, zone: str) -> dict[str, Any]:
     errors: dict[str, dict[str, list[float]]] = {
         base: {name: [] for name in SHAPES} for base in ("actual hourly", "forecast hourly")
     }
+    native: dict[str, list[float]] = {name: [] for name in NATIVE}
     day = FIRST_DAY
     while day <= LAST_DAY:
         origin = int(day.timestamp())
@@ -133,6 +182,10 @@ def run_zone(forecaster: Forecaster, zone: str) -> dict[str, Any]:
                 for name in SHAPES:
                     error = np.abs(shaped(name, hourly, known, origin) - actual)
                     errors[base][name].append(float(error.mean()))
+            if day >= NATIVE_FIRST_DAY:
+                for name, value in native_errors(known, origin, actual).items():
+                    native[name].append(value)
+                native[NATIVE[2]].append(errors["forecast hourly"]["ramp"][-1])
         day += timedelta(days=1)  # the same wall-clock time: the next local midnight
     return {
         "zone": zone,
@@ -140,6 +193,10 @@ def run_zone(forecaster: Forecaster, zone: str) -> dict[str, Any]:
         "mae": {
             base: {name: float(np.mean(values)) for name, values in by_shape.items()}
             for base, by_shape in errors.items()
+        },
+        "native": {
+            "days": len(native[NATIVE[0]]),
+            "mae": {name: float(np.mean(values)) for name, values in native.items()},
         },
     }
 
@@ -163,10 +220,16 @@ def main() -> None:
             for base in ("actual hourly", "forecast hourly")
         ]
         print(f"{row['zone']:<5} {row['days']:>4} | {cells[0]} | {cells[1]}")
+    print(f"from {NATIVE_FIRST_DAY.date()}: MAE of quarter-hour prices, EUR/MWh")
+    print(f"{'zone':<5} {'days':>4} | " + " | ".join(f"{name:>26}" for name in NATIVE))
+    for row in rows:
+        cells = [f"{row['native']['mae'][name]:>26.3f}" for name in NATIVE]
+        print(f"{row['zone']:<5} {row['native']['days']:>4} | " + " | ".join(cells))
     document = {
         "period": [FIRST_DAY.date().isoformat(), LAST_DAY.date().isoformat()],
         "unit": "EUR/MWh",
         "shapes": list(SHAPES),
+        "native_period": [NATIVE_FIRST_DAY.date().isoformat(), LAST_DAY.date().isoformat()],
         "zones": rows,
         "seconds": round(time.perf_counter() - started, 1),
     }

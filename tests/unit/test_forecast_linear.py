@@ -188,6 +188,18 @@ def test_works_without_exogenous_channels() -> None:
     assert np.isfinite(forecast.prices).all()
 
 
+def test_quarter_hour_days_give_ninety_six_prices_a_block() -> None:
+    prices, _, weekdays = synthetic_market(120)
+    ramp = np.tile([-1.5, -0.5, 0.5, 1.5], 24)
+    quarters = np.repeat(prices, 4, axis=1) + ramp
+    forecast = fit_predict(quarters, np.zeros((122, 96, 0)), weekdays[:122], 2, LinearConfig((56,)))
+    assert forecast is not None
+    assert forecast.prices.shape == (2 * 96,)
+    # The shape within each hour is learnt: the quarters ramp as the history's do.
+    within = forecast.prices.reshape(2 * 24, 4)
+    assert np.diff(within, axis=1).mean() == pytest.approx(1.0, abs=0.2)
+
+
 def test_fista_reaches_the_lasso_solution_of_an_orthogonal_problem() -> None:
     # With G = I the lasso solution is soft-thresholding of b.
     targets = np.array([[3.0], [-0.5], [0.2], [-2.0]])

@@ -181,7 +181,7 @@ def _fit_window(
     for channel in range(day_exogenous.shape[2]):
         scaling = robust_scaling(day_exogenous[span, :, channel].ravel())
         exogenous[:, :, channel] = _transform(day_exogenous[:, :, channel], scaling)
-    forecast = np.empty((blocks, 24), dtype=np.float64)
+    forecast = np.empty((blocks, day_prices.shape[1]), dtype=np.float64)
     for block in range(blocks):
         origins = np.arange(first, origin - block)
         targets = prices[origins + block]
@@ -272,10 +272,11 @@ def fit_predict(
 ) -> LinearForecast | None:
     """Refit on the history and forecast ``blocks`` 24-hour blocks after it.
 
-    ``day_prices`` is [days, 24] up to the origin (NaN where unknown); ``day_exogenous`` is
-    [days + blocks, 24, channels] and ``weekdays`` [days + blocks], both reaching past the
-    origin; NaN marks a missing value (see ``LinearConfig.exogenous_fill_hours``). Returns
-    None when no calibration window is covered.
+    ``day_prices`` is [days, slots] up to the origin (NaN where unknown), 24 hourly slots a
+    day for the integration; ``day_exogenous`` is [days + blocks, slots, channels] and
+    ``weekdays`` [days + blocks], both reaching past the origin; NaN marks a missing value
+    (see ``LinearConfig.exogenous_fill_hours``). Returns None when no calibration window is
+    covered.
     """
     day_exogenous = fill_exogenous(day_exogenous, config.exogenous_fill_hours)
     forecasts = []
