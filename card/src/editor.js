@@ -10,7 +10,7 @@ export const SCHEMA = [
   { name: "title", selector: { text: {} } },
   {
     name: "hours_ahead",
-    selector: { number: { min: 1, max: 48, step: 1, mode: "box", unit_of_measurement: "h" } },
+    selector: { number: { min: 1, max: 168, step: 1, mode: "box", unit_of_measurement: "h" } },
   },
   { name: "show_appliances", selector: { boolean: {} } },
   { name: "show_forecast", selector: { boolean: {} } },

@@ -22,6 +22,7 @@ import voluptuous as vol
 from .action_errors import issue_error, localised_placeholders
 from .const import ATTR_CONFIG_ENTRY, DOMAIN
 from .core import convert
+from .core.forecast.features import WEEK_HORIZON_HOURS
 from .core.optimizer import (
     APPLIANCE_KINDS,
     Appliance,
@@ -69,7 +70,7 @@ GET_ENERGY_PLAN_SCHEMA = ENTRY_SCHEMA
 GET_FORECAST_SCHEMA = ENTRY_SCHEMA.extend(
     {
         vol.Optional(ATTR_HOURS_AHEAD, default=36): vol.All(
-            vol.Coerce(float), vol.Range(min=0.25, max=48)
+            vol.Coerce(float), vol.Range(min=0.25, max=WEEK_HORIZON_HOURS)
         ),
         vol.Optional(ATTR_INCLUDE_BANDS, default=True): bool,
     }

@@ -283,6 +283,16 @@ async def test_get_forecast_returns_the_plan_with_or_without_bands(
     assert len(response["slots"]) == 36
     assert all("lower" not in slot for slot in response["slots"])
 
+    week = await hass.services.async_call(
+        DOMAIN,
+        "get_forecast",
+        {"config_entry": loaded_entry.entry_id, "hours_ahead": 168},
+        blocking=True,
+        return_response=True,
+    )
+    assert len(week["slots"]) == 168
+    assert week["slots"][-1]["origin"] == "forecast"
+
 
 @pytest.fixture
 def blocking_call_detection(

@@ -352,7 +352,7 @@ var Le=Object.defineProperty;var ze=(o,t,e)=>t in o?Le(o,t,{enumerable:!0,config
     dd {
       margin: 0;
     }
-  `);var yt=N;var cs=[{name:"config_entry",selector:{config_entry:{integration:"price_optimizer"}}},{name:"title",selector:{text:{}}},{name:"hours_ahead",selector:{number:{min:1,max:48,step:1,mode:"box",unit_of_measurement:"h"}}},{name:"show_appliances",selector:{boolean:{}}},{name:"show_forecast",selector:{boolean:{}}},{name:"show_load",selector:{boolean:{}}},{name:"show_energy",selector:{boolean:{}}}],M=class extends S{setConfig(t){this._config=t}render(){return!this.hass||!this._config?d:f`<ha-form
+  `);var yt=N;var cs=[{name:"config_entry",selector:{config_entry:{integration:"price_optimizer"}}},{name:"title",selector:{text:{}}},{name:"hours_ahead",selector:{number:{min:1,max:168,step:1,mode:"box",unit_of_measurement:"h"}}},{name:"show_appliances",selector:{boolean:{}}},{name:"show_forecast",selector:{boolean:{}}},{name:"show_load",selector:{boolean:{}}},{name:"show_energy",selector:{boolean:{}}}],M=class extends S{setConfig(t){this._config=t}render(){return!this.hass||!this._config?d:f`<ha-form
       .hass=${this.hass}
       .data=${{...this.constructor.defaults,...this._config}}
       .schema=${this.constructor.schema}
