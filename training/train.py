@@ -183,17 +183,22 @@ def split_of(market: Market, config: TrainConfig) -> Split:
 def member_scores(
     forecaster: Forecaster, split: Split, stride_days: int, horizon_hours: int, progress: bool
 ) -> dict[str, np.ndarray]:
-    """Return members' medians and the actual prices (model units) on validation origins."""
+    """Return members' medians and the actual prices (model units) on validation origins.
+
+    Each row covers ``horizon_hours`` from an origin whose next ``max(horizon_hours,
+    HORIZON_HOURS)`` hours are all known; a member that did not serve is NaN.
+    """
+    span = max(horizon_hours, HORIZON_HOURS)
     market = split.market
     origins = midnight_origins(market)
-    origins = origins[(origins >= split.validation) & (origins + HORIZON_HOURS <= split.cutoff)]
+    origins = origins[(origins >= split.validation) & (origins + span <= split.cutoff)]
     origins = origins[::stride_days]
     history = forecaster.history_hours_wanted
     names = sorted(market.exogenous)
     collected: dict[str, list[np.ndarray]] = {name: [] for name in (*MEMBERS, "actual")}
     centers, scales = [], []
     for origin in tqdm(origins, desc=f"validation {market.name}", disable=not progress):
-        actual = market.prices[origin : origin + HORIZON_HOURS]
+        actual = market.prices[origin : origin + span]
         if not np.isfinite(actual).all():
             continue
         first = max(origin - history, 0)
@@ -201,7 +206,7 @@ def member_scores(
             medians, features, _, _ = forecaster.member_forecasts(
                 int(market.hour_starts[origin]),
                 market.prices[first:origin],
-                {name: market.exogenous[name][first : origin + HORIZON_HOURS] for name in names},
+                {name: market.exogenous[name][first : origin + span] for name in names},
                 zone=market.zone,
                 country=market.country,
                 horizon_hours=horizon_hours,
@@ -209,7 +214,7 @@ def member_scores(
         except InsufficientHistoryError:
             continue
         for name in MEMBERS:
-            values = medians.get(name, np.full(HORIZON_HOURS, np.nan))
+            values = medians.get(name, np.full(span, np.nan))
             collected[name].append(values[:horizon_hours])
         collected["actual"].append(features.scaling.normalise(actual[:horizon_hours]))
         centers.append(features.scaling.center)

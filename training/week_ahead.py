@@ -13,59 +13,32 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 import numpy as np
-from tqdm import tqdm
 
 from custom_components.price_optimizer.core.forecast.features import (
     HORIZON_HOURS,
     WEEK_HORIZON_HOURS,
-    InsufficientHistoryError,
 )
 from custom_components.price_optimizer.core.forecast.linear import LinearConfig
 from custom_components.price_optimizer.core.forecast.predictor import Blend, Forecaster
 
-from .dataset import midnight_origins
-from .train import MIN_MARKET_BLEND_ORIGINS, Split
+from .train import MIN_MARKET_BLEND_ORIGINS, Split, member_scores
 
 WEEK_AHEAD_STRIDE_DAYS = 5
-LATER_HOURS = WEEK_HORIZON_HOURS - HORIZON_HOURS
 
 
 def lasso_residuals(
     linear: LinearConfig, split: Split, stride_days: int, progress: bool = False
 ) -> np.ndarray:
-    """Return [origins, LATER_HOURS] actual minus lasso (model units) past ``HORIZON_HOURS``."""
+    """Return [origins, hours] actual minus lasso (model units) from ``HORIZON_HOURS`` on.
+
+    Origins where the lasso could not serve are left out.
+    """
     forecaster = Forecaster({"linear": linear.as_dict()}, None, None, "numpy")
-    market = split.market
-    origins = midnight_origins(market)
-    origins = origins[
-        (origins >= split.validation) & (origins + WEEK_HORIZON_HOURS <= split.cutoff)
-    ][::stride_days]
-    history = forecaster.history_hours_wanted
-    names = sorted(market.exogenous)
-    rows = []
-    for origin in tqdm(origins, desc=f"week ahead {market.name}", disable=not progress):
-        actual = market.prices[origin + HORIZON_HOURS : origin + WEEK_HORIZON_HOURS]
-        if not np.isfinite(actual).all():
-            continue
-        first = max(origin - history, 0)
-        try:
-            medians, features, _, _ = forecaster.member_forecasts(
-                int(market.hour_starts[origin]),
-                market.prices[first:origin],
-                {
-                    name: market.exogenous[name][first : origin + WEEK_HORIZON_HOURS]
-                    for name in names
-                },
-                zone=market.zone,
-                country=market.country,
-                horizon_hours=WEEK_HORIZON_HOURS,
-            )
-        except InsufficientHistoryError:
-            continue
-        if "linear" not in medians:
-            continue
-        rows.append(features.scaling.normalise(actual) - medians["linear"][HORIZON_HOURS:])
-    return np.array(rows).reshape(-1, LATER_HOURS)
+    scores = member_scores(forecaster, split, stride_days, WEEK_HORIZON_HOURS, progress)
+    actual = scores["actual"].reshape(-1, WEEK_HORIZON_HOURS)[:, HORIZON_HOURS:]
+    lasso = scores["linear"].reshape(-1, WEEK_HORIZON_HOURS)[:, HORIZON_HOURS:]
+    residuals = actual - lasso
+    return residuals[np.isfinite(residuals).all(axis=1)]
 
 
 def _bands(residuals: np.ndarray) -> Blend:
